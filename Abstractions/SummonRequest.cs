@@ -1,0 +1,24 @@
+namespace MeshRpc;
+
+/// <summary>What to summon: a published gem, or raw C# source implementing the contract.</summary>
+public sealed record SummonRequest
+{
+    /// <summary>The gem to run, when summoning by gem pointer.</summary>
+    public GemPointer? Gem { get; init; }
+
+    /// <summary>C# source implementing the contract, when summoning by raw source.</summary>
+    public string? SourceCode { get; init; }
+
+    /// <summary>How long the worker outlives its caller's last heartbeat; the gateway's default when null.</summary>
+    public TimeSpan? HeartbeatTimeout { get; init; }
+
+    /// <summary>Summons the gem a pointer such as <c>gem://calculator@1.0.0</c> names.</summary>
+    public static SummonRequest FromGem(string pointer) => new() { Gem = GemPointer.Parse(pointer) };
+
+    /// <summary>Summons a worker compiled from raw C# source.</summary>
+    public static SummonRequest FromSource(string sourceCode)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sourceCode);
+        return new() { SourceCode = sourceCode };
+    }
+}

@@ -1,0 +1,109 @@
+using System.Net;
+using MeshRpc.ControlPlane;
+using MeshRpc.Gateway.Configuration;
+using MeshRpc.Gateway.Gems;
+using MeshRpc.Gateway.Registry;
+using MeshRpc.Gateway.Spawn;
+using Refit;
+
+namespace MeshRpc.Gateway.Api;
+
+/// <summary>UAH CORE's HTTP API: v1 names kept from the existing system, the ephemeral swarm under v2.</summary>
+internal static class GatewayEndpoints
+{
+    public static void MapGatewayApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/service_registry", (NodeRegistry registry) => Results.Ok(new ServiceRegistry([
+            .. registry.Nodes.Select(n => new NodeEntry(
+                n.Registration.NodeId,
+                n.Registration.AgentUrl,
+                n.Registration.DataPlaneAddress,
+                n.Registration.Sandbox,
+                n.Registration.Slots,
+                registry.IsLive(n) ? "live" : "dead",
+                n.LastHeartbeat,
+                n.Workers))])));
+
+        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry) =>
+        {
+            registry.Register(registration);
+            return Results.NoContent();
+        });
+
+        app.MapPost("/api/v2/nodes/{nodeId}/heartbeat", (string nodeId, NodeHeartbeat heartbeat, NodeRegistry registry) =>
+            registry.Heartbeat(nodeId, heartbeat)
+                ? Results.NoContent()
+                : new GatewayException(MeshErrorCodes.NodeNotFound, StatusCodes.Status404NotFound,
+                    $"Node {nodeId} is not registered; register it again (POST /api/v2/nodes).").ToResult());
+
+        app.MapPost("/api/v2/swarm_spawn_ephemeral", async (SpawnEphemeralRequest request, SpawnService spawn, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                return Results.Ok(await spawn.SpawnAsync(request, cancellationToken));
+            }
+            catch (GatewayException ex)
+            {
+                return ex.ToResult();
+            }
+        });
+
+        app.MapDelete("/api/v2/workers/{workerId}", TeardownAsync);
+
+        app.MapPost("/api/v2/gems", PublishGemAsync);
+
+        app.MapGet("/api/v2/gems/{digest}", (string digest, GemStore gems) =>
+            gems.Open(digest) is { } stream
+                ? Results.Stream(stream, "application/zip")
+                : new GatewayException(MeshErrorCodes.GemNotFound, StatusCodes.Status404NotFound, $"No gem with digest {digest} is stored.").ToResult());
+    }
+
+    private static async Task<IResult> TeardownAsync(string workerId, NodeRegistry registry, NodeAgentClients agents, CancellationToken cancellationToken)
+    {
+        if (registry.NodeOf(workerId) is not { } node)
+        {
+            return new GatewayException(MeshErrorCodes.WorkerNotFound, StatusCodes.Status404NotFound,
+                $"No node reports worker {workerId}; it was torn down already or its node is gone.").ToResult();
+        }
+
+        try
+        {
+            await agents.For(node.Registration.AgentUrl).DestroyAsync(workerId, cancellationToken);
+        }
+        catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // The worker had already exited on its node: the teardown's goal holds.
+        }
+        catch (Exception ex) when (ex is ApiException or HttpRequestException)
+        {
+            return new GatewayException(MeshErrorCodes.ForgeFailed, StatusCodes.Status502BadGateway,
+                $"Node {node.Registration.NodeId} did not confirm the teardown of worker {workerId}: {ex.Message}").ToResult();
+        }
+
+        registry.RemoveWorker(node.Registration.NodeId, workerId);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> PublishGemAsync(HttpRequest request, GemStore gems, GatewayOptions options, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > options.MaxGemBytes)
+        {
+            return Invalid($"The gem is {request.ContentLength} bytes; the store accepts at most {options.MaxGemBytes}.", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        try
+        {
+            var gem = await gems.PublishAsync(buffer.ToArray(), cancellationToken);
+            return Results.Ok(new GemPublished(gem.Digest, gem.Manifest.Name, gem.Manifest.Version, gem.Manifest.Contract, gem.Size));
+        }
+        catch (InvalidDataException ex)
+        {
+            return Invalid(ex.Message, StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static IResult Invalid(string message, int status) =>
+        new GatewayException(MeshErrorCodes.InvalidRequest, status, message).ToResult();
+}

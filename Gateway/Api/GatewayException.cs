@@ -1,0 +1,24 @@
+using MeshRpc.ControlPlane;
+
+namespace MeshRpc.Gateway.Api;
+
+/// <summary>A request the gateway cannot satisfy, with the error code and HTTP status to answer with.</summary>
+public sealed class GatewayException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public GatewayException(string code, int statusCode, string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Code = code;
+        StatusCode = statusCode;
+    }
+
+    /// <summary>One of <see cref="MeshErrorCodes"/>.</summary>
+    public string Code { get; }
+
+    /// <summary>The HTTP status to answer with.</summary>
+    public int StatusCode { get; }
+
+    /// <summary>The error as an HTTP result.</summary>
+    public IResult ToResult() => Results.Json(new MeshError(Code, Message), ControlPlaneJsonContext.Default.MeshError, statusCode: StatusCode);
+}

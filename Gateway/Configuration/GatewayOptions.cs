@@ -1,0 +1,35 @@
+namespace MeshRpc.Gateway.Configuration;
+
+/// <summary>How UAH CORE runs; bound from the command line (<c>--gem-store</c>, <c>--heartbeat-timeout-ms</c>, ...).</summary>
+public sealed record GatewayOptions
+{
+    /// <summary>Folder of the content-addressed gem store.</summary>
+    public string GemStore { get; init; } = Path.Combine(Path.GetTempPath(), "meshrpc-gems");
+
+    /// <summary>A node that has not heartbeated for this long is dead and gets no workers.</summary>
+    public TimeSpan NodeDeadAfter { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Default heartbeat timeout put in tickets.</summary>
+    public int WorkerHeartbeatTimeoutMs { get; init; } = 10_000;
+
+    /// <summary>Shortest heartbeat timeout a caller may ask for.</summary>
+    public int MinHeartbeatTimeoutMs { get; init; } = 500;
+
+    /// <summary>How long an issued ticket can open new connections.</summary>
+    public TimeSpan TicketLifetime { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>Largest gem accepted.</summary>
+    public long MaxGemBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>Reads options from configuration keys.</summary>
+    public static GatewayOptions From(IConfiguration configuration)
+    {
+        var defaults = new GatewayOptions();
+        return defaults with
+        {
+            GemStore = configuration["gem-store"] ?? defaults.GemStore,
+            NodeDeadAfter = int.TryParse(configuration["node-dead-after-ms"], out var deadMs) ? TimeSpan.FromMilliseconds(deadMs) : defaults.NodeDeadAfter,
+            WorkerHeartbeatTimeoutMs = int.TryParse(configuration["heartbeat-timeout-ms"], out var hb) ? hb : defaults.WorkerHeartbeatTimeoutMs,
+        };
+    }
+}

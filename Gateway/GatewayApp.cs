@@ -1,0 +1,35 @@
+using MeshRpc.ControlPlane;
+using MeshRpc.Gateway.Api;
+using MeshRpc.Gateway.Configuration;
+using MeshRpc.Gateway.Gems;
+using MeshRpc.Gateway.Placement;
+using MeshRpc.Gateway.Registry;
+using MeshRpc.Gateway.Spawn;
+
+namespace MeshRpc.Gateway;
+
+/// <summary>Builds UAH CORE, as its own process or embedded in another (the quick start's mesh).</summary>
+public static class GatewayApp
+{
+    /// <summary>Builds the gateway from command-line style arguments (<c>--urls</c>, <c>--gem-store</c>, ...).</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ControlPlaneJsonContext.Default));
+
+        builder.Services.AddSingleton(GatewayOptions.From(builder.Configuration));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<NodeRegistry>();
+        builder.Services.AddSingleton<IPlacementPolicy, MostFreeSlotsPlacement>();
+        builder.Services.AddSingleton<GemStore>();
+        builder.Services.AddSingleton<NodeAgentClients>();
+        builder.Services.AddSingleton<TicketIssuer>();
+        builder.Services.AddSingleton<SpawnService>();
+
+        var app = builder.Build();
+        app.MapGatewayApi();
+        return app;
+    }
+}

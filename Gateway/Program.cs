@@ -1,0 +1,8 @@
+using MeshRpc.Gateway;
+
+var app = GatewayApp.Build(args);
+await app.StartAsync();
+
+// Test harnesses and the quick start read this line to find the gateway's ephemeral port.
+Console.WriteLine("MESHRPC-LISTENING " + string.Join(' ', app.Urls));
+await app.WaitForShutdownAsync();

@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using MeshRpc.ControlPlane;
+using MeshRpc.Gateway.Configuration;
+
+namespace MeshRpc.Gateway.Registry;
+
+/// <summary>A registered node and what it last reported.</summary>
+public sealed record NodeState(NodeRegistration Registration, DateTimeOffset LastHeartbeat, IReadOnlyList<WorkerReport> Workers, int Pending);
+
+/// <summary>
+/// The service registry: which nodes are alive and which workers run on them. Rebuilt from the agents' own reports,
+/// so a restarted gateway learns the swarm again within one heartbeat.
+/// </summary>
+public sealed class NodeRegistry
+{
+    private readonly ConcurrentDictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
+
+    // Where the gateway itself placed workers: a node's next report may not list a worker forged a moment ago.
+    private readonly ConcurrentDictionary<string, string> _placements = new(StringComparer.Ordinal);
+    private readonly GatewayOptions _options;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the registry.</summary>
+    public NodeRegistry(GatewayOptions options, TimeProvider time)
+    {
+        _options = options;
+        _time = time;
+    }
+
+    /// <summary>Adds or replaces a node.</summary>
+    public void Register(NodeRegistration registration)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        _nodes.AddOrUpdate(
+            registration.NodeId,
+            _ => new NodeState(registration, _time.GetUtcNow(), [], 0),
+            (_, existing) => existing with { Registration = registration, LastHeartbeat = _time.GetUtcNow() });
+    }
+
+    /// <summary>Records a heartbeat; false when the node is unknown and must register.</summary>
+    public bool Heartbeat(string nodeId, NodeHeartbeat heartbeat)
+    {
+        ArgumentNullException.ThrowIfNull(heartbeat);
+        while (_nodes.TryGetValue(nodeId, out var state))
+        {
+            if (_nodes.TryUpdate(nodeId, state with { LastHeartbeat = _time.GetUtcNow(), Workers = heartbeat.Workers }, state))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a node's heartbeat is recent enough to give it work.</summary>
+    public bool IsLive(NodeState node) => _time.GetUtcNow() - node.LastHeartbeat <= _options.NodeDeadAfter;
+
+    /// <summary>Every node, live or dead.</summary>
+    public IReadOnlyList<NodeState> Nodes => [.. _nodes.Values.OrderBy(n => n.Registration.NodeId, StringComparer.Ordinal)];
+
+    /// <summary>The node with this id, if registered.</summary>
+    public NodeState? Find(string nodeId) => _nodes.GetValueOrDefault(nodeId);
+
+    /// <summary>Reserves a slot on a node for a summon in flight; false when the node is full.</summary>
+    public bool TryReserve(string nodeId)
+    {
+        while (_nodes.TryGetValue(nodeId, out var state))
+        {
+            if (state.Workers.Count + state.Pending >= state.Registration.Slots)
+            {
+                return false;
+            }
+
+            if (_nodes.TryUpdate(nodeId, state with { Pending = state.Pending + 1 }, state))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Ends a reservation; a forged worker then counts through the node's reports or <see cref="AddWorker"/>.</summary>
+    public void Release(string nodeId, WorkerReport? forged)
+    {
+        if (forged is not null)
+        {
+            _placements[forged.WorkerId] = nodeId;
+        }
+
+        while (_nodes.TryGetValue(nodeId, out var state))
+        {
+            var workers = forged is null ? state.Workers : [.. state.Workers, forged];
+            if (_nodes.TryUpdate(nodeId, state with { Pending = Math.Max(0, state.Pending - 1), Workers = workers }, state))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Forgets a torn-down worker until the node's next report.</summary>
+    public void RemoveWorker(string nodeId, string workerId)
+    {
+        _placements.TryRemove(workerId, out _);
+        while (_nodes.TryGetValue(nodeId, out var state))
+        {
+            if (_nodes.TryUpdate(nodeId, state with { Workers = [.. state.Workers.Where(w => w.WorkerId != workerId)] }, state))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The node a worker runs on: where the gateway placed it, else where a node reports it (after a gateway restart).</summary>
+    public NodeState? NodeOf(string workerId) =>
+        _placements.TryGetValue(workerId, out var nodeId) && Find(nodeId) is { } placed
+            ? placed
+            : _nodes.Values.FirstOrDefault(n => n.Workers.Any(w => w.WorkerId == workerId));
+}

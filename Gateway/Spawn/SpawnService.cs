@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Net.Http;
+using MeshRpc.ControlPlane;
+using MeshRpc.Gateway.Api;
+using MeshRpc.Gateway.Configuration;
+using MeshRpc.Gateway.Gems;
+using MeshRpc.Gateway.Placement;
+using MeshRpc.Gateway.Registry;
+using Refit;
+
+namespace MeshRpc.Gateway.Spawn;
+
+/// <summary>Phases 1 to 3 on the control plane: validate a summon, place it, have the node forge it, issue the ticket.</summary>
+public sealed class SpawnService
+{
+    private readonly GatewayOptions _options;
+    private readonly GemStore _gems;
+    private readonly NodeRegistry _registry;
+    private readonly IPlacementPolicy _placement;
+    private readonly NodeAgentClients _agents;
+    private readonly TicketIssuer _tickets;
+
+    /// <summary>Creates the service.</summary>
+    public SpawnService(GatewayOptions options, GemStore gems, NodeRegistry registry, IPlacementPolicy placement, NodeAgentClients agents, TicketIssuer tickets)
+    {
+        _options = options;
+        _gems = gems;
+        _registry = registry;
+        _placement = placement;
+        _agents = agents;
+        _tickets = tickets;
+    }
+
+    /// <summary>Summons a worker; throws <see cref="GatewayException"/> saying what is wrong and how to fix it.</summary>
+    public async Task<SpawnEphemeralResponse> SpawnAsync(SpawnEphemeralRequest request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var gem = ResolveGem(request);
+        var heartbeatTimeoutMs = request.HeartbeatTimeoutMs ?? _options.WorkerHeartbeatTimeoutMs;
+        if (heartbeatTimeoutMs < _options.MinHeartbeatTimeoutMs)
+        {
+            throw Invalid($"heartbeatTimeoutMs is {heartbeatTimeoutMs}; it must be at least {_options.MinHeartbeatTimeoutMs}.");
+        }
+
+        var node = Reserve();
+        var placed = Stopwatch.GetTimestamp();
+        ForgeResponse? forged = null;
+        try
+        {
+            forged = await ForgeAsync(node, new ForgeRequest
+            {
+                WorkerId = "w-" + Guid.NewGuid().ToString("N")[..16],
+                Contract = request.Contract,
+                GemDigest = gem.Digest,
+                HeartbeatTimeoutMs = heartbeatTimeoutMs,
+            }, cancellationToken);
+        }
+        finally
+        {
+            _registry.Release(node.Registration.NodeId, forged is null
+                ? null
+                : new WorkerReport(forged.WorkerId, request.Contract, forged.Endpoint, forged.ProcessId, DateTimeOffset.UtcNow));
+        }
+
+        var ticket = _tickets.Issue(forged, node.Registration.NodeId, request.Contract, request.ContractHash, heartbeatTimeoutMs);
+        var timings = new SpawnTimings(
+            Stopwatch.GetElapsedTime(started, placed).TotalMilliseconds,
+            Stopwatch.GetElapsedTime(placed).TotalMilliseconds);
+        return new SpawnEphemeralResponse(ticket, timings);
+    }
+
+    private StoredGem ResolveGem(SpawnEphemeralRequest request)
+    {
+        if (string.IsNullOrWhiteSpace(request.Contract) || string.IsNullOrWhiteSpace(request.ContractHash))
+        {
+            throw Invalid("contract and contractHash are required; the MeshRpc client fills them from the generated contract.");
+        }
+
+        if (request.SourceCode is not null && request.Gem is not null)
+        {
+            throw Invalid("Name either a gem or source code, not both.");
+        }
+
+        if (request.Gem is null)
+        {
+            throw request.SourceCode is null
+                ? Invalid("Name what to summon: 'gem' (gem://name@version or sha256:...) or 'sourceCode'.")
+                : new GatewayException(MeshErrorCodes.NotSupported, StatusCodes.Status501NotImplemented,
+                    "This gateway cannot summon from raw source yet. Publish the worker as a gem (POST /api/v2/gems) and summon it by gem pointer.");
+        }
+
+        if (!GemPointer.TryParse(request.Gem, out var pointer))
+        {
+            throw Invalid($"'{request.Gem}' is not a gem pointer. Use gem://name@version or sha256:<64 hex digits>.");
+        }
+
+        var gem = _gems.Resolve(pointer) ?? throw new GatewayException(MeshErrorCodes.GemNotFound, StatusCodes.Status404NotFound,
+            $"No gem {pointer} is published in UAH CORE's gem store. Publish it first (POST /api/v2/gems) or check the name, version or digest.");
+        if (gem.Manifest.Contract != request.Contract)
+        {
+            throw new GatewayException(MeshErrorCodes.ContractMismatch, StatusCodes.Status400BadRequest,
+                $"Gem {pointer} serves contract {gem.Manifest.Contract}, but the caller asked for {request.Contract}. Summon it with the matching interface.");
+        }
+
+        return gem;
+    }
+
+    private NodeState Reserve()
+    {
+        var nodes = _registry.Nodes;
+        if (nodes.Count == 0)
+        {
+            throw NoNode("No node agent is registered with UAH CORE. Start one with 'MeshRpc.NodeAgent --gateway <this gateway's address>'.");
+        }
+
+        var live = nodes.Where(_registry.IsLive).ToList();
+        if (live.Count == 0)
+        {
+            throw NoNode($"All {nodes.Count} registered nodes are dead: none has heartbeated in the last {_options.NodeDeadAfter.TotalSeconds:0.#} s. Restart their node agents.");
+        }
+
+        return _placement.Rank(live).FirstOrDefault(n => _registry.TryReserve(n.Registration.NodeId))
+            ?? throw NoNode($"All {live.Count} live nodes are full. Tear down idle workers or add nodes.");
+    }
+
+    private async Task<ForgeResponse> ForgeAsync(NodeState node, ForgeRequest request, CancellationToken cancellationToken)
+    {
+        var nodeId = node.Registration.NodeId;
+        try
+        {
+            return await _agents.For(node.Registration.AgentUrl).ForgeAsync(request, cancellationToken);
+        }
+        catch (ApiException ex)
+        {
+            var error = MeshHttp.ReadError(ex);
+            throw new GatewayException(
+                error?.Code ?? MeshErrorCodes.ForgeFailed,
+                (int)ex.StatusCode is >= 400 and < 500 ? (int)ex.StatusCode : StatusCodes.Status502BadGateway,
+                $"Node {nodeId} could not forge the worker: {error?.Message ?? $"HTTP {(int)ex.StatusCode}"}",
+                ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new GatewayException(MeshErrorCodes.ForgeFailed, StatusCodes.Status502BadGateway,
+                $"Node {nodeId} at {node.Registration.AgentUrl} is unreachable: {ex.Message}", ex);
+        }
+    }
+
+    private static GatewayException Invalid(string message) =>
+        new(MeshErrorCodes.InvalidRequest, StatusCodes.Status400BadRequest, message);
+
+    private static GatewayException NoNode(string message) =>
+        new(MeshErrorCodes.NoNodeAvailable, StatusCodes.Status503ServiceUnavailable, message);
+}

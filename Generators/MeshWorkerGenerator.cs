@@ -1,0 +1,42 @@
+using MeshRpc.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace MeshRpc.Generators;
+
+/// <summary>Emits a ghost proxy, dispatcher and contract hash for every [MeshWorker] interface.</summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class MeshWorkerGenerator : IIncrementalGenerator
+{
+    /// <summary>Tracking names of the pipeline steps, for incremental-caching tests.</summary>
+    public static class Steps
+    {
+        /// <summary>Parsed contracts and their diagnostics.</summary>
+        public const string Parse = nameof(Parse);
+
+        /// <summary>Contracts without errors, ready to emit.</summary>
+        public const string Contracts = nameof(Contracts);
+    }
+
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                "MeshRpc.MeshWorkerAttribute",
+                static (node, _) => node is InterfaceDeclarationSyntax,
+                static (ctx, ct) => Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct))
+            .WithTrackingName(Steps.Parse);
+
+        context.RegisterSourceOutput(parsed.SelectMany(static (p, _) => p.Diagnostics), static (spc, diagnostic) =>
+            spc.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
+        var contracts = parsed
+            .Where(static p => p.Model is not null)
+            .Select(static (p, _) => p.Model!)
+            .WithTrackingName(Steps.Contracts);
+
+        context.RegisterSourceOutput(contracts, static (spc, contract) =>
+            spc.AddSource(contract.HintName, Emitter.Emit(contract)));
+    }
+}

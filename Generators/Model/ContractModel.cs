@@ -1,0 +1,35 @@
+namespace MeshRpc.Generators.Model;
+
+/// <summary>Everything the emitter needs about one [MeshWorker] interface; strings only, so it compares by value.</summary>
+internal sealed record ContractModel(
+    string? Namespace,
+    string InterfaceType,
+    string ContractName,
+    string ProxyName,
+    string ContractClassName,
+    string HintName,
+    string Hash,
+    EquatableArray<MethodModel> Methods);
+
+/// <summary>How a method returns, which decides how the proxy awaits the call.</summary>
+internal enum ReturnKind
+{
+    Task,
+    TaskOfT,
+    ValueTask,
+    ValueTaskOfT,
+}
+
+/// <summary>One contract method.</summary>
+internal sealed record MethodModel(
+    string Name,
+    string WireName,
+    string DeclaringInterface,
+    ReturnKind ReturnKind,
+    string ReturnType,
+    string? ResultType,
+    string? WireResultType,
+    EquatableArray<ParameterModel> Parameters);
+
+/// <summary>One method parameter; the cancellation token travels as JSON-RPC cancellation, not as an argument.</summary>
+internal sealed record ParameterModel(string Name, string Type, string WireType, bool IsCancellationToken);

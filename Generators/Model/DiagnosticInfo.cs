@@ -1,0 +1,26 @@
+using System;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+
+namespace MeshRpc.Generators.Model;
+
+/// <summary>A diagnostic stripped of symbols and syntax trees, so it can travel through a cached pipeline.</summary>
+internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, string? FilePath, TextSpan Span, LinePositionSpan LineSpan, EquatableArray<string> Arguments)
+{
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params string[] arguments)
+    {
+        var lineSpan = location?.GetLineSpan();
+        return new DiagnosticInfo(
+            descriptor,
+            location?.SourceTree?.FilePath,
+            location?.SourceSpan ?? default,
+            lineSpan?.Span ?? default,
+            arguments.ToEquatableArray());
+    }
+
+    public Diagnostic ToDiagnostic()
+    {
+        var location = FilePath is null ? Location.None : Location.Create(FilePath, Span, LineSpan);
+        return Diagnostic.Create(Descriptor, location, Arguments.AsSpan().ToArray());
+    }
+}

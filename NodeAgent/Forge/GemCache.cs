@@ -1,0 +1,88 @@
+using System.Collections.Concurrent;
+using System.Net;
+using MeshRpc.ControlPlane;
+using MeshRpc.NodeAgent.Configuration;
+using Refit;
+
+namespace MeshRpc.NodeAgent.Forge;
+
+/// <summary>Fetches gems from the gateway by digest, verifies them, and keeps them unpacked on the node.</summary>
+public sealed class GemCache
+{
+    private readonly IUahCoreApi _gateway;
+    private readonly string _root;
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _fetches = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the cache under the agent's work directory.</summary>
+    public GemCache(IUahCoreApi gateway, NodeAgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _gateway = gateway;
+        _root = Path.Combine(options.WorkDirectory, "gems");
+        Directory.CreateDirectory(_root);
+    }
+
+    /// <summary>Returns the folder of the unpacked, verified gem, fetching it once if needed.</summary>
+    public async Task<string> GetAsync(string digest, CancellationToken cancellationToken)
+    {
+        if (!GemPointer.IsDigest(digest))
+        {
+            throw new ForgeException(MeshErrorCodes.InvalidRequest, $"'{digest}' is not a gem digest ('sha256:' and 64 lowercase hex digits).");
+        }
+
+        var fetch = _fetches.GetOrAdd(digest, d => new Lazy<Task<string>>(() => FetchAsync(d)));
+        try
+        {
+            return await fetch.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (fetch.Value.IsFaulted)
+        {
+            // A failed fetch must not poison the cache: the next summon tries again.
+            _fetches.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(digest, fetch));
+            throw;
+        }
+    }
+
+    private async Task<string> FetchAsync(string digest)
+    {
+        var directory = Path.Combine(_root, digest["sha256:".Length..]);
+        if (Directory.Exists(directory))
+        {
+            return directory;
+        }
+
+        byte[] archive;
+        try
+        {
+            await using var download = await _gateway.DownloadGemAsync(digest);
+            using var buffer = new MemoryStream();
+            await download.CopyToAsync(buffer);
+            archive = buffer.ToArray();
+        }
+        catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new ForgeException(MeshErrorCodes.GemNotFound, $"The gateway's gem store has no gem {digest}.", ex);
+        }
+
+        var actual = GemArchive.Digest(archive);
+        if (actual != digest)
+        {
+            throw new ForgeException(MeshErrorCodes.ForgeFailed,
+                $"The gem fetched as {digest} hashes to {actual}; refusing to run it. The gem store is corrupt or the download was altered.");
+        }
+
+        // Unpack beside the final folder and rename, so a half-unpacked gem is never visible.
+        var staging = Path.Combine(_root, ".staging-" + Guid.NewGuid().ToString("N"));
+        GemArchive.Extract(archive, Directory.CreateDirectory(staging).FullName);
+        try
+        {
+            Directory.Move(staging, directory);
+        }
+        catch (IOException) when (Directory.Exists(directory))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+
+        return directory;
+    }
+}

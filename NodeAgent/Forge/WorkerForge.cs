@@ -1,0 +1,142 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using MeshRpc.ControlPlane;
+using MeshRpc.NodeAgent.Configuration;
+using MeshRpc.NodeAgent.Sandboxes;
+using MeshRpc.NodeAgent.Workers;
+using MeshRpc.WorkerHost;
+
+namespace MeshRpc.NodeAgent.Forge;
+
+/// <summary>Phase 2 on the node: fetch the gem, start a sandboxed worker host, hand it its secret, wait for its port.</summary>
+public sealed class WorkerForge
+{
+    private readonly NodeAgentOptions _options;
+    private readonly GemCache _gems;
+    private readonly ISandboxProvider _sandboxes;
+    private readonly WorkerTable _workers;
+    private readonly ILogger<WorkerForge> _logger;
+
+    /// <summary>Creates the forge.</summary>
+    public WorkerForge(NodeAgentOptions options, GemCache gems, ISandboxProvider sandboxes, WorkerTable workers, ILogger<WorkerForge> logger)
+    {
+        _options = options;
+        _gems = gems;
+        _sandboxes = sandboxes;
+        _workers = workers;
+        _logger = logger;
+    }
+
+    /// <summary>Forges one worker; throws <see cref="ForgeException"/> with a code and a reason when it cannot.</summary>
+    public async Task<ForgeResponse> ForgeAsync(ForgeRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_workers.Count >= _options.Slots)
+        {
+            throw new ForgeException(MeshErrorCodes.NoNodeAvailable, $"Node {_options.NodeId} is full: all {_options.Slots} worker slots are taken.");
+        }
+
+        var gemDirectory = await _gems.GetAsync(request.GemDigest, cancellationToken);
+        var manifest = ReadManifest(gemDirectory);
+        if (manifest.Contract != request.Contract)
+        {
+            throw new ForgeException(MeshErrorCodes.ContractMismatch,
+                $"Gem {request.GemDigest} serves contract {manifest.Contract}, not {request.Contract}.");
+        }
+
+        var secret = RandomNumberGenerator.GetBytes(32);
+        var sandbox = await _sandboxes.StartAsync(new SandboxSpec(request.WorkerId, gemDirectory, WorkerHostCommand.Create()), cancellationToken);
+        try
+        {
+            var status = await StartHostAsync(sandbox, request, manifest, gemDirectory, secret, cancellationToken);
+            var endpoint = $"tcp://{_options.DataPlaneAddress}:{status.Port}";
+            var report = new WorkerReport(request.WorkerId, request.Contract, endpoint, status.ProcessId, DateTimeOffset.UtcNow);
+            _workers.Add(new RunningWorker(report, sandbox));
+            Log.WorkerForged(_logger, request.WorkerId, request.Contract, status.ProcessId, endpoint);
+            return new ForgeResponse
+            {
+                WorkerId = request.WorkerId,
+                Endpoint = endpoint,
+                Secret = Convert.ToBase64String(secret),
+                ProcessId = status.ProcessId,
+                Sandbox = _sandboxes.Name,
+            };
+        }
+        catch (Exception ex)
+        {
+            // Whatever went wrong, no sandbox outlives a failed summon.
+            await sandbox.DisposeAsync();
+            Log.ForgeFailed(_logger, request.WorkerId, ex.Message);
+            throw;
+        }
+    }
+
+    private async Task<WorkerHostStatus> StartHostAsync(
+        ISandbox sandbox, ForgeRequest request, GemManifest manifest, string gemDirectory, byte[] secret, CancellationToken cancellationToken)
+    {
+        var config = new WorkerHostConfig
+        {
+            WorkerId = request.WorkerId,
+            Secret = Convert.ToBase64String(secret),
+            BindAddress = _options.DataPlaneAddress,
+            HeartbeatTimeoutMs = request.HeartbeatTimeoutMs,
+            GemDirectory = gemDirectory,
+            EntryAssembly = manifest.EntryAssembly,
+            WorkerType = manifest.WorkerType,
+            Contract = manifest.Contract,
+            IncludeErrorDiagnostics = _options.WorkerErrorDiagnostics,
+        };
+        await sandbox.Input.WriteLineAsync(JsonSerializer.Serialize(config, WorkerHostJsonContext.Default.WorkerHostConfig).AsMemory(), cancellationToken);
+        await sandbox.Input.FlushAsync(cancellationToken);
+        sandbox.Input.Close();
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.WorkerStartTimeout);
+        string? line;
+        try
+        {
+            line = await sandbox.Output.ReadLineAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ForgeException(MeshErrorCodes.ForgeFailed,
+                $"The worker host for {request.WorkerId} did not report its port within {_options.WorkerStartTimeout.TotalSeconds:0} s.");
+        }
+
+        if (line is null)
+        {
+            var exitCode = await sandbox.Exited.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            throw new ForgeException(MeshErrorCodes.ForgeFailed,
+                $"The worker host for {request.WorkerId} exited with code {exitCode} before reporting its port.");
+        }
+
+        var status = Parse(line, request.WorkerId);
+        if (status.Error is not null || status.Port is null)
+        {
+            throw new ForgeException(MeshErrorCodes.ForgeFailed, $"The worker host could not start worker {request.WorkerId}: {status.Error}");
+        }
+
+        return status;
+    }
+
+    private static WorkerHostStatus Parse(string line, string workerId)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(line, WorkerHostJsonContext.Default.WorkerHostStatus)
+                ?? throw new JsonException("empty status");
+        }
+        catch (JsonException ex)
+        {
+            throw new ForgeException(MeshErrorCodes.ForgeFailed, $"The worker host for {workerId} printed an unreadable status line: {line}", ex);
+        }
+    }
+
+    private static GemManifest ReadManifest(string gemDirectory)
+    {
+        var path = Path.Combine(gemDirectory, GemManifest.FileName);
+        using var stream = File.OpenRead(path);
+        return JsonSerializer.Deserialize(stream, ControlPlaneJsonContext.Default.GemManifest)
+            ?? throw new ForgeException(MeshErrorCodes.ForgeFailed, $"The cached gem at {gemDirectory} has an empty manifest.");
+    }
+}

@@ -1,0 +1,23 @@
+namespace MeshRpc.NodeAgent;
+
+/// <summary>Every log event of the node agent, with its id.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Node {NodeId} registered with UAH CORE at {Gateway} (sandbox: {Sandbox}, slots: {Slots}, agent: {AgentUrl}).")]
+    public static partial void Registered(ILogger logger, string nodeId, Uri gateway, string sandbox, int slots, string agentUrl);
+
+    [LoggerMessage(2, LogLevel.Warning, "UAH CORE at {Gateway} is unreachable; the node keeps its workers and retries: {Reason}")]
+    public static partial void GatewayUnreachable(ILogger logger, Uri gateway, string reason);
+
+    [LoggerMessage(3, LogLevel.Information, "Forged worker {WorkerId} ({Contract}) as pid {ProcessId} on {Endpoint}.")]
+    public static partial void WorkerForged(ILogger logger, string workerId, string contract, int processId, string endpoint);
+
+    [LoggerMessage(4, LogLevel.Information, "Worker {WorkerId} exited with code {ExitCode}.")]
+    public static partial void WorkerExited(ILogger logger, string workerId, int exitCode);
+
+    [LoggerMessage(5, LogLevel.Information, "Worker {WorkerId} torn down.")]
+    public static partial void WorkerDestroyed(ILogger logger, string workerId);
+
+    [LoggerMessage(6, LogLevel.Warning, "Forging worker {WorkerId} failed: {Reason}")]
+    public static partial void ForgeFailed(ILogger logger, string workerId, string reason);
+}

@@ -1,0 +1,37 @@
+using MeshRpc.ControlPlane;
+using MeshRpc.NodeAgent.Api;
+using MeshRpc.NodeAgent.Configuration;
+using MeshRpc.NodeAgent.Forge;
+using MeshRpc.NodeAgent.Registration;
+using MeshRpc.NodeAgent.Sandboxes;
+using MeshRpc.NodeAgent.Workers;
+
+namespace MeshRpc.NodeAgent;
+
+/// <summary>Builds the node agent, as its own process or embedded in another (the quick start's mesh).</summary>
+public static class NodeAgentApp
+{
+    /// <summary>Builds the agent from command-line style arguments (<c>--gateway</c>, <c>--node-id</c>, <c>--urls</c>, ...).</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:0");
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ControlPlaneJsonContext.Default));
+
+        var options = NodeAgentOptions.From(builder.Configuration);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(MeshHttp.Gateway(new HttpClient { BaseAddress = options.Gateway, Timeout = TimeSpan.FromSeconds(30) }));
+        builder.Services.AddSingleton<ISandboxProvider, ProcessSandboxProvider>();
+        builder.Services.AddSingleton<GemCache>();
+        builder.Services.AddSingleton<WorkerTable>();
+        builder.Services.AddSingleton<WorkerForge>();
+        builder.Services.AddHostedService<GatewayRegistration>();
+
+        var app = builder.Build();
+        app.MapAgentApi();
+
+        // No sandbox outlives its agent: stopping the agent tears every worker down.
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<WorkerTable>().DestroyAllAsync().GetAwaiter().GetResult());
+        return app;
+    }
+}

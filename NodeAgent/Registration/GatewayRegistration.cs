@@ -1,0 +1,88 @@
+using System.Net;
+using MeshRpc.ControlPlane;
+using MeshRpc.NodeAgent.Configuration;
+using MeshRpc.NodeAgent.Sandboxes;
+using MeshRpc.NodeAgent.Workers;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace MeshRpc.NodeAgent.Registration;
+
+/// <summary>Registers the node with UAH CORE once the agent listens, then heartbeats its live workers; re-registers when the gateway forgot it.</summary>
+public sealed class GatewayRegistration : BackgroundService
+{
+    private readonly NodeAgentOptions _options;
+    private readonly IUahCoreApi _gateway;
+    private readonly WorkerTable _workers;
+    private readonly ISandboxProvider _sandboxes;
+    private readonly IServer _server;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger<GatewayRegistration> _logger;
+
+    /// <summary>Creates the service.</summary>
+    public GatewayRegistration(
+        NodeAgentOptions options,
+        IUahCoreApi gateway,
+        WorkerTable workers,
+        ISandboxProvider sandboxes,
+        IServer server,
+        IHostApplicationLifetime lifetime,
+        ILogger<GatewayRegistration> logger)
+    {
+        _options = options;
+        _gateway = gateway;
+        _workers = workers;
+        _sandboxes = sandboxes;
+        _server = server;
+        _lifetime = lifetime;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        using (_lifetime.ApplicationStarted.Register(started.SetResult))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
+        var registration = new NodeRegistration
+        {
+            NodeId = _options.NodeId,
+            AgentUrl = _server.Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First(),
+            DataPlaneAddress = _options.DataPlaneAddress,
+            Sandbox = _sandboxes.Name,
+            Slots = _options.Slots,
+        };
+
+        var registered = false;
+        using var timer = new PeriodicTimer(_options.HeartbeatInterval);
+        do
+        {
+            try
+            {
+                if (!registered)
+                {
+                    await _gateway.RegisterNodeAsync(registration, stoppingToken);
+                    registered = true;
+                    Log.Registered(_logger, _options.NodeId, _options.Gateway, registration.Sandbox, registration.Slots, registration.AgentUrl);
+                }
+
+                using var response = await _gateway.HeartbeatAsync(_options.NodeId, new NodeHeartbeat(_workers.Reports()), stoppingToken);
+                if (response.StatusCode == HttpStatusCode.NotFound)
+                {
+                    // The gateway restarted and lost its registry; announcing the node again rebuilds it.
+                    registered = false;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or Refit.ApiException)
+            {
+                registered = false;
+                Log.GatewayUnreachable(_logger, _options.Gateway, ex.Message);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+using MeshRpc.ControlPlane;
+using MeshRpc.NodeAgent.Sandboxes;
+
+namespace MeshRpc.NodeAgent.Workers;
+
+/// <summary>One worker this node runs.</summary>
+public sealed record RunningWorker(WorkerReport Report, ISandbox Sandbox);
+
+/// <summary>The workers alive on this node. A worker leaves the table the moment its sandbox exits, for whatever reason.</summary>
+public sealed class WorkerTable
+{
+    private readonly ConcurrentDictionary<string, RunningWorker> _workers = new(StringComparer.Ordinal);
+    private readonly ILogger<WorkerTable> _logger;
+
+    /// <summary>Creates the table.</summary>
+    public WorkerTable(ILogger<WorkerTable> logger) => _logger = logger;
+
+    /// <summary>How many workers run now.</summary>
+    public int Count => _workers.Count;
+
+    /// <summary>Reports of every live worker.</summary>
+    public IReadOnlyList<WorkerReport> Reports() => [.. _workers.Values.Select(w => w.Report)];
+
+    /// <summary>Adds a worker and reaps it when its sandbox exits.</summary>
+    public void Add(RunningWorker worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        _workers[worker.Report.WorkerId] = worker;
+        _ = ReapAsync(worker);
+    }
+
+    /// <summary>Kills a worker's sandbox; false when the worker is not here.</summary>
+    public async Task<bool> DestroyAsync(string workerId)
+    {
+        if (!_workers.TryRemove(workerId, out var worker))
+        {
+            return false;
+        }
+
+        await worker.Sandbox.DisposeAsync();
+        Log.WorkerDestroyed(_logger, workerId);
+        return true;
+    }
+
+    /// <summary>Kills every worker; used when the agent stops.</summary>
+    public Task DestroyAllAsync() => Task.WhenAll(_workers.Keys.Select(DestroyAsync));
+
+    private async Task ReapAsync(RunningWorker worker)
+    {
+        var exitCode = await worker.Sandbox.Exited;
+        if (_workers.TryRemove(new KeyValuePair<string, RunningWorker>(worker.Report.WorkerId, worker)))
+        {
+            Log.WorkerExited(_logger, worker.Report.WorkerId, exitCode);
+            await worker.Sandbox.DisposeAsync();
+        }
+    }
+}

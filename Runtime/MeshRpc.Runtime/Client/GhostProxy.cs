@@ -1,0 +1,79 @@
+using StreamJsonRpc;
+using StreamJsonRpc.Protocol;
+
+namespace MeshRpc;
+
+/// <summary>Base of every generated ghost proxy: turns calls into JSON-RPC and JSON-RPC failures into MeshRpc exceptions.</summary>
+public abstract class GhostProxy : IGhostProxy
+{
+    /// <summary>Creates the proxy over a connected worker.</summary>
+    protected GhostProxy(WorkerConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        Connection = connection;
+    }
+
+    /// <inheritdoc />
+    public WorkerConnection Connection { get; }
+
+    /// <summary>Calls a method that returns no value.</summary>
+    protected async Task InvokeAsync(string method, object?[] arguments, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Connection.Rpc.InvokeWithCancellationAsync(method, arguments, cancellationToken);
+        }
+        catch (Exception ex) when (Translate(method, ex) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>Calls a method that returns <typeparamref name="TResult"/>.</summary>
+    protected async Task<TResult> InvokeAsync<TResult>(string method, object?[] arguments, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Connection.Rpc.InvokeWithCancellationAsync<TResult>(method, arguments, cancellationToken);
+        }
+        catch (Exception ex) when (Translate(method, ex) is { } translated)
+        {
+            throw translated;
+        }
+    }
+
+    /// <summary>Tears the worker down: its sandbox is gone when this returns.</summary>
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return Connection.DisposeAsync();
+    }
+
+    private MeshRpcException? Translate(string method, Exception ex)
+    {
+        var workerId = Connection.Ticket.WorkerId;
+        return ex switch
+        {
+            RemoteMethodNotFoundException => new CallRefusedException(
+                $"Worker {workerId} does not serve '{method}'. Caller and worker were built from different contracts; rebuild both.", ex),
+            RemoteInvocationException { ErrorCode: (int)JsonRpcErrorCode.RequestCanceled } => null,
+            RemoteInvocationException remote => new RemoteWorkerException(
+                (remote.DeserializedErrorData as CommonErrorData)?.TypeName ?? "unknown",
+                (remote.DeserializedErrorData as CommonErrorData)?.Message ?? remote.Message,
+                (remote.DeserializedErrorData as CommonErrorData)?.StackTrace,
+                remote),
+            ConnectionLostException => new WorkerLostException(workerId,
+                $"The connection to worker {workerId} was lost during '{method}': the worker exited, was torn down, or its node died.", ex),
+            ObjectDisposedException => new WorkerLostException(workerId,
+                $"'{method}' was called on a ghost proxy for worker {workerId} after it was disposed; summon a new worker.", ex),
+            _ => null,
+        };
+    }
+}
+
+/// <summary>Implemented by every ghost proxy; exposes the connection behind it.</summary>
+public interface IGhostProxy : IAsyncDisposable
+{
+    /// <summary>The data-plane connection the proxy calls through.</summary>
+    WorkerConnection Connection { get; }
+}

@@ -1,0 +1,172 @@
+using System.Net;
+using MeshRpc.ControlPlane;
+using Refit;
+
+namespace MeshRpc;
+
+/// <summary>
+/// A caller's handle on the mesh: summons workers through the gateway and wraps their tickets in ghost proxies.
+/// Calls then go straight to the worker, never through the gateway.
+/// </summary>
+public sealed class MeshClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+
+    /// <summary>Creates a client for the gateway at <paramref name="gateway"/>.</summary>
+    public MeshClient(Uri gateway)
+        : this(new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(100) }, ownsHttp: true)
+    {
+    }
+
+    /// <summary>Creates a client over an <see cref="HttpClient"/> whose BaseAddress is the gateway.</summary>
+    public MeshClient(HttpClient http)
+        : this(http, ownsHttp: false)
+    {
+    }
+
+    private MeshClient(HttpClient http, bool ownsHttp)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        _http = http;
+        _ownsHttp = ownsHttp;
+        Gateway = MeshHttp.Gateway(http);
+    }
+
+    /// <summary>The gateway's HTTP API.</summary>
+    public IUahCoreApi Gateway { get; }
+
+    /// <summary>Summons a worker serving <typeparamref name="T"/> and returns its ghost proxy; dispose it to tear the worker down.</summary>
+    public async Task<T> SummonAsync<T>(SummonRequest request, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        var contract = MeshContracts.Get<T>();
+        var spawned = await SpawnAsync(contract, request, cancellationToken);
+        return await ConnectAsync<T>(spawned.Ticket, cancellationToken);
+    }
+
+    /// <summary>Phases 1 to 3: asks the gateway to place and forge a worker, and returns its ticket.</summary>
+    public async Task<SpawnEphemeralResponse> SpawnAsync(MeshContract contract, SummonRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(request);
+        if ((request.Gem is null) == (request.SourceCode is null))
+        {
+            throw new SummonFailedException(SummonFailureReason.InvalidRequest,
+                "A summon names exactly one of a gem pointer or raw source code. Use SummonRequest.FromGem(...) or SummonRequest.FromSource(...).");
+        }
+
+        var body = new SpawnEphemeralRequest
+        {
+            Contract = contract.Name,
+            ContractHash = contract.Hash,
+            Gem = request.Gem?.ToString(),
+            SourceCode = request.SourceCode,
+            HeartbeatTimeoutMs = request.HeartbeatTimeout is { } timeout ? (int)timeout.TotalMilliseconds : null,
+        };
+        return await CallGatewayAsync(() => Gateway.SpawnEphemeralAsync(body, cancellationToken), "summon");
+    }
+
+    /// <summary>Phase 4: connects to the worker a ticket names and returns its ghost proxy. If the connection fails, the worker is torn down.</summary>
+    public async Task<T> ConnectAsync<T>(CapabilityTicket ticket, CancellationToken cancellationToken = default)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var contract = MeshContracts.Get<T>();
+        WorkerConnection connection;
+        try
+        {
+            connection = await WorkerConnection.ConnectAsync(ticket, contract, cancellationToken);
+        }
+        catch
+        {
+            await TeardownAfterFailedConnectAsync(ticket.WorkerId);
+            throw;
+        }
+
+        connection.OnDisposed(() => new ValueTask(TeardownAsync(ticket.WorkerId, CancellationToken.None)));
+        return contract.CreateProxy(connection);
+    }
+
+    private async Task TeardownAfterFailedConnectAsync(string workerId)
+    {
+        try
+        {
+            await TeardownAsync(workerId, CancellationToken.None);
+        }
+        catch (TeardownFailedException)
+        {
+            // The connect failure is the error the caller needs; this worker never got a heartbeat and dies at its timeout.
+        }
+    }
+
+    /// <summary>Publishes a gem archive to the gateway's gem store.</summary>
+    public Task<GemPublished> PublishGemAsync(byte[] archive, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        return CallGatewayAsync(() => Gateway.PublishGemAsync(new MemoryStream(archive, writable: false), cancellationToken), "publish the gem");
+    }
+
+    /// <summary>Phase 5: tears a worker down; returns once its sandbox is gone (or was already gone).</summary>
+    public async Task TeardownAsync(string workerId, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await Gateway.TeardownAsync(workerId, cancellationToken);
+        }
+        catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // Already gone: teardown's goal holds.
+        }
+        catch (Exception ex) when (ex is ApiException or HttpRequestException)
+        {
+            throw new TeardownFailedException(workerId,
+                $"Could not confirm that worker {workerId} was torn down: {Describe(ex)}. It dies on its own when its heartbeat timeout passes.", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private async Task<TResult> CallGatewayAsync<TResult>(Func<Task<TResult>> call, string what)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (ApiException ex)
+        {
+            var error = MeshHttp.ReadError(ex);
+            throw new SummonFailedException(ReasonOf(error?.Code), $"UAH CORE could not {what}: {Describe(ex)}", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new SummonFailedException(SummonFailureReason.GatewayUnavailable,
+                $"Could not reach UAH CORE at {_http.BaseAddress} to {what}: {ex.Message}. Check that the gateway is running and the address is right.", ex);
+        }
+    }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        ApiException api when MeshHttp.ReadError(api) is { } error => $"{error.Message} ({error.Code})",
+        ApiException api => $"HTTP {(int)api.StatusCode} {api.ReasonPhrase}",
+        _ => ex.Message,
+    };
+
+    private static SummonFailureReason ReasonOf(string? code) => code switch
+    {
+        MeshErrorCodes.GemNotFound => SummonFailureReason.GemNotFound,
+        MeshErrorCodes.NoNodeAvailable => SummonFailureReason.NoNodeAvailable,
+        MeshErrorCodes.ForgeFailed => SummonFailureReason.ForgeFailed,
+        MeshErrorCodes.ContractMismatch => SummonFailureReason.ContractMismatch,
+        MeshErrorCodes.NotSupported => SummonFailureReason.NotSupported,
+        MeshErrorCodes.InvalidRequest => SummonFailureReason.InvalidRequest,
+        _ => SummonFailureReason.GatewayUnavailable,
+    };
+}

@@ -1,0 +1,204 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using MeshRpc.Client;
+using MeshRpc.Wire;
+using StreamJsonRpc;
+
+namespace MeshRpc;
+
+/// <summary>
+/// An authenticated, heartbeating data-plane connection from a caller straight to one worker.
+/// Generated ghost proxies make their calls through it.
+/// </summary>
+public sealed class WorkerConnection : IAsyncDisposable
+{
+    private const int MaxHandshakeFrameBytes = 64 * 1024;
+
+    private readonly TcpClient _tcp;
+    private readonly CancellationTokenSource _stopHeartbeat = new();
+    private readonly Task _heartbeat;
+    private Func<ValueTask>? _onDisposed;
+    private int _disposed;
+
+    private WorkerConnection(CapabilityTicket ticket, TcpClient tcp, JsonRpc rpc, int workerProcessId)
+    {
+        Ticket = ticket;
+        _tcp = tcp;
+        Rpc = rpc;
+        WorkerProcessId = workerProcessId;
+        _heartbeat = HeartbeatAsync(TimeSpan.FromMilliseconds(ticket.Heartbeat.IntervalMs), _stopHeartbeat.Token);
+    }
+
+    /// <summary>The ticket this connection was opened with.</summary>
+    public CapabilityTicket Ticket { get; }
+
+    /// <summary>The worker's process id, as the worker reported it in the handshake.</summary>
+    public int WorkerProcessId { get; }
+
+    /// <summary>The JSON-RPC connection; generated proxies call through it.</summary>
+    public JsonRpc Rpc { get; }
+
+    /// <summary>
+    /// Connects to the worker a ticket names and proves possession of the ticket's secret.
+    /// Throws <see cref="WorkerLostException"/> when the worker cannot be reached and
+    /// <see cref="CallRefusedException"/> when it refuses the handshake.
+    /// </summary>
+    public static async Task<WorkerConnection> ConnectAsync(CapabilityTicket ticket, MeshContract contract, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        ArgumentNullException.ThrowIfNull(contract);
+        if (ticket.Auth.Algorithm != Protocol.AuthAlgorithm)
+        {
+            throw new CallRefusedException(
+                $"The ticket uses auth algorithm '{ticket.Auth.Algorithm}', but this client speaks '{Protocol.AuthAlgorithm}'. Upgrade the MeshRpc runtime.");
+        }
+
+        var (host, port) = TicketEndpoint.ParseTcp(ticket.Endpoints.Direct);
+        var tcp = new TcpClient { NoDelay = true };
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(TimeSpan.FromSeconds(15));
+            try
+            {
+                await tcp.ConnectAsync(host, port, deadline.Token);
+            }
+            catch (SocketException ex)
+            {
+                throw new WorkerLostException(ticket.WorkerId,
+                    $"Could not connect to worker {ticket.WorkerId} at {ticket.Endpoints.Direct}: {ex.SocketErrorCode}. " +
+                    "The worker may have exited (its heartbeat timeout passed or it was torn down) or its address is not reachable from here.", ex);
+            }
+
+            var stream = tcp.GetStream();
+            var processId = await HandshakeAsync(stream, ticket, contract, deadline.Token);
+            var rpc = new JsonRpc(MeshJson.CreateHandler(stream));
+            rpc.StartListening();
+            return new WorkerConnection(ticket, tcp, rpc, processId);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            tcp.Dispose();
+            throw new WorkerLostException(ticket.WorkerId,
+                $"Worker {ticket.WorkerId} at {ticket.Endpoints.Direct} did not complete the handshake within 15 seconds.", ex);
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="onDisposed"/> after the connection closes, e.g. to tear the worker down.</summary>
+    public void OnDisposed(Func<ValueTask> onDisposed) => _onDisposed = onDisposed;
+
+    /// <summary>Stops heartbeating, closes the connection and runs the teardown callback.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopHeartbeat.CancelAsync();
+        await _heartbeat;
+        Rpc.Dispose();
+        _tcp.Dispose();
+        _stopHeartbeat.Dispose();
+        if (_onDisposed is { } onDisposed)
+        {
+            await onDisposed();
+        }
+    }
+
+    private static async Task<int> HandshakeAsync(NetworkStream stream, CapabilityTicket ticket, MeshContract contract, CancellationToken cancellationToken)
+    {
+        var challengeBytes = await ReadFrameAsync(stream, ticket, "challenge", cancellationToken);
+        var challenge = Deserialize(challengeBytes, HandshakeJsonContext.Default.ChallengeMessage, ticket);
+        if (challenge?.Method != Protocol.ChallengeMethod || challenge.Params is null)
+        {
+            throw new CallRefusedException(
+                $"The service at {ticket.Endpoints.Direct} did not open with a MeshRpc challenge; it is not a MeshRpc worker.");
+        }
+
+        if (challenge.Params.Protocol != Protocol.Version)
+        {
+            throw new CallRefusedException(
+                $"Worker {ticket.WorkerId} speaks {challenge.Params.Protocol}, this client speaks {Protocol.Version}. Use matching MeshRpc versions.");
+        }
+
+        if (challenge.Params.WorkerId != ticket.WorkerId)
+        {
+            throw new CallRefusedException(
+                $"The endpoint {ticket.Endpoints.Direct} serves worker {challenge.Params.WorkerId}, but the ticket is for worker {ticket.WorkerId}. " +
+                "The ticket is stale; summon the worker again.");
+        }
+
+        var secret = Convert.FromBase64String(ticket.Auth.Secret);
+        var request = new HandshakeRequest("2.0", Protocol.HandshakeMethod, Protocol.HandshakeMethod, new HandshakeParams(
+            ticket.TicketId,
+            ticket.WorkerId,
+            contract.Name,
+            contract.Hash,
+            Protocol.ComputeProof(secret, ticket.WorkerId, ticket.TicketId, challenge.Params.Nonce)));
+        await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(request, HandshakeJsonContext.Default.HandshakeRequest), cancellationToken);
+
+        var replyBytes = await ReadFrameAsync(stream, ticket, "handshake reply", cancellationToken);
+        using var reply = JsonDocument.Parse(replyBytes);
+        if (reply.RootElement.TryGetProperty("error", out var error))
+        {
+            var message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
+            throw new CallRefusedException(message ?? $"Worker {ticket.WorkerId} refused the handshake without a reason.");
+        }
+
+        var accepted = Deserialize(replyBytes, HandshakeJsonContext.Default.HandshakeAccepted, ticket);
+        return accepted?.Result?.ProcessId ?? throw new CallRefusedException(
+            $"Worker {ticket.WorkerId} answered the handshake with neither a result nor an error.");
+    }
+
+    private static async Task<byte[]> ReadFrameAsync(NetworkStream stream, CapabilityTicket ticket, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Frames.ReadAsync(stream, MaxHandshakeFrameBytes, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw new WorkerLostException(ticket.WorkerId,
+                $"The connection to worker {ticket.WorkerId} at {ticket.Endpoints.Direct} failed while reading the {what}: {ex.Message}", ex);
+        }
+    }
+
+    private static T? Deserialize<T>(byte[] body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, CapabilityTicket ticket)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, typeInfo);
+        }
+        catch (JsonException ex)
+        {
+            throw new CallRefusedException(
+                $"Worker {ticket.WorkerId} at {ticket.Endpoints.Direct} sent a malformed handshake message: {ex.Message}", ex);
+        }
+    }
+
+    private async Task HeartbeatAsync(TimeSpan interval, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                await Rpc.NotifyAsync(Protocol.HeartbeatMethod);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Disposal stops the loop.
+        }
+        catch (Exception ex) when (ex is ConnectionLostException or ObjectDisposedException or IOException)
+        {
+            // The connection is gone; the next call reports it as a lost worker.
+        }
+    }
+}

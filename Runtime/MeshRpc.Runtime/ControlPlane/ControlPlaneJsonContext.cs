@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MeshRpc.ControlPlane;
+
+/// <summary>Source-generated JSON for every control-plane message, shared by gateway, agents and clients.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(SpawnEphemeralRequest))]
+[JsonSerializable(typeof(SpawnEphemeralResponse))]
+[JsonSerializable(typeof(ForgeRequest))]
+[JsonSerializable(typeof(ForgeResponse))]
+[JsonSerializable(typeof(MeshError))]
+[JsonSerializable(typeof(NodeRegistration))]
+[JsonSerializable(typeof(NodeHeartbeat))]
+[JsonSerializable(typeof(ServiceRegistry))]
+[JsonSerializable(typeof(GemPublished))]
+[JsonSerializable(typeof(GemManifest))]
+[JsonSerializable(typeof(CapabilityTicket))]
+public sealed partial class ControlPlaneJsonContext : JsonSerializerContext
+{
+}

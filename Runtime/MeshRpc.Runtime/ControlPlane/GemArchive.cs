@@ -1,0 +1,101 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace MeshRpc.ControlPlane;
+
+/// <summary>Packs, reads and unpacks gems: zip archives with <c>manifest.json</c> and the worker's assemblies at the root.</summary>
+public static class GemArchive
+{
+    /// <summary>Packs a manifest and assembly files into a gem archive.</summary>
+    public static byte[] Pack(GemManifest manifest, IEnumerable<string> files)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(files);
+        using var buffer = new MemoryStream();
+        using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            var entry = zip.CreateEntry(GemManifest.FileName, CompressionLevel.Fastest);
+            using (var stream = entry.Open())
+            {
+                JsonSerializer.Serialize(stream, manifest, ControlPlaneJsonContext.Default.GemManifest);
+            }
+
+            foreach (var file in files.Order(StringComparer.Ordinal))
+            {
+                zip.CreateEntryFromFile(file, Path.GetFileName(file), CompressionLevel.Fastest);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The <c>sha256:</c> digest that names a gem archive.</summary>
+    public static string Digest(ReadOnlySpan<byte> archive) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(archive));
+
+    /// <summary>Reads and validates a gem's manifest; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
+    public static GemManifest ReadManifest(byte[] archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        using var zip = Open(archive);
+        var entry = zip.GetEntry(GemManifest.FileName)
+            ?? throw new InvalidDataException($"The gem has no {GemManifest.FileName} at its root. Pack it with GemArchive.Pack or add the manifest.");
+        GemManifest? manifest;
+        try
+        {
+            using var stream = entry.Open();
+            manifest = JsonSerializer.Deserialize(stream, ControlPlaneJsonContext.Default.GemManifest);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"The gem's {GemManifest.FileName} is not valid: {ex.Message}", ex);
+        }
+
+        if (manifest is null)
+        {
+            throw new InvalidDataException($"The gem's {GemManifest.FileName} is empty.");
+        }
+
+        if (!GemPointer.IsValidName(manifest.Name) || !GemPointer.IsValidVersion(manifest.Version))
+        {
+            throw new InvalidDataException(
+                $"The gem's name '{manifest.Name}' or version '{manifest.Version}' is not valid: names are lowercase letters, digits, '.', '_' and '-'; versions are letters, digits, '.', '+' and '-'.");
+        }
+
+        if (zip.GetEntry(manifest.EntryAssembly) is null)
+        {
+            throw new InvalidDataException($"The gem's manifest names entry assembly '{manifest.EntryAssembly}', but the archive has no such file at its root.");
+        }
+
+        return manifest;
+    }
+
+    /// <summary>Unpacks a gem into <paramref name="directory"/>, refusing entries that would land outside it.</summary>
+    public static void Extract(byte[] archive, string directory)
+    {
+        using var zip = Open(archive);
+        var root = Path.GetFullPath(directory) + Path.DirectorySeparatorChar;
+        foreach (var entry in zip.Entries)
+        {
+            var target = Path.GetFullPath(Path.Combine(root, entry.FullName));
+            if (!target.StartsWith(root, StringComparison.Ordinal) || entry.FullName.Contains('/', StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"The gem entry '{entry.FullName}' is not a plain file name at the archive root.");
+            }
+
+            entry.ExtractToFile(target, overwrite: false);
+        }
+    }
+
+    private static ZipArchive Open(byte[] archive)
+    {
+        try
+        {
+            return new ZipArchive(new MemoryStream(archive, writable: false), ZipArchiveMode.Read);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException("The gem is not a zip archive. Publish a zip with manifest.json and the worker's assemblies at its root.", ex);
+        }
+    }
+}

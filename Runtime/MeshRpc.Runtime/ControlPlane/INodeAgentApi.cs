@@ -1,0 +1,15 @@
+using Refit;
+
+namespace MeshRpc.ControlPlane;
+
+/// <summary>A node agent's HTTP API, as the gateway uses it.</summary>
+public interface INodeAgentApi
+{
+    /// <summary>Forges a worker in a sandbox and reports where it listens.</summary>
+    [Post("/api/v2/forge")]
+    Task<ForgeResponse> ForgeAsync([Body] ForgeRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Kills a worker's sandbox; returns once it is gone.</summary>
+    [Delete("/api/v2/workers/{workerId}")]
+    Task DestroyAsync(string workerId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,65 @@
+namespace MeshRpc.ControlPlane;
+
+/// <summary>Body of <c>POST /api/v2/nodes</c>: a node agent announces itself.</summary>
+public sealed record NodeRegistration
+{
+    /// <summary>The node's stable id.</summary>
+    public required string NodeId { get; init; }
+
+    /// <summary>The agent's HTTP base address, where the gateway sends forge requests.</summary>
+    public required string AgentUrl { get; init; }
+
+    /// <summary>The address workers on this node listen on.</summary>
+    public required string DataPlaneAddress { get; init; }
+
+    /// <summary>The sandbox provider the node forges workers with.</summary>
+    public required string Sandbox { get; init; }
+
+    /// <summary>How many workers the node runs at once.</summary>
+    public required int Slots { get; init; }
+}
+
+/// <summary>Body of <c>POST /api/v2/nodes/{nodeId}/heartbeat</c>: the node's live workers.</summary>
+public sealed record NodeHeartbeat(IReadOnlyList<WorkerReport> Workers);
+
+/// <summary>One live worker as its node reports it.</summary>
+public sealed record WorkerReport(string WorkerId, string Contract, string Endpoint, int ProcessId, DateTimeOffset StartedAt);
+
+/// <summary>Reply of <c>GET /api/v1/service_registry</c>.</summary>
+public sealed record ServiceRegistry(IReadOnlyList<NodeEntry> Nodes);
+
+/// <summary>One node in the registry.</summary>
+public sealed record NodeEntry(
+    string NodeId,
+    string AgentUrl,
+    string DataPlaneAddress,
+    string Sandbox,
+    int Slots,
+    string Status,
+    DateTimeOffset LastHeartbeat,
+    IReadOnlyList<WorkerReport> Workers);
+
+/// <summary>Reply of <c>POST /api/v2/gems</c>.</summary>
+public sealed record GemPublished(string Digest, string Name, string Version, string Contract, long Size);
+
+/// <summary>The <c>manifest.json</c> at the root of every gem archive.</summary>
+public sealed record GemManifest
+{
+    /// <summary>File name of the manifest inside the archive.</summary>
+    public const string FileName = "manifest.json";
+
+    /// <summary>The gem's name (lowercase, e.g. <c>calculator</c>).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The gem's version.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>The contract the worker serves (interface full name).</summary>
+    public required string Contract { get; init; }
+
+    /// <summary>The assembly (file name) holding the worker type.</summary>
+    public required string EntryAssembly { get; init; }
+
+    /// <summary>The full name of the class implementing the contract.</summary>
+    public required string WorkerType { get; init; }
+}

@@ -1,0 +1,92 @@
+namespace MeshRpc.ControlPlane;
+
+/// <summary>Body of <c>POST /api/v2/swarm_spawn_ephemeral</c>: summon one worker.</summary>
+public sealed record SpawnEphemeralRequest
+{
+    /// <summary>The contract the caller will speak (the interface's full name).</summary>
+    public required string Contract { get; init; }
+
+    /// <summary>The caller's contract hash; the worker refuses a mismatch at handshake.</summary>
+    public required string ContractHash { get; init; }
+
+    /// <summary>The gem to run: <c>gem://name@version</c> or <c>sha256:...</c>.</summary>
+    public string? Gem { get; init; }
+
+    /// <summary>Raw C# source implementing the contract.</summary>
+    public string? SourceCode { get; init; }
+
+    /// <summary>Heartbeat timeout for the worker; the gateway's default when null.</summary>
+    public int? HeartbeatTimeoutMs { get; init; }
+}
+
+/// <summary>Reply to a successful summon.</summary>
+public sealed record SpawnEphemeralResponse(CapabilityTicket Ticket, SpawnTimings Timings);
+
+/// <summary>Where the time of a summon went, as measured by the gateway.</summary>
+public sealed record SpawnTimings(double PlacementMs, double ForgeMs);
+
+/// <summary>Body of <c>POST /api/v2/forge</c> on a node agent: build one worker.</summary>
+public sealed record ForgeRequest
+{
+    /// <summary>The id the gateway chose for the worker.</summary>
+    public required string WorkerId { get; init; }
+
+    /// <summary>The contract the worker must serve.</summary>
+    public required string Contract { get; init; }
+
+    /// <summary>The gem's content digest; the agent fetches and verifies it.</summary>
+    public required string GemDigest { get; init; }
+
+    /// <summary>How long the worker outlives its caller's last heartbeat.</summary>
+    public required int HeartbeatTimeoutMs { get; init; }
+}
+
+/// <summary>What a node agent reports after forging a worker.</summary>
+public sealed record ForgeResponse
+{
+    /// <summary>The worker's id.</summary>
+    public required string WorkerId { get; init; }
+
+    /// <summary>The data-plane endpoint, <c>tcp://host:port</c>.</summary>
+    public required string Endpoint { get; init; }
+
+    /// <summary>The per-worker secret, base64; it goes into the ticket and never onto the data plane.</summary>
+    public required string Secret { get; init; }
+
+    /// <summary>The worker host's process id on the node.</summary>
+    public required int ProcessId { get; init; }
+
+    /// <summary>The sandbox provider that runs the worker.</summary>
+    public required string Sandbox { get; init; }
+}
+
+/// <summary>The error body every MeshRpc HTTP endpoint returns: a stable code and a message that says how to fix it.</summary>
+public sealed record MeshError(string Code, string Message);
+
+/// <summary>Stable error codes of the control plane.</summary>
+public static class MeshErrorCodes
+{
+    /// <summary>The request is malformed.</summary>
+    public const string InvalidRequest = "invalid_request";
+
+    /// <summary>The gem pointer names no published gem.</summary>
+    public const string GemNotFound = "gem_not_found";
+
+    /// <summary>No live node can take the worker.</summary>
+    public const string NoNodeAvailable = "no_node_available";
+
+    /// <summary>The node failed to forge the worker.</summary>
+    public const string ForgeFailed = "forge_failed";
+
+    /// <summary>The gem's worker does not serve the requested contract.</summary>
+    public const string ContractMismatch = "contract_mismatch";
+
+    /// <summary>The worker id is unknown.</summary>
+    public const string WorkerNotFound = "worker_not_found";
+
+    /// <summary>The node id is unknown (e.g. after a gateway restart); the agent should register again.</summary>
+    public const string NodeNotFound = "node_not_found";
+
+    /// <summary>The summon kind is not supported by this mesh yet.</summary>
+    public const string NotSupported = "not_supported";
+}

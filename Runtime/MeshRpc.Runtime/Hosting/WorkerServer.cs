@@ -1,0 +1,251 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using MeshRpc.Wire;
+
+namespace MeshRpc.Hosting;
+
+/// <summary>
+/// Serves one worker object on an ephemeral TCP port: challenges every connection, refuses every call until the
+/// caller proves it holds the ticket's secret, then dispatches JSON-RPC through the generated contract.
+/// </summary>
+public sealed class WorkerServer : IAsyncDisposable
+{
+    private readonly WorkerServerOptions _options;
+    private readonly MeshContract _contract;
+    private readonly object _target;
+    private readonly TcpListener _listener;
+    private readonly HeartbeatWatchdog _watchdog;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _connections = [];
+    private Task? _acceptLoop;
+    private int _refused;
+
+    /// <summary>Creates the server; call <see cref="Start"/> to listen.</summary>
+    public WorkerServer(WorkerServerOptions options, MeshContract contract, object target, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(target);
+        _options = options;
+        _contract = contract;
+        _target = target;
+        _listener = new TcpListener(options.BindAddress, 0);
+        _watchdog = new HeartbeatWatchdog(options.HeartbeatTimeout, time);
+    }
+
+    /// <summary>Completes when no caller has heartbeated for the heartbeat timeout.</summary>
+    public Task HeartbeatLost => _watchdog.Expired;
+
+    /// <summary>Handshakes refused so far; a refused connection never reaches the worker object.</summary>
+    public int RefusedHandshakes => Volatile.Read(ref _refused);
+
+    /// <summary>Starts listening and returns the ephemeral endpoint.</summary>
+    public IPEndPoint Start()
+    {
+        _listener.Start();
+        _acceptLoop = AcceptLoopAsync(_stopping.Token);
+        return (IPEndPoint)_listener.LocalEndpoint;
+    }
+
+    /// <summary>Stops listening and closes every connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _listener.Stop();
+        if (_acceptLoop is not null)
+        {
+            await _acceptLoop;
+        }
+
+        Task[] connections;
+        lock (_connections)
+        {
+            connections = [.. _connections];
+        }
+
+        await Task.WhenAll(connections);
+        _watchdog.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(stopping);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException && stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            client.NoDelay = true;
+            var connection = ServeAsync(client, stopping);
+            lock (_connections)
+            {
+                _connections.RemoveAll(t => t.IsCompleted);
+                _connections.Add(connection);
+            }
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client, CancellationToken stopping)
+    {
+        using (client)
+        {
+            var stream = client.GetStream();
+            bool accepted;
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+            {
+                deadline.CancelAfter(_options.HandshakeTimeout);
+                try
+                {
+                    accepted = await HandshakeAsync(stream, deadline.Token);
+                }
+                catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
+                {
+                    // A peer that stalls, disconnects or sends garbage framing before authenticating gets no further.
+                    accepted = false;
+                }
+            }
+
+            if (!accepted)
+            {
+                Interlocked.Increment(ref _refused);
+                return;
+            }
+
+            _watchdog.Beat();
+            using var rpc = new WorkerJsonRpc(MeshJson.CreateHandler(stream), _options.IncludeErrorDiagnostics);
+            rpc.AddLocalRpcMethod(Protocol.HeartbeatMethod, new Action(_watchdog.Beat));
+            _contract.Attach(rpc, _target);
+            rpc.StartListening();
+            using var registration = stopping.Register(rpc.Dispose);
+            await rpc.Completion.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<bool> HandshakeAsync(NetworkStream stream, CancellationToken cancellationToken)
+    {
+        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var challenge = new ChallengeMessage("2.0", Protocol.ChallengeMethod, new ChallengeParams(Protocol.Version, _options.WorkerId, nonce));
+        await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(challenge, HandshakeJsonContext.Default.ChallengeMessage), cancellationToken);
+
+        byte[] frame;
+        try
+        {
+            frame = await Frames.ReadAsync(stream, _options.MaxHandshakeFrameBytes, cancellationToken);
+        }
+        catch (FrameTooLargeException ex)
+        {
+            await RefuseAsync(stream, null, ex.Message, cancellationToken);
+            return false;
+        }
+
+        var (id, verdict) = Judge(frame, nonce);
+        if (verdict is not null)
+        {
+            await RefuseAsync(stream, id, verdict, cancellationToken);
+            return false;
+        }
+
+        var reply = new HandshakeAccepted("2.0", id!.Value, new HandshakeResult(_options.WorkerId, Environment.ProcessId));
+        await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(reply, HandshakeJsonContext.Default.HandshakeAccepted), cancellationToken);
+        return true;
+    }
+
+    /// <summary>Returns the request id and null when the handshake is valid, or the reason to refuse it.</summary>
+    private (JsonElement? Id, string? Refusal) Judge(byte[] frame, string nonce)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(frame);
+        }
+        catch (JsonException)
+        {
+            return (null, "Handshake refused: the first frame is not JSON. A MeshRpc connection starts with a 'mesh.handshake' JSON-RPC request.");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return (null, "Handshake refused: the first frame is not a JSON-RPC request object.");
+            }
+
+            JsonElement? id = root.TryGetProperty("id", out var idElement) ? idElement.Clone() : null;
+            var method = root.TryGetProperty("method", out var methodElement) && methodElement.ValueKind == JsonValueKind.String
+                ? methodElement.GetString()
+                : null;
+            if (method != Protocol.HandshakeMethod)
+            {
+                return (id, $"Call '{method ?? "(none)"}' refused: this connection has not completed the MeshRpc ticket handshake. " +
+                            $"Send '{Protocol.HandshakeMethod}' with the proof from your Capability Ticket first (the MeshRpc runtime and generated stubs do this for you).");
+            }
+
+            if (id is null)
+            {
+                return (null, "Handshake refused: 'mesh.handshake' must be a request with an id, not a notification.");
+            }
+
+            HandshakeParams? parameters;
+            try
+            {
+                parameters = root.TryGetProperty("params", out var p)
+                    ? p.Deserialize(HandshakeJsonContext.Default.HandshakeParams)
+                    : null;
+            }
+            catch (JsonException)
+            {
+                parameters = null;
+            }
+
+            if (parameters is null || parameters.Proof is null || parameters.WorkerId is null || parameters.TicketId is null)
+            {
+                return (id, "Handshake refused: 'mesh.handshake' params must carry ticketId, workerId, contract, contractHash and proof.");
+            }
+
+            return (id, Verify(parameters, nonce));
+        }
+    }
+
+    private string? Verify(HandshakeParams handshake, string nonce)
+    {
+        if (handshake.WorkerId != _options.WorkerId)
+        {
+            return $"Handshake refused: this is worker {_options.WorkerId}, but the ticket is for worker {handshake.WorkerId}.";
+        }
+
+        if (handshake.Contract != _contract.Name)
+        {
+            return $"Handshake refused: the caller expects contract {handshake.Contract}, but this worker serves {_contract.Name}.";
+        }
+
+        if (handshake.ContractHash != _contract.Hash)
+        {
+            return $"Handshake refused: contract {_contract.Name} differs between caller (hash {handshake.ContractHash}) and worker (hash {_contract.Hash}). " +
+                   "Rebuild the caller and the worker from the same contract.";
+        }
+
+        var expected = Protocol.ComputeProof(_options.Secret, handshake.WorkerId, handshake.TicketId, nonce);
+        if (!Protocol.ProofMatches(expected, handshake.Proof))
+        {
+            return $"Handshake refused: the proof does not match worker {_options.WorkerId}'s ticket secret. Use the ticket the gateway issued for this worker.";
+        }
+
+        return null;
+    }
+
+    private static async Task RefuseAsync(NetworkStream stream, JsonElement? id, string reason, CancellationToken cancellationToken)
+    {
+        var refusal = new RefusalMessage("2.0", id, new RefusalError(Protocol.HandshakeRefusedCode, reason));
+        await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(refusal, HandshakeJsonContext.Default.RefusalMessage), cancellationToken);
+    }
+}

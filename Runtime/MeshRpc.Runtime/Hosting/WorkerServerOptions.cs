@@ -1,0 +1,28 @@
+using System.Net;
+
+namespace MeshRpc.Hosting;
+
+/// <summary>How a worker host serves its one worker.</summary>
+public sealed record WorkerServerOptions
+{
+    /// <summary>The worker's id; handshakes for any other worker are refused.</summary>
+    public required string WorkerId { get; init; }
+
+    /// <summary>The per-worker secret whose possession callers prove.</summary>
+    public required byte[] Secret { get; init; }
+
+    /// <summary>The node's data-plane address to listen on (port is always ephemeral).</summary>
+    public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>How long the worker lives without a heartbeat from any caller.</summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a new connection has to complete the handshake.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Largest frame accepted before the handshake completes.</summary>
+    public int MaxHandshakeFrameBytes { get; init; } = 16 * 1024;
+
+    /// <summary>Whether error replies carry the remote stack trace. Off: an untrusted caller learns only type and message.</summary>
+    public bool IncludeErrorDiagnostics { get; init; }
+}

@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace MeshRpc.Wire;
+
+/// <summary>Constants and the proof computation shared by both ends of the data plane.</summary>
+public static class Protocol
+{
+    /// <summary>The data-plane protocol version both ends must speak.</summary>
+    public const string Version = "meshrpc/1";
+
+    /// <summary>The only ticket auth algorithm this version accepts.</summary>
+    public const string AuthAlgorithm = "hmac-sha256-challenge";
+
+    /// <summary>The method name of the worker's challenge notification.</summary>
+    public const string ChallengeMethod = "mesh.challenge";
+
+    /// <summary>The method name of the caller's handshake request.</summary>
+    public const string HandshakeMethod = "mesh.handshake";
+
+    /// <summary>The notification a caller sends to keep its worker alive.</summary>
+    public const string HeartbeatMethod = "mesh.heartbeat";
+
+    /// <summary>JSON-RPC error code: the handshake failed or was skipped.</summary>
+    public const int HandshakeRefusedCode = -32001;
+
+    /// <summary>
+    /// The proof of possession: HMAC-SHA256 under the ticket secret over the protocol, worker, ticket and the worker's nonce.
+    /// The nonce is fresh per connection, so a recorded proof is useless on another connection.
+    /// </summary>
+    public static string ComputeProof(byte[] secret, string workerId, string ticketId, string nonce)
+    {
+        var message = Encoding.UTF8.GetBytes($"{Version}\n{workerId}\n{ticketId}\n{nonce}");
+        return Convert.ToBase64String(HMACSHA256.HashData(secret, message));
+    }
+
+    /// <summary>Compares a presented proof with the expected one in constant time.</summary>
+    public static bool ProofMatches(string expected, string presented)
+    {
+        var a = Encoding.ASCII.GetBytes(expected);
+        var b = Encoding.ASCII.GetBytes(presented);
+        return CryptographicOperations.FixedTimeEquals(a, b);
+    }
+}

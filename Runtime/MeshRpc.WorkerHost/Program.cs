@@ -1,0 +1,81 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using MeshRpc.Hosting;
+using MeshRpc.WorkerHost;
+
+// Exit codes the node agent reads: 0 stopped, 2 could not start, 3 heartbeat lost.
+const int CouldNotStart = 2;
+const int HeartbeatLost = 3;
+
+WorkerHostConfig? config;
+try
+{
+    var line = await Console.In.ReadLineAsync();
+    config = line is null ? null : JsonSerializer.Deserialize(line, WorkerHostJsonContext.Default.WorkerHostConfig);
+}
+catch (JsonException ex)
+{
+    return Fail($"The start-up configuration on standard input is not valid JSON: {ex.Message}");
+}
+
+if (config is null)
+{
+    return Fail("No start-up configuration arrived on standard input; the node agent writes one JSON line there.");
+}
+
+MeshRpc.MeshContract contract;
+object worker;
+try
+{
+    (contract, worker) = WorkerLoader.Load(config);
+}
+catch (Exception ex) when (ex is WorkerLoadException or IOException or BadImageFormatException or UnauthorizedAccessException)
+{
+    return Fail(ex.Message);
+}
+
+var options = new WorkerServerOptions
+{
+    WorkerId = config.WorkerId,
+    Secret = Convert.FromBase64String(config.Secret),
+    BindAddress = IPAddress.Parse(config.BindAddress),
+    HeartbeatTimeout = TimeSpan.FromMilliseconds(config.HeartbeatTimeoutMs),
+    IncludeErrorDiagnostics = config.IncludeErrorDiagnostics,
+};
+
+await using var server = new WorkerServer(options, contract, worker);
+var endpoint = server.Start();
+Report(new WorkerHostStatus(endpoint.Port, Environment.ProcessId, null));
+
+var stopped = new TaskCompletionSource();
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stopped.TrySetResult();
+});
+
+var exitCode = await Task.WhenAny(server.HeartbeatLost, stopped.Task) == server.HeartbeatLost ? HeartbeatLost : 0;
+if (exitCode == HeartbeatLost)
+{
+    await Console.Error.WriteLineAsync($"worker {config.WorkerId}: no heartbeat for {config.HeartbeatTimeoutMs} ms; exiting.");
+}
+
+if (worker is IAsyncDisposable disposable)
+{
+    await disposable.DisposeAsync();
+}
+
+return exitCode;
+
+static int Fail(string error)
+{
+    Report(new WorkerHostStatus(null, Environment.ProcessId, error));
+    return CouldNotStart;
+}
+
+static void Report(WorkerHostStatus status)
+{
+    Console.Out.WriteLine(JsonSerializer.Serialize(status, WorkerHostJsonContext.Default.WorkerHostStatus));
+    Console.Out.Flush();
+}

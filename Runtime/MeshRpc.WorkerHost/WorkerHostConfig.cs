@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MeshRpc.WorkerHost;
+
+/// <summary>What the node agent tells a worker host on its standard input: never on the command line, where secrets are visible.</summary>
+public sealed record WorkerHostConfig
+{
+    /// <summary>The worker's id.</summary>
+    public required string WorkerId { get; init; }
+
+    /// <summary>The per-worker secret, base64.</summary>
+    public required string Secret { get; init; }
+
+    /// <summary>The data-plane address to listen on.</summary>
+    public required string BindAddress { get; init; }
+
+    /// <summary>How long the worker lives without a heartbeat.</summary>
+    public required int HeartbeatTimeoutMs { get; init; }
+
+    /// <summary>Folder holding the unpacked gem.</summary>
+    public required string GemDirectory { get; init; }
+
+    /// <summary>The gem's entry assembly file name.</summary>
+    public required string EntryAssembly { get; init; }
+
+    /// <summary>Full name of the class implementing the contract.</summary>
+    public required string WorkerType { get; init; }
+
+    /// <summary>The contract's wire name.</summary>
+    public required string Contract { get; init; }
+
+    /// <summary>Whether error replies include remote stack traces.</summary>
+    public bool IncludeErrorDiagnostics { get; init; }
+}
+
+/// <summary>The first line a worker host prints: where it listens, or why it could not start.</summary>
+public sealed record WorkerHostStatus(int? Port, int ProcessId, string? Error);
+
+/// <summary>Source-generated JSON for the host's start-up protocol.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(WorkerHostConfig))]
+[JsonSerializable(typeof(WorkerHostStatus))]
+public sealed partial class WorkerHostJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,79 @@
+using MeshRpc;
+using MeshRpc.Gateway;
+using MeshRpc.NodeAgent;
+using Microsoft.AspNetCore.Builder;
+
+namespace Quickstart;
+
+/// <summary>A whole mesh in this process tree: UAH CORE and one node agent as in-process hosts; workers as the agent's sandboxed children.</summary>
+internal sealed class EmbeddedMesh : IAsyncDisposable
+{
+    private static readonly string[] QuietLogging =
+    [
+        "--Logging:LogLevel:Default=Warning",
+        "--Logging:Console:LogToStandardErrorThreshold=Trace",
+    ];
+
+    private readonly WebApplication _gateway;
+    private readonly WebApplication _agent;
+    private readonly string _workDirectory;
+
+    private EmbeddedMesh(WebApplication gateway, WebApplication agent, string workDirectory, Uri gatewayAddress)
+    {
+        _gateway = gateway;
+        _agent = agent;
+        _workDirectory = workDirectory;
+        GatewayAddress = gatewayAddress;
+    }
+
+    /// <summary>Where UAH CORE listens.</summary>
+    public Uri GatewayAddress { get; }
+
+    /// <summary>Starts the gateway, then a node agent, and waits until the node is registered and live.</summary>
+    public static async Task<EmbeddedMesh> StartAsync(CancellationToken cancellationToken)
+    {
+        var workDirectory = Directory.CreateTempSubdirectory("meshrpc-quickstart-").FullName;
+        var gateway = GatewayApp.Build([.. QuietLogging, "--gem-store", Path.Combine(workDirectory, "gems")]);
+        await gateway.StartAsync(cancellationToken);
+        var gatewayAddress = new Uri(gateway.Urls.First());
+
+        var agent = NodeAgentApp.Build([
+            .. QuietLogging,
+            "--gateway", gatewayAddress.ToString(),
+            "--node-id", "node-1",
+            "--work-dir", Path.Combine(workDirectory, "agent"),
+        ]);
+        await agent.StartAsync(cancellationToken);
+
+        var mesh = new EmbeddedMesh(gateway, agent, workDirectory, gatewayAddress);
+        await mesh.WaitForLiveNodeAsync(cancellationToken);
+        return mesh;
+    }
+
+    /// <summary>Stops the agent (tearing down any worker left), then the gateway, and removes the mesh's files.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _agent.StopAsync();
+        await _agent.DisposeAsync();
+        await _gateway.StopAsync();
+        await _gateway.DisposeAsync();
+        Directory.Delete(_workDirectory, recursive: true);
+    }
+
+    private async Task WaitForLiveNodeAsync(CancellationToken cancellationToken)
+    {
+        using var mesh = new MeshClient(GatewayAddress);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var registry = await mesh.Gateway.GetServiceRegistryAsync(deadline.Token);
+            if (registry.Nodes.Any(n => n.Status == "live"))
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), deadline.Token);
+        }
+    }
+}

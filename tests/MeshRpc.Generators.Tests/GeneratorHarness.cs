@@ -1,0 +1,37 @@
+using System.Collections.Immutable;
+using MeshRpc.Generators;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace MeshRpc.Generators.Tests;
+
+/// <summary>Runs the MeshRpc generator over source text against the real runtime references.</summary>
+internal static class GeneratorHarness
+{
+    private static readonly ImmutableArray<MetadataReference> References = LoadReferences();
+
+    public static CSharpCompilation Compile(string source) =>
+        CSharpCompilation.Create(
+            "Contracts",
+            [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: "Contract.cs")],
+            References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999));
+
+    public static (GeneratorDriver Driver, Compilation Output, ImmutableArray<Diagnostic> Diagnostics) Run(string source, bool trackSteps = false)
+    {
+        var compilation = Compile(source);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            [new MeshWorkerGenerator().AsSourceGenerator()],
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps),
+            parseOptions: (CSharpParseOptions)compilation.SyntaxTrees[0].Options);
+        driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        return (driver, output, diagnostics);
+    }
+
+    private static ImmutableArray<MetadataReference> LoadReferences()
+    {
+        var trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        var local = new[] { typeof(MeshWorkerAttribute).Assembly.Location, typeof(MeshContract).Assembly.Location, typeof(StreamJsonRpc.JsonRpc).Assembly.Location };
+        return [.. trusted.Concat(local).Distinct().Select(path => MetadataReference.CreateFromFile(path))];
+    }
+}
