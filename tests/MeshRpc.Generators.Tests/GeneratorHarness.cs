@@ -28,6 +28,16 @@ internal static class GeneratorHarness
         return (driver, output, diagnostics);
     }
 
+    /// <summary>The Hash constant the generator emitted for the single contract in <paramref name="source"/>.</summary>
+    public static string ContractHash(string source)
+    {
+        var (driver, _, _) = Run(source);
+        var text = Assert.Single(driver.GetRunResult().GeneratedTrees).ToString();
+        var match = System.Text.RegularExpressions.Regex.Match(text, "public const string Hash = \"([0-9a-f]+)\";");
+        Assert.True(match.Success, "The generated contract has no Hash constant.");
+        return match.Groups[1].Value;
+    }
+
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
         var trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);

@@ -1,0 +1,82 @@
+namespace MeshRpc.Generators.Tests;
+
+public sealed class DiagnosticTests
+{
+    [Theory]
+    [InlineData("MESH001", "int Add(int a, int b);")]
+    [InlineData("MESH002", "Task<T> EchoAsync<T>(T value);")]
+    [InlineData("MESH003", "Task AddAsync(ref int a);")]
+    [InlineData("MESH003", "Task AddAsync(out int a);")]
+    [InlineData("MESH004", "int Count { get; }")]
+    [InlineData("MESH004", "event System.EventHandler Changed;")]
+    [InlineData("MESH005", "Task AddAsync(int a); Task Add(long a);")]
+    public void Reports_UnsupportedMember(string id, string member)
+    {
+        var diagnostics = Diagnose($$"""
+            using System.Threading.Tasks;
+            using MeshRpc;
+            [MeshWorker]
+            public interface IBad { {{member}} }
+            """);
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.NotEqual(Microsoft.CodeAnalysis.Location.None, diagnostic.Location);
+    }
+
+    [Fact]
+    public void Reports_GenericInterface()
+    {
+        var diagnostics = Diagnose("""
+            using System.Threading.Tasks;
+            using MeshRpc;
+            [MeshWorker]
+            public interface IBox<T> { Task<int> CountAsync(); }
+            """);
+
+        Assert.Equal("MESH006", Assert.Single(diagnostics).Id);
+    }
+
+    [Fact]
+    public void Reports_PrivateInterface()
+    {
+        var diagnostics = Diagnose("""
+            using System.Threading.Tasks;
+            using MeshRpc;
+            public class Outer
+            {
+                [MeshWorker]
+                private interface IHidden { Task<int> CountAsync(); }
+            }
+            """);
+
+        Assert.Equal("MESH007", Assert.Single(diagnostics).Id);
+    }
+
+    [Fact]
+    public void Diagnostics_SayHowToFix()
+    {
+        var diagnostic = Assert.Single(Diagnose("""
+            using MeshRpc;
+            [MeshWorker]
+            public interface IBad { int Add(int a, int b); }
+            """));
+
+        Assert.Contains("Change the return type", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void BadInterface_GeneratesNoSource()
+    {
+        var (driver, _, _) = GeneratorHarness.Run("""
+            using MeshRpc;
+            [MeshWorker]
+            public interface IBad { int Add(int a, int b); }
+            """);
+
+        Assert.Empty(driver.GetRunResult().GeneratedTrees);
+    }
+
+    private static List<Microsoft.CodeAnalysis.Diagnostic> Diagnose(string source) =>
+        GeneratorHarness.Run(source).Diagnostics.Where(d => d.Id.StartsWith("MESH", StringComparison.Ordinal)).ToList();
+}

@@ -1,0 +1,54 @@
+using Microsoft.CodeAnalysis;
+
+namespace MeshRpc.Generators.Tests;
+
+public sealed class GeneratedSourceTests
+{
+    [Theory]
+    [InlineData(nameof(Contracts.Calculator), Contracts.Calculator)]
+    [InlineData(nameof(Contracts.Inherited), Contracts.Inherited)]
+    public void Output_MatchesSnapshot(string name, string source)
+    {
+        var (driver, _, _) = GeneratorHarness.Run(source);
+
+        var generated = Assert.Single(driver.GetRunResult().GeneratedTrees);
+        SnapshotAssert.Matches(name, generated.GetText(TestContext.Current.CancellationToken).ToString());
+    }
+
+    [Theory]
+    [InlineData(Contracts.Calculator)]
+    [InlineData(Contracts.Inherited)]
+    public void Output_CompilesWithoutWarnings(string source)
+    {
+        var (_, output, generatorDiagnostics) = GeneratorHarness.Run(source);
+
+        Assert.Empty(generatorDiagnostics);
+        var problems = output.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity > DiagnosticSeverity.Info);
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void ContractHash_IgnoresParameterNamesAndNullability_ButNotTypes()
+    {
+        static string HashOf(string signature) => GeneratorHarness.ContractHash($$"""
+            using System.Threading.Tasks;
+            using MeshRpc;
+            [MeshWorker]
+            public interface IShape { {{signature}} }
+            """);
+
+        var original = HashOf("Task<string> EchoAsync(string text);");
+
+        Assert.Equal(original, HashOf("Task<string?> EchoAsync(string? message);"));
+        Assert.NotEqual(original, HashOf("Task<string> EchoAsync(int text);"));
+        Assert.NotEqual(original, HashOf("Task<int> EchoAsync(string text);"));
+        Assert.NotEqual(original, HashOf("Task<string> ShoutAsync(string text);"));
+    }
+
+    [Fact]
+    public void ContractHash_IsPinnedAcrossMachinesAndBuilds()
+    {
+        // A pinned value: the hash must not depend on the machine, the process or the build.
+        Assert.Equal("a96a0f71e1cf33b518e002e046034bf6", GeneratorHarness.ContractHash(Contracts.Calculator));
+    }
+}

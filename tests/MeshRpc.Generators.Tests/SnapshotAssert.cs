@@ -1,0 +1,42 @@
+using System.Runtime.CompilerServices;
+
+namespace MeshRpc.Generators.Tests;
+
+/// <summary>
+/// Compares generated source with a checked-in <c>Snapshots/{name}.cs.txt</c> and names the first differing line.
+/// Set MESHRPC_ACCEPT_SNAPSHOTS=1 to rewrite the baselines from the current output.
+/// </summary>
+internal static class SnapshotAssert
+{
+    public static void Matches(string name, string actual, [CallerFilePath] string callerPath = "")
+    {
+        var path = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots", name + ".cs.txt");
+        actual = actual.ReplaceLineEndings("\n");
+        if (Environment.GetEnvironmentVariable("MESHRPC_ACCEPT_SNAPSHOTS") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, actual);
+            return;
+        }
+
+        Assert.True(File.Exists(path), $"No snapshot {path}. Run the tests once with MESHRPC_ACCEPT_SNAPSHOTS=1 and review the new file.");
+        var expected = File.ReadAllText(path).ReplaceLineEndings("\n");
+        if (expected == actual)
+        {
+            return;
+        }
+
+        var expectedLines = expected.Split('\n');
+        var actualLines = actual.Split('\n');
+        for (var i = 0; i < Math.Max(expectedLines.Length, actualLines.Length); i++)
+        {
+            var e = i < expectedLines.Length ? expectedLines[i] : "<end of file>";
+            var a = i < actualLines.Length ? actualLines[i] : "<end of file>";
+            if (e != a)
+            {
+                Assert.Fail($"Generated source differs from {path} at line {i + 1}.\n  expected: {e}\n  actual:   {a}\n" +
+                            "If the change is intended, rerun with MESHRPC_ACCEPT_SNAPSHOTS=1 and review the diff.");
+            }
+        }
+    }
+}

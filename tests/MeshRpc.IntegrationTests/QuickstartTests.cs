@@ -1,0 +1,33 @@
+using System.Text.Json;
+using MeshRpc.IntegrationTests.Infrastructure;
+
+namespace MeshRpc.IntegrationTests;
+
+public sealed class QuickstartTests
+{
+    [Fact]
+    public async Task Json_ExitsZero_WithRightResults_AndLeavesNoProcessBehind()
+    {
+        await using var quickstart = ChildProcess.Start("Quickstart.dll", "--json");
+
+        var exitCode = await quickstart.WaitForExitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(exitCode == 0, $"The quick start exited with {exitCode}:\n{quickstart.Output}");
+        var json = quickstart.Output[quickstart.Output.IndexOf('{', StringComparison.Ordinal)..];
+        using var report = JsonDocument.Parse(json);
+        var results = report.RootElement.GetProperty("results");
+        Assert.Equal(5, results.GetProperty("add").GetInt32());
+        Assert.Equal(42, results.GetProperty("divide").GetInt32());
+        Assert.Equal("System.DivideByZeroException", results.GetProperty("remoteErrorType").GetString());
+        Assert.True(report.RootElement.GetProperty("workerProcessGone").GetBoolean());
+        Assert.StartsWith("w-", report.RootElement.GetProperty("workerId").GetString(), StringComparison.Ordinal);
+        Assert.Equal("node-1", report.RootElement.GetProperty("nodeId").GetString());
+        var phases = report.RootElement.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["mesh", "publish", "summon", "forge", "handshake", "calls", "teardown"], phases);
+
+        var workerPid = results.GetProperty("workerProcessId").GetInt32();
+        Assert.NotEqual(quickstart.Id, workerPid);
+        Assert.False(Processes.IsAlive(workerPid));
+        Assert.False(Processes.IsAlive(quickstart.Id));
+    }
+}
