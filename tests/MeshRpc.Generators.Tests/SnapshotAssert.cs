@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Reflection;
 
 namespace MeshRpc.Generators.Tests;
 
@@ -8,13 +8,17 @@ namespace MeshRpc.Generators.Tests;
 /// </summary>
 internal static class SnapshotAssert
 {
-    public static void Matches(string name, string actual, [CallerFilePath] string callerPath = "")
+    private static readonly string Directory = typeof(SnapshotAssert).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "SnapshotDirectory").Value!;
+
+    public static void Matches(string name, string actual)
     {
-        var path = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots", name + ".cs.txt");
+        var path = System.IO.Path.Combine(Directory, name + ".cs.txt");
         actual = actual.ReplaceLineEndings("\n");
         if (Environment.GetEnvironmentVariable("MESHRPC_ACCEPT_SNAPSHOTS") == "1")
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            System.IO.Directory.CreateDirectory(Directory);
             File.WriteAllText(path, actual);
             return;
         }
