@@ -42,6 +42,17 @@ public sealed class LifecycleTests(MeshProcesses mesh) : IClassFixture<MeshProce
     }
 
     [Fact]
+    public async Task Summon_ByDigest_RunsThePublishedGem()
+    {
+        using var client = mesh.CreateClient();
+        var published = await client.PublishGemAsync(TestGem.Pack(), TestContext.Current.CancellationToken);
+
+        await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(published.Digest), TestContext.Current.CancellationToken);
+
+        Assert.Equal("by digest", await worker.EchoAsync("by digest"));
+    }
+
+    [Fact]
     public async Task UnknownGem_FailsFast_WithGemNotFound()
     {
         using var client = mesh.CreateClient();

@@ -7,7 +7,10 @@ namespace MeshRpc.ControlPlane;
 /// <summary>Packs, reads and unpacks gems: zip archives with <c>manifest.json</c> and the worker's assemblies at the root.</summary>
 public static class GemArchive
 {
-    /// <summary>Packs a manifest and assembly files into a gem archive.</summary>
+    // Zip entries carry timestamps; a fixed one makes the same files pack to the same digest on every machine.
+    private static readonly DateTimeOffset EntryTimestamp = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Packs a manifest and assembly files into a gem archive; the same inputs always give the same bytes.</summary>
     public static byte[] Pack(GemManifest manifest, IEnumerable<string> files)
     {
         ArgumentNullException.ThrowIfNull(manifest);
@@ -15,15 +18,10 @@ public static class GemArchive
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
-            var entry = zip.CreateEntry(GemManifest.FileName, CompressionLevel.Fastest);
-            using (var stream = entry.Open())
+            AddEntry(zip, GemManifest.FileName, JsonSerializer.SerializeToUtf8Bytes(manifest, ControlPlaneJsonContext.Default.GemManifest));
+            foreach (var file in files.OrderBy(Path.GetFileName, StringComparer.Ordinal))
             {
-                JsonSerializer.Serialize(stream, manifest, ControlPlaneJsonContext.Default.GemManifest);
-            }
-
-            foreach (var file in files.Order(StringComparer.Ordinal))
-            {
-                zip.CreateEntryFromFile(file, Path.GetFileName(file), CompressionLevel.Fastest);
+                AddEntry(zip, Path.GetFileName(file), File.ReadAllBytes(file));
             }
         }
 
@@ -85,6 +83,14 @@ public static class GemArchive
 
             entry.ExtractToFile(target, overwrite: false);
         }
+    }
+
+    private static void AddEntry(ZipArchive zip, string name, byte[] content)
+    {
+        var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
+        entry.LastWriteTime = EntryTimestamp;
+        using var stream = entry.Open();
+        stream.Write(content);
     }
 
     private static ZipArchive Open(byte[] archive)
