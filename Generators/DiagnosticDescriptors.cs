@@ -62,4 +62,28 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor NotAJsonContext = new(
+        id: "MESH008",
+        title: "JsonContext must be a source-generated JsonSerializerContext",
+        messageFormat: "JsonContext '{0}' of '{1}' does not derive from System.Text.Json.Serialization.JsonSerializerContext. Declare 'internal partial class {0} : JsonSerializerContext' with [JsonSerializable] attributes.",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor UnserializableType = new(
+        id: "MESH009",
+        title: "A contract type has no JSON metadata",
+        messageFormat: "'{0}' uses type '{1}', which MeshRpc cannot serialize without reflection. {2}.",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidWireName = new(
+        id: "MESH010",
+        title: "Invalid wire name",
+        messageFormat: "[MeshMethod(\"{1}\")] on '{0}' is not a valid wire name. Use a non-empty name that does not start with 'mesh.' or '$/', which the protocol reserves.",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
 }

@@ -45,21 +45,43 @@ internal static class Emitter
         w.Line();
         w.Line("/// <summary>The descriptor registered with <see cref=\"global::MeshRpc.MeshContracts\"/>.</summary>");
         w.Line($"public static readonly global::MeshRpc.MeshContract<{contract.InterfaceType}> Descriptor =");
-        w.Line($"    new(Name, Hash, static connection => new {contract.ProxyName}(connection), Attach);");
+        var jsonTypes = contract.JsonContextType is { } context ? $", {context}.Default" : "";
+        w.Line($"    new(Name, Hash, static connection => new {contract.ProxyName}(connection), Attach{jsonTypes});");
         w.Line();
         w.Line("/// <summary>Registers the contract when this assembly loads, so no one has to find it by reflection.</summary>");
         w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
         w.Line("internal static void Register() => global::MeshRpc.MeshContracts.Register(Descriptor);");
         w.Line();
-        w.Open($"private static void Attach(global::StreamJsonRpc.JsonRpc rpc, {contract.InterfaceType} target)");
+        w.Open($"private static void Attach(global::MeshRpc.Hosting.MeshDispatcher dispatcher, {contract.InterfaceType} target)");
         foreach (var method in contract.Methods)
         {
-            var delegateTypes = string.Join(", ", method.Parameters.Select(p => p.Type).Concat(new[] { method.ReturnType }));
-            w.Line($"rpc.AddLocalRpcMethod(\"{method.WireName}\", new global::System.Func<{delegateTypes}>(target.{method.Name}));");
+            w.Line($"dispatcher.Add(\"{method.WireName}\", {DispatchDelegate(method)});");
         }
 
         w.Close();
         w.Close();
+    }
+
+    private static string DispatchDelegate(MethodModel method)
+    {
+        var types = method.Parameters.Select(p => p.Type).ToList();
+        switch (method.ReturnKind)
+        {
+            case ReturnKind.Void:
+                return types.Count == 0
+                    ? $"new global::System.Action(target.{method.Name})"
+                    : $"new global::System.Action<{string.Join(", ", types)}>(target.{method.Name})";
+            case ReturnKind.AsyncEnumerable:
+                // The wire method takes the arguments and returns a handle; the method's token becomes the stream's token.
+                var wireParameters = method.Parameters.Where(p => !p.IsCancellationToken).ToList();
+                var token = method.Parameters.FirstOrDefault(p => p.IsCancellationToken)?.Name ?? "_";
+                var call = string.Join(", ", method.Parameters.Select(p => p.Name));
+                var wireTypes = string.Join(", ", wireParameters.Select(p => p.Type).Append("global::MeshRpc.Wire.StreamHandle"));
+                var lambdaParameters = string.Join(", ", wireParameters.Select(p => p.Name));
+                return $"new global::System.Func<{wireTypes}>(({lambdaParameters}) => dispatcher.OpenStream({token} => target.{method.Name}({call})))";
+            default:
+                return $"new global::System.Func<{string.Join(", ", types.Append(method.ReturnType))}>(target.{method.Name})";
+        }
     }
 
     private static void EmitProxy(SourceWriter w, ContractModel contract)
@@ -91,9 +113,13 @@ internal static class Emitter
         var invoke = method.ResultType is null
             ? $"InvokeAsync(\"{method.WireName}\", {argumentArray}, {token})"
             : $"InvokeAsync<{method.ResultType}>(\"{method.WireName}\", {argumentArray}, {token})";
-        var body = method.ReturnKind is ReturnKind.ValueTask or ReturnKind.ValueTaskOfT
-            ? $"new {method.ReturnType}({invoke})"
-            : invoke;
+        var body = method.ReturnKind switch
+        {
+            ReturnKind.ValueTask or ReturnKind.ValueTaskOfT => $"new {method.ReturnType}({invoke})",
+            ReturnKind.Void => $"Notify(\"{method.WireName}\", {argumentArray})",
+            ReturnKind.AsyncEnumerable => $"Stream<{method.ResultType}>(\"{method.WireName}\", {argumentArray}, {token})",
+            _ => invoke,
+        };
 
         w.Line($"{method.ReturnType} {method.DeclaringInterface}.{method.Name}({parameters})");
         w.Line($"    => {body};");

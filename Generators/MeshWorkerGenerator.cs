@@ -25,7 +25,7 @@ public sealed class MeshWorkerGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 "MeshRpc.MeshWorkerAttribute",
                 static (node, _) => node is InterfaceDeclarationSyntax,
-                static (ctx, ct) => Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct))
+                static (ctx, ct) => Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], ct))
             .WithTrackingName(Steps.Parse);
 
         context.RegisterSourceOutput(parsed.SelectMany(static (p, _) => p.Diagnostics), static (spc, diagnostic) =>

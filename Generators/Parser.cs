@@ -16,46 +16,27 @@ internal static class Parser
     // The contract hash must not change with nullable annotations, which never reach the wire.
     private static readonly SymbolDisplayFormat WireTypeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
-    public static (ContractModel? Model, EquatableArray<DiagnosticInfo> Diagnostics) Parse(INamedTypeSymbol contract, CancellationToken cancellationToken)
+    private static readonly SymbolDisplayFormat ShortTypeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
+        .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    public static (ContractModel? Model, EquatableArray<DiagnosticInfo> Diagnostics) Parse(
+        INamedTypeSymbol contract, AttributeData attribute, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
         var location = contract.Locations.FirstOrDefault();
+        CheckShape(contract, location, diagnostics);
+        var (jsonContext, jsonTypes) = ReadJsonContext(contract, attribute, location, diagnostics);
 
-        if (contract.IsGenericType)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericInterface, location, contract.Name));
-        }
-
-        for (var type = (INamedTypeSymbol?)contract; type is not null; type = type.ContainingType)
-        {
-            if (type.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InaccessibleInterface, location, contract.Name,
-                    type.DeclaredAccessibility.ToString().ToLowerInvariant()));
-                break;
-            }
-        }
-
-        var methods = new List<MethodModel>();
-        var wireNames = new Dictionary<string, IMethodSymbol>();
+        var methods = new List<(IMethodSymbol Symbol, MethodModel Model)>();
         foreach (var member in ContractMembers(contract))
         {
             cancellationToken.ThrowIfCancellationRequested();
             switch (member)
             {
                 case IMethodSymbol { MethodKind: MethodKind.Ordinary } method:
-                    if (ParseMethod(method, diagnostics) is { } methodModel)
+                    if (ParseMethod(method, diagnostics) is { } model)
                     {
-                        if (wireNames.TryGetValue(methodModel.WireName, out var other))
-                        {
-                            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateWireName, method.Locations.FirstOrDefault(),
-                                other.Name, method.Name, methodModel.WireName));
-                        }
-                        else
-                        {
-                            wireNames.Add(methodModel.WireName, method);
-                            methods.Add(methodModel);
-                        }
+                        methods.Add((method, model));
                     }
 
                     break;
@@ -68,15 +49,22 @@ internal static class Parser
             }
         }
 
+        var named = NameOverloads(methods);
+        CheckWireNames(named, diagnostics);
+        foreach (var (symbol, model) in named)
+        {
+            CheckSerializable(symbol, model, jsonContext, jsonTypes, diagnostics);
+        }
+
         if (diagnostics.Count > 0)
         {
             return (null, diagnostics.ToEquatableArray());
         }
 
         var contractName = contract.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat.WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.None));
-        var methodArray = methods.ToEquatableArray();
+        var methodArray = named.Select(m => m.Model).ToEquatableArray();
         var baseName = FlatName(contract);
-        var model = new ContractModel(
+        return (new ContractModel(
             Namespace: contract.ContainingNamespace.IsGlobalNamespace ? null : contract.ContainingNamespace.ToDisplayString(),
             InterfaceType: contract.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             ContractName: contractName,
@@ -84,19 +72,69 @@ internal static class Parser
             ContractClassName: baseName + "MeshContract",
             HintName: contractName.Replace('<', '_').Replace('>', '_') + ".MeshRpc.g.cs",
             Hash: ContractHasher.Hash(contractName, methodArray),
-            Methods: methodArray);
-        return (model, default);
+            JsonContextType: jsonContext?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            Methods: methodArray), default);
+    }
+
+    private static void CheckShape(INamedTypeSymbol contract, Location? location, List<DiagnosticInfo> diagnostics)
+    {
+        if (contract.IsGenericType)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GenericInterface, location, contract.Name));
+        }
+
+        for (var type = (INamedTypeSymbol?)contract; type is not null; type = type.ContainingType)
+        {
+            if (type.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InaccessibleInterface, location, contract.Name,
+                    type.DeclaredAccessibility.ToString().ToLowerInvariant()));
+                return;
+            }
+        }
+    }
+
+    /// <summary>The contract's JSON context, if named, and the root types it declares with [JsonSerializable].</summary>
+    private static (INamedTypeSymbol? Context, HashSet<string> Types) ReadJsonContext(
+        INamedTypeSymbol contract, AttributeData attribute, Location? location, List<DiagnosticInfo> diagnostics)
+    {
+        var types = new HashSet<string>();
+        var named = attribute.NamedArguments.FirstOrDefault(a => a.Key == "JsonContext").Value;
+        if (named.Value is not INamedTypeSymbol context)
+        {
+            return (null, types);
+        }
+
+        var isContext = false;
+        for (var type = context.BaseType; type is not null && !isContext; type = type.BaseType)
+        {
+            isContext = type.ToDisplayString() == "System.Text.Json.Serialization.JsonSerializerContext";
+        }
+
+        if (!isContext)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotAJsonContext, location, context.Name, contract.Name));
+            return (null, types);
+        }
+
+        foreach (var serializable in context.GetAttributes())
+        {
+            if (serializable.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonSerializableAttribute"
+                && serializable.ConstructorArguments.FirstOrDefault().Value is ITypeSymbol declared)
+            {
+                types.Add(declared.ToDisplayString(WireTypeFormat));
+            }
+        }
+
+        return (context, types);
     }
 
     /// <summary>The interface's own members and those it inherits, except IAsyncDisposable's, which the proxy implements as teardown.</summary>
-    private static IEnumerable<ISymbol> ContractMembers(INamedTypeSymbol contract)
-    {
-        IEnumerable<INamedTypeSymbol> interfaces = new[] { contract }.Concat(contract.AllInterfaces);
-        return interfaces
+    private static IEnumerable<ISymbol> ContractMembers(INamedTypeSymbol contract) =>
+        new[] { contract }.Concat(contract.AllInterfaces)
             .Where(i => i.ToDisplayString() is not ("System.IAsyncDisposable" or "System.IDisposable"))
             .SelectMany(i => i.GetMembers())
             .Where(m => m.IsAbstract && !m.IsStatic);
-    }
 
     private static MethodModel? ParseMethod(IMethodSymbol method, List<DiagnosticInfo> diagnostics)
     {
@@ -114,10 +152,19 @@ internal static class Parser
             ok = false;
         }
 
-        var (kind, resultType, wireResultType) = ClassifyReturn(method.ReturnType);
+        var (kind, result) = ClassifyReturn(method.ReturnType);
         if (kind is null)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, location, method.Name, method.ReturnType.ToDisplayString()));
+            ok = false;
+        }
+
+        var explicitName = method.GetAttributes()
+            .FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "MeshRpc.MeshMethodAttribute")?
+            .ConstructorArguments.FirstOrDefault().Value as string;
+        if (explicitName is not null && (explicitName.Trim().Length == 0 || explicitName.StartsWith("mesh.", System.StringComparison.Ordinal) || explicitName.StartsWith("$/", System.StringComparison.Ordinal)))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidWireName, location, method.Name, explicitName));
             ok = false;
         }
 
@@ -134,34 +181,105 @@ internal static class Parser
 
         return new MethodModel(
             Name: method.Name,
-            WireName: WireName(method.Name),
+            WireName: explicitName ?? StripAsync(method.Name),
             DeclaringInterface: method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             ReturnKind: kind!.Value,
             ReturnType: method.ReturnType.ToDisplayString(TypeFormat),
-            ResultType: resultType,
-            WireResultType: wireResultType,
+            ResultType: result?.ToDisplayString(TypeFormat),
+            WireResultType: kind == ReturnKind.AsyncEnumerable ? "stream:" + result!.ToDisplayString(WireTypeFormat) : result?.ToDisplayString(WireTypeFormat),
             Parameters: parameters);
     }
 
-    private static (ReturnKind? Kind, string? ResultType, string? WireResultType) ClassifyReturn(ITypeSymbol returnType)
+    /// <summary>
+    /// Overloads sharing a name get their parameter types appended, e.g. <c>Add(int,int)</c> and <c>Add(long,long)</c>:
+    /// derived from the signature alone, so the names are the same in every build whatever the declaration order.
+    /// </summary>
+    private static List<(IMethodSymbol Symbol, MethodModel Model)> NameOverloads(List<(IMethodSymbol Symbol, MethodModel Model)> methods)
     {
-        if (returnType is not INamedTypeSymbol named || named.ContainingNamespace?.ToDisplayString() != "System.Threading.Tasks")
+        var overloaded = new HashSet<string>(methods
+            .Where(m => !HasExplicitName(m.Symbol))
+            .GroupBy(m => m.Model.WireName)
+            .Where(g => g.Count() > 1)
+            .Select(g => g.Key));
+        return methods.Select(m => overloaded.Contains(m.Model.WireName) && !HasExplicitName(m.Symbol)
+            ? (m.Symbol, m.Model with
+            {
+                WireName = m.Model.WireName + "(" + string.Join(",", m.Symbol.Parameters
+                    .Where(p => p.Type.ToDisplayString() != "System.Threading.CancellationToken")
+                    .Select(p => p.Type.ToDisplayString(ShortTypeFormat))) + ")",
+            })
+            : m).ToList();
+    }
+
+    private static bool HasExplicitName(IMethodSymbol method) =>
+        method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "MeshRpc.MeshMethodAttribute");
+
+    private static void CheckWireNames(List<(IMethodSymbol Symbol, MethodModel Model)> methods, List<DiagnosticInfo> diagnostics)
+    {
+        var seen = new Dictionary<string, IMethodSymbol>();
+        foreach (var (symbol, model) in methods)
         {
-            return (null, null, null);
+            if (seen.TryGetValue(model.WireName, out var other))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateWireName, symbol.Locations.FirstOrDefault(), other.Name, symbol.Name, model.WireName));
+            }
+            else
+            {
+                seen.Add(model.WireName, symbol);
+            }
+        }
+    }
+
+    private static void CheckSerializable(IMethodSymbol method, MethodModel model, INamedTypeSymbol? context, HashSet<string> declared, List<DiagnosticInfo> diagnostics)
+    {
+        var types = method.Parameters.Where(p => p.Type.ToDisplayString() != "System.Threading.CancellationToken").Select(p => p.Type).ToList();
+        if (ClassifyReturn(method.ReturnType).Result is { } result)
+        {
+            types.Add(result);
         }
 
-        return (named.MetadataName, named.TypeArguments.FirstOrDefault()) switch
+        foreach (var type in types)
         {
-            ("Task", null) => (ReturnKind.Task, null, null),
-            ("ValueTask", null) => (ReturnKind.ValueTask, null, null),
-            ("Task`1", { } t) => (ReturnKind.TaskOfT, t.ToDisplayString(TypeFormat), t.ToDisplayString(WireTypeFormat)),
-            ("ValueTask`1", { } t) => (ReturnKind.ValueTaskOfT, t.ToDisplayString(TypeFormat), t.ToDisplayString(WireTypeFormat)),
-            _ => (null, null, null),
+            var wire = type.ToDisplayString(WireTypeFormat);
+            if (BuiltInTypes.Names.Contains(wire) || declared.Contains(wire))
+            {
+                continue;
+            }
+
+            var shortName = type.ToDisplayString(ShortTypeFormat);
+            var fix = context is null
+                ? $"Declare 'partial class ContractJson : JsonSerializerContext' with [JsonSerializable(typeof({shortName}))] and name it in [MeshWorker(JsonContext = typeof(ContractJson))]"
+                : $"Add [JsonSerializable(typeof({shortName}))] to {context.Name}";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnserializableType, method.Locations.FirstOrDefault(), model.Name, shortName, fix));
+        }
+    }
+
+    private static (ReturnKind? Kind, ITypeSymbol? Result) ClassifyReturn(ITypeSymbol returnType)
+    {
+        if (returnType.SpecialType == SpecialType.System_Void)
+        {
+            return (ReturnKind.Void, null);
+        }
+
+        if (returnType is not INamedTypeSymbol named)
+        {
+            return (null, null);
+        }
+
+        var ns = named.ContainingNamespace?.ToDisplayString();
+        return (ns, named.MetadataName, named.TypeArguments.FirstOrDefault()) switch
+        {
+            ("System.Threading.Tasks", "Task", null) => (ReturnKind.Task, null),
+            ("System.Threading.Tasks", "ValueTask", null) => (ReturnKind.ValueTask, null),
+            ("System.Threading.Tasks", "Task`1", { } t) => (ReturnKind.TaskOfT, t),
+            ("System.Threading.Tasks", "ValueTask`1", { } t) => (ReturnKind.ValueTaskOfT, t),
+            ("System.Collections.Generic", "IAsyncEnumerable`1", { } t) => (ReturnKind.AsyncEnumerable, t),
+            _ => (null, null),
         };
     }
 
     /// <summary>The wire name drops the conventional Async suffix, so JavaScript and C# callers share one name.</summary>
-    private static string WireName(string methodName) =>
+    private static string StripAsync(string methodName) =>
         methodName.Length > 5 && methodName.EndsWith("Async", System.StringComparison.Ordinal)
             ? methodName.Substring(0, methodName.Length - 5)
             : methodName;
@@ -170,6 +288,6 @@ internal static class Parser
     private static string FlatName(INamedTypeSymbol type)
     {
         var name = type.Name.Length > 1 && type.Name[0] == 'I' && char.IsUpper(type.Name[1]) ? type.Name.Substring(1) : type.Name;
-        return type.ContainingType is { } outer ? outer.Name + "_" + name : name;
+        return type.ContainingType is { } outer ? FlatName(outer) + "_" + name : name;
     }
 }

@@ -9,6 +9,7 @@ internal sealed record ContractModel(
     string ContractClassName,
     string HintName,
     string Hash,
+    string? JsonContextType,
     EquatableArray<MethodModel> Methods);
 
 /// <summary>How a method returns, which decides how the proxy awaits the call.</summary>
@@ -18,6 +19,12 @@ internal enum ReturnKind
     TaskOfT,
     ValueTask,
     ValueTaskOfT,
+
+    /// <summary>A one-way notification: the caller does not wait for the worker.</summary>
+    Void,
+
+    /// <summary>A stream of results pulled item by item.</summary>
+    AsyncEnumerable,
 }
 
 /// <summary>One contract method.</summary>

@@ -1,9 +1,10 @@
+using System.Text.Json.Serialization;
 using MeshRpc;
 
 namespace Quickstart.Worker;
 
 /// <summary>A worker contract. Extending IAsyncDisposable lets callers write 'await using' to tear the worker down.</summary>
-[MeshWorker]
+[MeshWorker(JsonContext = typeof(CalculatorJson))]
 public interface ICalculator : IAsyncDisposable
 {
     /// <summary>Adds two numbers.</summary>
@@ -18,3 +19,9 @@ public interface ICalculator : IAsyncDisposable
 
 /// <summary>Where a worker runs.</summary>
 public sealed record WorkerWhereabouts(int ProcessId, string MachineName);
+
+/// <summary>JSON metadata for the contract's own types, generated at compile time (no reflection on the call path).</summary>
+[JsonSerializable(typeof(WorkerWhereabouts))]
+internal sealed partial class CalculatorJson : JsonSerializerContext
+{
+}

@@ -9,7 +9,11 @@ public sealed class DiagnosticTests
     [InlineData("MESH003", "Task AddAsync(out int a);")]
     [InlineData("MESH004", "int Count { get; }")]
     [InlineData("MESH004", "event System.EventHandler Changed;")]
-    [InlineData("MESH005", "Task AddAsync(int a); Task Add(long a);")]
+    [InlineData("MESH005", "[MeshMethod(\"same\")] Task AAsync(); [MeshMethod(\"same\")] Task BAsync();")]
+    [InlineData("MESH005", "[MeshMethod(\"Add\")] Task PlusAsync(int a); Task AddAsync(int a);")]
+    [InlineData("MESH009", "Task<System.Version> VersionAsync();")]
+    [InlineData("MESH010", "[MeshMethod(\"mesh.handshake\")] Task HijackAsync();")]
+    [InlineData("MESH010", "[MeshMethod(\"\")] Task EmptyAsync();")]
     public void Reports_UnsupportedMember(string id, string member)
     {
         var diagnostics = Diagnose($$"""
@@ -51,6 +55,41 @@ public sealed class DiagnosticTests
             """);
 
         Assert.Equal("MESH007", Assert.Single(diagnostics).Id);
+    }
+
+    [Fact]
+    public void Reports_JsonContextThatIsNotAContext()
+    {
+        var diagnostics = Diagnose("""
+            using System.Threading.Tasks;
+            using MeshRpc;
+            public sealed class NotAContext { }
+            [MeshWorker(JsonContext = typeof(NotAContext))]
+            public interface IBad { Task<int> CountAsync(); }
+            """);
+
+        Assert.Equal("MESH008", Assert.Single(diagnostics).Id);
+    }
+
+    [Fact]
+    public void Reports_TypeMissingFromTheJsonContext_NamingTheContext()
+    {
+        var diagnostics = Diagnose("""
+            using System.Text.Json.Serialization;
+            using System.Threading.Tasks;
+            using MeshRpc;
+            namespace Demo;
+            public sealed record Order(int Id);
+            public sealed record Receipt(int Id);
+            [JsonSerializable(typeof(Order))]
+            public sealed class ShopJson : ContextStandIn { public static ShopJson Default { get; } = new(); }
+            [MeshWorker(JsonContext = typeof(ShopJson))]
+            public interface IShop { Task<Receipt> PlaceAsync(Order order); }
+            """ + "\n" + Contracts.JsonContextStandIn);
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("MESH009", diagnostic.Id);
+        Assert.Contains("Add [JsonSerializable(typeof(Receipt))] to ShopJson", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 
     [Fact]

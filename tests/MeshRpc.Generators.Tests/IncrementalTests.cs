@@ -27,7 +27,7 @@ public sealed class IncrementalTests
     public void ContractEdit_RegeneratesTheContract()
     {
         var (driver, _, _) = GeneratorHarness.Run(Contracts.Calculator, trackSteps: true);
-        var changed = GeneratorHarness.Compile(Contracts.Calculator.Replace("Task<int> AddAsync(int a, int b);", "Task<long> AddAsync(long a, long b);", StringComparison.Ordinal));
+        var changed = GeneratorHarness.Compile(Contracts.Calculator.Replace("Task<int> AddAsync(int a, int b);", "Task<int> AddAsync(int a, int b, int c);", StringComparison.Ordinal));
 
         driver = driver.RunGenerators(changed, TestContext.Current.CancellationToken);
 

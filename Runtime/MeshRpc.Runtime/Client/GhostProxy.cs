@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using MeshRpc.Wire;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
 
@@ -39,6 +43,47 @@ public abstract class GhostProxy : IGhostProxy
         catch (Exception ex) when (Translate(method, ex) is { } translated)
         {
             throw translated;
+        }
+    }
+
+    /// <summary>Sends a one-way notification: returns once the message is written, without waiting for the worker.</summary>
+    protected void Notify(string method, object?[] arguments)
+    {
+        var sent = Connection.Rpc.NotifyAsync(method, arguments);
+
+        // A notification has no reply to carry its failure; a lost connection surfaces on the next call instead.
+        _ = sent.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Calls a streaming method and pulls its items in batches; the worker produces only as fast as this enumerator is read.
+    /// Disposing the enumerator early or cancelling stops the worker's enumeration (its cancellation token fires).
+    /// </summary>
+    protected async IAsyncEnumerable<T> Stream<T>(string method, object?[] arguments, CancellationToken methodToken, [EnumeratorCancellation] CancellationToken enumeratorToken = default)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(methodToken, enumeratorToken);
+        var cancellationToken = linked.Token;
+        var typeInfo = (JsonTypeInfo<T>)Connection.Contract.JsonOptions.GetTypeInfo(typeof(T));
+        var handle = await InvokeAsync<StreamHandle>(method, arguments, cancellationToken);
+        var done = false;
+        try
+        {
+            while (!done)
+            {
+                var batch = await InvokeAsync<StreamBatch>(StreamProtocol.Next, [handle.StreamId, StreamProtocol.BatchSize], cancellationToken);
+                done = batch.Done;
+                foreach (var item in batch.Items)
+                {
+                    yield return item.Deserialize(typeInfo)!;
+                }
+            }
+        }
+        finally
+        {
+            if (!done)
+            {
+                Notify(StreamProtocol.Dispose, [handle.StreamId]);
+            }
         }
     }
 

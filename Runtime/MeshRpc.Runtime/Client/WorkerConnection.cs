@@ -20,9 +20,10 @@ public sealed class WorkerConnection : IAsyncDisposable
     private Func<ValueTask>? _onDisposed;
     private int _disposed;
 
-    private WorkerConnection(CapabilityTicket ticket, TcpClient tcp, JsonRpc rpc, int workerProcessId)
+    private WorkerConnection(CapabilityTicket ticket, MeshContract contract, TcpClient tcp, JsonRpc rpc, int workerProcessId)
     {
         Ticket = ticket;
+        Contract = contract;
         _tcp = tcp;
         Rpc = rpc;
         WorkerProcessId = workerProcessId;
@@ -31,6 +32,9 @@ public sealed class WorkerConnection : IAsyncDisposable
 
     /// <summary>The ticket this connection was opened with.</summary>
     public CapabilityTicket Ticket { get; }
+
+    /// <summary>The contract this connection speaks.</summary>
+    public MeshContract Contract { get; }
 
     /// <summary>The worker's process id, as the worker reported it in the handshake.</summary>
     public int WorkerProcessId { get; }
@@ -72,9 +76,9 @@ public sealed class WorkerConnection : IAsyncDisposable
 
             var stream = tcp.GetStream();
             var processId = await HandshakeAsync(stream, ticket, contract, deadline.Token);
-            var rpc = new JsonRpc(MeshJson.CreateHandler(stream));
+            var rpc = new JsonRpc(MeshJson.CreateHandler(stream, contract));
             rpc.StartListening();
-            return new WorkerConnection(ticket, tcp, rpc, processId);
+            return new WorkerConnection(ticket, contract, tcp, rpc, processId);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -10,10 +10,10 @@ public static class MeshHttp
     public static RefitSettings Settings { get; } = new(new SystemTextJsonContentSerializer(ControlPlaneJsonContext.Default.Options));
 
     /// <summary>A gateway client over <paramref name="http"/> (whose BaseAddress is the gateway).</summary>
-    public static IUahCoreApi Gateway(HttpClient http) => RestService.For<IUahCoreApi>(http, Settings);
+    public static IUahCoreApi Gateway(HttpClient http) => RestService.ForGenerated<IUahCoreApi>(http, Settings);
 
     /// <summary>A node agent client over <paramref name="http"/> (whose BaseAddress is the agent).</summary>
-    public static INodeAgentApi NodeAgent(HttpClient http) => RestService.For<INodeAgentApi>(http, Settings);
+    public static INodeAgentApi NodeAgent(HttpClient http) => RestService.ForGenerated<INodeAgentApi>(http, Settings);
 
     /// <summary>Reads the <see cref="MeshError"/> in a failed response, if it has one.</summary>
     public static MeshError? ReadError(ApiException exception)

@@ -121,9 +121,10 @@ public sealed class WorkerServer : IAsyncDisposable
             }
 
             _watchdog.Beat();
-            using var rpc = new WorkerJsonRpc(MeshJson.CreateHandler(stream), _options.IncludeErrorDiagnostics);
+            using var rpc = new WorkerJsonRpc(MeshJson.CreateHandler(stream, _contract), _options.IncludeErrorDiagnostics);
+            await using var dispatcher = new MeshDispatcher(rpc, _contract.JsonOptions);
             rpc.AddLocalRpcMethod(Protocol.HeartbeatMethod, new Action(_watchdog.Beat));
-            _contract.Attach(rpc, _target);
+            _contract.Attach(dispatcher, _target);
             rpc.StartListening();
             using var registration = stopping.Register(rpc.Dispose);
             await rpc.Completion.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using StreamJsonRpc;
 
 namespace MeshRpc.Wire;
@@ -6,13 +7,21 @@ namespace MeshRpc.Wire;
 /// <summary>Builds the JSON-RPC stack both ends of the data plane use, so they cannot drift apart.</summary>
 public static class MeshJson
 {
-    /// <summary>Creates the message handler for an authenticated data-plane stream.</summary>
-    public static IJsonRpcMessageHandler CreateHandler(Stream stream)
+    /// <summary>Serializer options for a contract: its own JSON context (if any) first, then MeshRpc's built-in types.</summary>
+    public static JsonSerializerOptions CreateOptions(IJsonTypeInfoResolver? contractTypes)
     {
-        var formatter = new SystemTextJsonFormatter
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
-            JsonSerializerOptions = new JsonSerializerOptions(JsonSerializerDefaults.Web),
+            TypeInfoResolver = contractTypes is null ? MeshBuiltInJson.Default : JsonTypeInfoResolver.Combine(contractTypes, MeshBuiltInJson.Default),
         };
-        return new LengthHeaderMessageHandler(stream, stream, formatter);
+        options.MakeReadOnly();
+        return options;
+    }
+
+    /// <summary>Creates the message handler for an authenticated data-plane stream.</summary>
+    public static IJsonRpcMessageHandler CreateHandler(Stream stream, MeshContract contract)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        return new LengthHeaderMessageHandler(stream, stream, new MeshJsonFormatter(contract.JsonOptions));
     }
 }

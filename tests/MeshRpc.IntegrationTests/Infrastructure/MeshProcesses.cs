@@ -40,6 +40,7 @@ public sealed class MeshProcesses : IAsyncLifetime
         using var client = CreateClient();
         await WaitForLiveNodeAsync(client);
         await client.PublishGemAsync(TestGem.Pack());
+        await client.PublishGemAsync(TestGem.PackShapes());
     }
 
     /// <summary>Waits until the node agent logs a line containing <paramref name="text"/>.</summary>
