@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using MeshRpc;
-using MeshRpc.ControlPlane;
 using Quickstart;
 using Quickstart.Worker;
 
@@ -17,20 +16,10 @@ await using var embedded = await clock.TimeAsync("mesh", "started UAH CORE and o
 using var mesh = new MeshClient(embedded.GatewayAddress);
 
 var contract = MeshContracts.Get<ICalculator>();
-var gem = GemArchive.Pack(
-    new GemManifest
-    {
-        Name = "calculator",
-        Version = "1.0.0",
-        Contract = contract.Name,
-        EntryAssembly = "Quickstart.Worker.dll",
-        WorkerType = typeof(Calculator).FullName!,
-    },
-    [typeof(Calculator).Assembly.Location]);
-var published = await clock.TimeAsync("publish", "published gem://calculator@1.0.0", () => mesh.PublishGemAsync(gem));
+var published = await clock.TimeAsync("publish", $"published {CalculatorGem.Pointer}", () => mesh.PublishGemAsync(CalculatorGem.Pack()));
 
 var spawned = await clock.TimeAsync("summon", "summoned: placed and forged on a node, ticket issued",
-    () => mesh.SpawnAsync(contract, SummonRequest.FromGem("gem://calculator@1.0.0")));
+    () => mesh.SpawnAsync(contract, SummonRequest.FromGem(CalculatorGem.Pointer)));
 clock.Record("forge", $"of which the node's forge ({spawned.Ticket.NodeId})", spawned.Timings.ForgeMs);
 
 var calculator = await clock.TimeAsync("handshake", $"connected to {spawned.Ticket.Endpoints.Direct} and proved the ticket",

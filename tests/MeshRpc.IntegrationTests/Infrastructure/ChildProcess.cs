@@ -41,9 +41,13 @@ public sealed partial class ChildProcess : IAsyncDisposable
     }
 
     /// <summary>Starts <c>dotnet {assembly} {arguments}</c> from the test's output folder.</summary>
-    public static ChildProcess Start(string assembly, params string[] arguments)
+    public static ChildProcess Start(string assembly, params string[] arguments) =>
+        StartProgram(DotnetMuxer.Path, [Path.Combine(AppContext.BaseDirectory, assembly), .. arguments]);
+
+    /// <summary>Starts any program.</summary>
+    public static ChildProcess StartProgram(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(DotnetMuxer.Path)
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -51,7 +55,6 @@ public sealed partial class ChildProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

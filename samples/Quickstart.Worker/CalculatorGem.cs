@@ -1,0 +1,23 @@
+using MeshRpc;
+using MeshRpc.ControlPlane;
+
+namespace Quickstart.Worker;
+
+/// <summary>Packs this assembly as the gem <c>gem://calculator@1.0.0</c>.</summary>
+public static class CalculatorGem
+{
+    /// <summary>The gem's pointer.</summary>
+    public const string Pointer = "gem://calculator@1.0.0";
+
+    /// <summary>The gem archive: manifest plus this assembly.</summary>
+    public static byte[] Pack() => GemArchive.Pack(
+        new GemManifest
+        {
+            Name = "calculator",
+            Version = "1.0.0",
+            Contract = MeshContracts.Get<ICalculator>().Name,
+            EntryAssembly = Path.GetFileName(typeof(Calculator).Assembly.Location),
+            WorkerType = typeof(Calculator).FullName!,
+        },
+        [typeof(Calculator).Assembly.Location]);
+}
