@@ -94,6 +94,13 @@ public abstract class GhostProxy : IGhostProxy
         return Connection.DisposeAsync();
     }
 
+    /// <summary>Tears the worker down synchronously, for owners (such as a DI scope) that only dispose synchronously.</summary>
+    public void Dispose()
+    {
+        Connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        GC.SuppressFinalize(this);
+    }
+
     private MeshRpcException? Translate(string method, Exception ex)
     {
         var workerId = Connection.Ticket.WorkerId;
@@ -117,7 +124,7 @@ public abstract class GhostProxy : IGhostProxy
 }
 
 /// <summary>Implemented by every ghost proxy; exposes the connection behind it.</summary>
-public interface IGhostProxy : IAsyncDisposable
+public interface IGhostProxy : IAsyncDisposable, IDisposable
 {
     /// <summary>The data-plane connection the proxy calls through.</summary>
     WorkerConnection Connection { get; }
