@@ -1,0 +1,114 @@
+using System.IO.Compression;
+using System.Reflection;
+using MeshRpc.Hosting;
+using MeshRpc.IntegrationTests.Infrastructure;
+
+namespace MeshRpc.IntegrationTests;
+
+/// <summary>The packed packages work in a project that knows nothing of this repository.</summary>
+public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProcesses>
+{
+    private static readonly string RepoRoot = typeof(PackagingTests).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+
+    [Fact]
+    public async Task PackedPackages_ShipTheGenerator_AndBuildAndRunInAFreshProject()
+    {
+        var root = Directory.CreateTempSubdirectory("meshrpc-pack-").FullName;
+        try
+        {
+            // A version of its own, so no earlier run's package in the NuGet cache can stand in for this one.
+            var version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+            var packages = Path.Combine(root, "packages");
+            foreach (var project in new[] { "Abstractions/MeshRpc.Abstractions.csproj", "Runtime/MeshRpc.Runtime/MeshRpc.Runtime.csproj" })
+            {
+                await RunAsync(DotnetMuxer.Path, "pack", Path.Combine(RepoRoot, project), "-c", "Release", "-o", packages, $"-p:Version={version}", "-nologo");
+            }
+
+            using (var package = ZipFile.OpenRead(Path.Combine(packages, $"MeshRpc.Runtime.{version}.nupkg")))
+            {
+                var entries = package.Entries.Select(e => e.FullName).ToList();
+                Assert.Contains("analyzers/dotnet/cs/MeshRpc.Generators.dll", entries);
+                Assert.Contains("lib/net10.0/MeshRpc.Runtime.dll", entries);
+                Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("MeshRpc.Generators.dll", StringComparison.Ordinal));
+            }
+
+            var consumer = Path.Combine(root, "consumer");
+            WriteConsumer(consumer, packages, version);
+            var output = await RunAsync(DotnetMuxer.Path, "run", "--project", consumer, "--", mesh.GatewayAddress.ToString());
+
+            Assert.Contains("GREETING Hello, pack", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static void WriteConsumer(string directory, string packages, string version)
+    {
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="meshrpc-local" value="{packages}" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="MeshRpc.Runtime" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(directory, "Program.cs"), """
+            using MeshRpc;
+            using MeshRpc.ControlPlane;
+
+            using var mesh = new MeshClient(new Uri(args[0]));
+            var gem = GemArchive.Pack(
+                new GemManifest
+                {
+                    Name = "packaged-greeter",
+                    Version = "1.0.0",
+                    Contract = MeshContracts.Get<IGreeter>().Name,
+                    EntryAssembly = Path.GetFileName(typeof(Greeter).Assembly.Location),
+                    WorkerType = typeof(Greeter).FullName!,
+                },
+                [typeof(Greeter).Assembly.Location]);
+            await mesh.PublishGemAsync(gem);
+            await using var greeter = await mesh.SummonAsync<IGreeter>(SummonRequest.FromGem("gem://packaged-greeter@1.0.0"));
+            Console.WriteLine("GREETING " + await greeter.GreetAsync("pack"));
+
+            [MeshWorker]
+            public interface IGreeter : IAsyncDisposable
+            {
+                Task<string> GreetAsync(string name);
+            }
+
+            public sealed class Greeter : IGreeter
+            {
+                public Task<string> GreetAsync(string name) => Task.FromResult($"Hello, {name}");
+
+                public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+            }
+            """);
+    }
+
+    private static async Task<string> RunAsync(string program, params string[] arguments)
+    {
+        await using var process = ChildProcess.StartProgram(program, arguments);
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromMinutes(5));
+        Assert.True(exitCode == 0, $"'{string.Join(' ', arguments.Take(2))}' failed with exit code {exitCode}:\n{process.Output}");
+        return process.Output;
+    }
+}
