@@ -20,4 +20,7 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Warning, "Forging worker {WorkerId} failed: {Reason}")]
     public static partial void ForgeFailed(ILogger logger, string workerId, string reason);
+
+    [LoggerMessage(7, LogLevel.Information, "Sandbox provider: {Sandbox}; reaped {Reaped} sandboxes left by an earlier run.")]
+    public static partial void SandboxReady(ILogger logger, string sandbox, int reaped);
 }

@@ -21,7 +21,7 @@ public static class NodeAgentApp
         var options = NodeAgentOptions.From(builder.Configuration);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(MeshHttp.Gateway(new HttpClient { BaseAddress = options.Gateway, Timeout = TimeSpan.FromSeconds(30) }));
-        builder.Services.AddSingleton<ISandboxProvider, ProcessSandboxProvider>();
+        builder.Services.AddSingleton(SandboxSelection.Create(options));
         builder.Services.AddSingleton<GemCache>();
         builder.Services.AddSingleton<WorkerTable>();
         builder.Services.AddSingleton<WorkerForge>();
@@ -29,6 +29,11 @@ public static class NodeAgentApp
 
         var app = builder.Build();
         app.MapAgentApi();
+
+        // Sandboxes a killed predecessor left behind go before this agent takes any work.
+        var sandboxes = app.Services.GetRequiredService<ISandboxProvider>();
+        var reaped = sandboxes.ReapOrphansAsync().GetAwaiter().GetResult();
+        Log.SandboxReady(app.Services.GetRequiredService<ILogger<ISandboxProvider>>(), sandboxes.Name, reaped);
 
         // No sandbox outlives its agent: stopping the agent tears every worker down.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<WorkerTable>().DestroyAllAsync().GetAwaiter().GetResult());

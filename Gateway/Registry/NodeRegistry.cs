@@ -90,7 +90,8 @@ public sealed class NodeRegistry
 
         while (_nodes.TryGetValue(nodeId, out var state))
         {
-            var workers = forged is null ? state.Workers : [.. state.Workers, forged];
+            // The node's own report may already list the worker: a heartbeat can overtake the forge's reply.
+            var workers = forged is null || state.Workers.Any(w => w.WorkerId == forged.WorkerId) ? state.Workers : [.. state.Workers, forged];
             if (_nodes.TryUpdate(nodeId, state with { Pending = Math.Max(0, state.Pending - 1), Workers = workers }, state))
             {
                 return;

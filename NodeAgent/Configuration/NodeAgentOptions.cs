@@ -1,3 +1,5 @@
+using MeshRpc.NodeAgent.Sandboxes;
+
 namespace MeshRpc.NodeAgent.Configuration;
 
 /// <summary>How a node agent runs; bound from the command line (<c>--gateway</c>, <c>--node-id</c>, ...).</summary>
@@ -15,8 +17,17 @@ public sealed record NodeAgentOptions
     /// <summary>How many workers this node runs at once.</summary>
     public int Slots { get; init; } = 16;
 
-    /// <summary>Where gems are cached and workers get their files.</summary>
+    /// <summary>Where gems are cached and sandboxes keep their state.</summary>
     public string WorkDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "meshrpc-agent");
+
+    /// <summary>Unpacked, verified gems.</summary>
+    public string GemCacheDirectory => Path.Combine(WorkDirectory, "gems");
+
+    /// <summary>Sandbox provider: <c>lxc</c>, <c>bwrap</c>, <c>process</c>, or <c>auto</c> for the strongest available.</summary>
+    public string Sandbox { get; init; } = "auto";
+
+    /// <summary>Per-worker limits (enforced by LXC; bubblewrap and plain processes cannot).</summary>
+    public SandboxLimits Limits { get; init; } = new(MemoryBytes: 512L << 20, MaxProcesses: 128, Cpus: 1.0, ScratchBytes: 64L << 20);
 
     /// <summary>How often the agent reports to the gateway.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
@@ -27,7 +38,7 @@ public sealed record NodeAgentOptions
     /// <summary>Whether workers put remote stack traces in error replies (off: callers may be untrusted).</summary>
     public bool WorkerErrorDiagnostics { get; init; }
 
-    /// <summary>Reads the options from configuration keys <c>gateway</c>, <c>node-id</c>, <c>data-plane</c>, <c>slots</c>, <c>work-dir</c>.</summary>
+    /// <summary>Reads the options from configuration keys <c>gateway</c>, <c>node-id</c>, <c>data-plane</c>, <c>slots</c>, <c>work-dir</c>, <c>sandbox</c>, <c>memory-mb</c>, <c>max-processes</c>, <c>cpus</c>.</summary>
     public static NodeAgentOptions From(IConfiguration configuration)
     {
         var gateway = configuration["gateway"] ?? throw new InvalidOperationException(
@@ -40,6 +51,12 @@ public sealed record NodeAgentOptions
             Slots = int.TryParse(configuration["slots"], out var slots) ? slots : defaults.Slots,
             WorkDirectory = configuration["work-dir"] ?? defaults.WorkDirectory,
             WorkerErrorDiagnostics = bool.TryParse(configuration["worker-error-diagnostics"], out var diagnostics) && diagnostics,
+            Sandbox = configuration["sandbox"] ?? defaults.Sandbox,
+            Limits = new SandboxLimits(
+                MemoryBytes: long.TryParse(configuration["memory-mb"], out var memory) ? memory << 20 : defaults.Limits.MemoryBytes,
+                MaxProcesses: int.TryParse(configuration["max-processes"], out var processes) ? processes : defaults.Limits.MaxProcesses,
+                Cpus: double.TryParse(configuration["cpus"], System.Globalization.CultureInfo.InvariantCulture, out var cpus) ? cpus : defaults.Limits.Cpus,
+                ScratchBytes: defaults.Limits.ScratchBytes),
         };
     }
 }

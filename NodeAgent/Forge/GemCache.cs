@@ -18,7 +18,7 @@ public sealed class GemCache
     {
         ArgumentNullException.ThrowIfNull(options);
         _gateway = gateway;
-        _root = Path.Combine(options.WorkDirectory, "gems");
+        _root = options.GemCacheDirectory;
         Directory.CreateDirectory(_root);
     }
 

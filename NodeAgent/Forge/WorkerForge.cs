@@ -45,20 +45,24 @@ public sealed class WorkerForge
         }
 
         var secret = RandomNumberGenerator.GetBytes(32);
-        var sandbox = await _sandboxes.StartAsync(new SandboxSpec(request.WorkerId, gemDirectory, WorkerHostCommand.Create()), cancellationToken);
+        var spec = new SandboxSpec(
+            LxcSandboxProvider.NamePrefix + request.WorkerId, WorkerHostCommand.Create(), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.Limits);
+        var sandbox = await _sandboxes.StartAsync(spec, cancellationToken);
         try
         {
-            var status = await StartHostAsync(sandbox, request, manifest, gemDirectory, secret, cancellationToken);
+            var gemInSandbox = Path.Combine(_sandboxes.GemCacheMountPoint, Path.GetFileName(gemDirectory));
+            var status = await StartHostAsync(sandbox, request, manifest, gemInSandbox, secret, cancellationToken);
             var endpoint = $"tcp://{_options.DataPlaneAddress}:{status.Port}";
-            var report = new WorkerReport(request.WorkerId, request.Contract, endpoint, status.ProcessId, DateTimeOffset.UtcNow);
+            var hostPid = sandbox.HostProcessIdOf(status.ProcessId);
+            var report = new WorkerReport(request.WorkerId, request.Contract, endpoint, hostPid, DateTimeOffset.UtcNow);
             _workers.Add(new RunningWorker(report, sandbox));
-            Log.WorkerForged(_logger, request.WorkerId, request.Contract, status.ProcessId, endpoint);
+            Log.WorkerForged(_logger, request.WorkerId, request.Contract, hostPid, endpoint);
             return new ForgeResponse
             {
                 WorkerId = request.WorkerId,
                 Endpoint = endpoint,
                 Secret = Convert.ToBase64String(secret),
-                ProcessId = status.ProcessId,
+                ProcessId = hostPid,
                 Sandbox = _sandboxes.Name,
             };
         }

@@ -8,6 +8,9 @@ public static class WorkerHostCommand
     /// <summary>The worker host assembly, shipped in the agent's output folder.</summary>
     public static string HostAssembly { get; } = Path.Combine(AppContext.BaseDirectory, "MeshRpc.WorkerHost.dll");
 
+    /// <summary>The folder the worker host runs from.</summary>
+    public static string HostDirectory { get; } = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
+
     /// <summary>The full command.</summary>
     public static IReadOnlyList<string> Create() => [DotnetMuxer.Path, HostAssembly];
 }

@@ -1,26 +1,41 @@
 namespace MeshRpc.NodeAgent.Sandboxes;
 
-/// <summary>Starts worker hosts in some kind of isolation (LXC, bubblewrap, or a plain process).</summary>
+/// <summary>Starts worker hosts in some kind of isolation: LXC, bubblewrap, or a plain process.</summary>
 public interface ISandboxProvider
 {
-    /// <summary>The provider's name as reported in registration and tickets: <c>lxc</c>, <c>bwrap</c> or <c>process</c>.</summary>
+    /// <summary>The provider's name as reported in registration: <c>lxc</c>, <c>bwrap</c> or <c>process</c>.</summary>
     string Name { get; }
+
+    /// <summary>Where the unpacked gem cache appears inside this provider's sandboxes.</summary>
+    string GemCacheMountPoint { get; }
 
     /// <summary>Starts the worker host for one worker; its standard input and output are the host's start-up channel.</summary>
     Task<ISandbox> StartAsync(SandboxSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Destroys sandboxes a previous run of this agent left behind (for example after it was killed).</summary>
+    Task<int> ReapOrphansAsync();
 }
 
 /// <summary>What a sandbox runs.</summary>
-/// <param name="WorkerId">The worker's id; sandboxes are named after it.</param>
-/// <param name="GemDirectory">The unpacked gem, to be made visible read-only.</param>
-/// <param name="HostCommand">The worker host's command line (program first).</param>
-public sealed record SandboxSpec(string WorkerId, string GemDirectory, IReadOnlyList<string> HostCommand);
+/// <param name="Name">The sandbox's name: <c>meshrpc-</c> plus the worker id.</param>
+/// <param name="HostCommand">The worker host's command line, program first.</param>
+/// <param name="HostDirectory">The worker host's folder, made visible read-only at the same path (even under /tmp).</param>
+/// <param name="GemCacheDirectory">The node's unpacked gems, made visible read-only.</param>
+/// <param name="Limits">Resource limits, where the provider can enforce them.</param>
+public sealed record SandboxSpec(string Name, IReadOnlyList<string> HostCommand, string HostDirectory, string GemCacheDirectory, SandboxLimits Limits);
+
+/// <summary>Resource limits for one sandbox.</summary>
+/// <param name="MemoryBytes">Memory the sandbox may use before the kernel kills it.</param>
+/// <param name="MaxProcesses">Processes and threads the sandbox may hold at once.</param>
+/// <param name="Cpus">CPU time, in cores.</param>
+/// <param name="ScratchBytes">Size of the writable scratch tmpfs.</param>
+public sealed record SandboxLimits(long MemoryBytes, int MaxProcesses, double Cpus, long ScratchBytes);
 
 /// <summary>One running sandbox.</summary>
 public interface ISandbox : IAsyncDisposable
 {
-    /// <summary>The worker id the sandbox runs.</summary>
-    string WorkerId { get; }
+    /// <summary>The sandbox's name.</summary>
+    string Name { get; }
 
     /// <summary>Writes to the worker host's standard input.</summary>
     StreamWriter Input { get; }
@@ -30,6 +45,9 @@ public interface ISandbox : IAsyncDisposable
 
     /// <summary>Completes with the exit code when the sandbox is gone.</summary>
     Task<int> Exited { get; }
+
+    /// <summary>The host-side process id of a process inside the sandbox, given its id there.</summary>
+    int HostProcessIdOf(int sandboxProcessId);
 
     /// <summary>Kills everything in the sandbox and returns once it is gone.</summary>
     Task KillAsync();

@@ -29,8 +29,19 @@ internal sealed class EmbeddedMesh : IAsyncDisposable
     /// <summary>Where UAH CORE listens.</summary>
     public Uri GatewayAddress { get; }
 
-    /// <summary>Starts the gateway, then a node agent, and waits until the node is registered and live.</summary>
-    public static async Task<EmbeddedMesh> StartAsync(CancellationToken cancellationToken)
+    /// <summary>The sandbox provider the node agent uses.</summary>
+    public string Sandbox { get; private set; } = "unknown";
+
+    /// <summary>The worker's process id on the node, as its node reports it.</summary>
+    public async Task<int> HostProcessIdOfAsync(string workerId)
+    {
+        using var mesh = new MeshClient(GatewayAddress);
+        var registry = await mesh.Gateway.GetServiceRegistryAsync();
+        return registry.Nodes.SelectMany(n => n.Workers).Single(w => w.WorkerId == workerId).ProcessId;
+    }
+
+    /// <summary>Starts the gateway, then a node agent with the given sandbox, and waits until the node is registered and live.</summary>
+    public static async Task<EmbeddedMesh> StartAsync(string sandbox, CancellationToken cancellationToken)
     {
         var workDirectory = Directory.CreateTempSubdirectory("meshrpc-quickstart-").FullName;
         var gateway = GatewayApp.Build([.. QuietLogging, "--gem-store", Path.Combine(workDirectory, "gems")]);
@@ -42,6 +53,7 @@ internal sealed class EmbeddedMesh : IAsyncDisposable
             "--gateway", gatewayAddress.ToString(),
             "--node-id", "node-1",
             "--work-dir", Path.Combine(workDirectory, "agent"),
+            "--sandbox", sandbox,
         ]);
         await agent.StartAsync(cancellationToken);
 
@@ -68,8 +80,9 @@ internal sealed class EmbeddedMesh : IAsyncDisposable
         while (true)
         {
             var registry = await mesh.Gateway.GetServiceRegistryAsync(deadline.Token);
-            if (registry.Nodes.Any(n => n.Status == "live"))
+            if (registry.Nodes.FirstOrDefault(n => n.Status == "live") is { } node)
             {
+                Sandbox = node.Sandbox;
                 return;
             }
 

@@ -5,55 +5,76 @@ using Quickstart;
 using Quickstart.Worker;
 
 // The MeshRpc lifecycle end to end: summon, forge, handshake, ghost-proxy calls, teardown.
+// Usage: Quickstart [--json] [--sandbox lxc|bwrap|process|auto]
 var json = args.Contains("--json");
+var sandboxIndex = Array.IndexOf(args, "--sandbox");
+var sandbox = sandboxIndex >= 0 && sandboxIndex + 1 < args.Length ? args[sandboxIndex + 1] : "auto";
 var clock = new PhaseClock(quiet: json);
 if (!json)
 {
     Console.WriteLine("MeshRpc quick start");
 }
 
-await using var embedded = await clock.TimeAsync("mesh", "started UAH CORE and one node agent", () => EmbeddedMesh.StartAsync(CancellationToken.None));
+await using var embedded = await clock.TimeAsync("mesh", "started UAH CORE and one node agent", () => EmbeddedMesh.StartAsync(sandbox, CancellationToken.None));
 using var mesh = new MeshClient(embedded.GatewayAddress);
+if (!json)
+{
+    Console.WriteLine($"  sandbox: {embedded.Sandbox}");
+}
 
-var contract = MeshContracts.Get<ICalculator>();
 var published = await clock.TimeAsync("publish", $"published {CalculatorGem.Pointer}", () => mesh.PublishGemAsync(CalculatorGem.Pack()));
-
-var spawned = await clock.TimeAsync("summon", "summoned: placed and forged on a node, ticket issued",
-    () => mesh.SpawnAsync(contract, SummonRequest.FromGem(CalculatorGem.Pointer)));
-clock.Record("forge", $"of which the node's forge ({spawned.Ticket.NodeId})", spawned.Timings.ForgeMs);
-
-var calculator = await clock.TimeAsync("handshake", $"connected to {spawned.Ticket.Endpoints.Direct} and proved the ticket",
-    () => mesh.ConnectAsync<ICalculator>(spawned.Ticket));
-
-var results = await clock.TimeAsync("calls", "called the worker directly through the ghost proxy", async () =>
+var summons = new List<SummonReport>
 {
-    var sum = await calculator.AddAsync(2, 3);
-    var quotient = await calculator.DivideAsync(84, 2);
-    var whereabouts = await calculator.WhereAmIAsync();
-    var error = await Assert.ThrowsRemoteAsync(() => calculator.DivideAsync(1, 0));
-    return new CallResults(sum, quotient, whereabouts.ProcessId, error.RemoteTypeName, error.RemoteMessage);
-});
+    await SummonAndCallAsync("gem", SummonRequest.FromGem(CalculatorGem.Pointer)),
+};
 
-await clock.TimeAsync("teardown", "disposed the proxy: the worker's sandbox is gone", async () =>
-{
-    await calculator.DisposeAsync();
-    return true;
-});
-
-var gone = ProcessIsGone(results.WorkerProcessId);
 if (json)
 {
-    var report = new QuickstartReport("process", clock.Phases, spawned.Ticket.WorkerId, spawned.Ticket.NodeId, published.Digest, results, gone);
+    var report = new QuickstartReport(embedded.Sandbox, clock.Phases, published.Digest, summons);
     Console.WriteLine(JsonSerializer.Serialize(report, QuickstartJsonContext.Default.QuickstartReport));
 }
-else
-{
-    Console.WriteLine();
-    Console.WriteLine($"  2 + 3 = {results.Add}; 84 / 2 = {results.Divide}; 1 / 0 -> {results.RemoteErrorType}: {results.RemoteErrorMessage}");
-    Console.WriteLine($"  worker {spawned.Ticket.WorkerId} ran as pid {results.WorkerProcessId} (this process is {Environment.ProcessId}); gone after teardown: {gone}");
-}
 
-return gone && results is { Add: 5, Divide: 42 } ? 0 : 1;
+return summons.All(s => s.WorkerProcessGone && s.Results is { Add: 5, Divide: 42 }) ? 0 : 1;
+
+async Task<SummonReport> SummonAndCallAsync(string kind, SummonRequest request)
+{
+    var phases = new PhaseClock(quiet: json);
+    if (!json)
+    {
+        Console.WriteLine($"  -- summon by {kind}");
+    }
+
+    var spawned = await phases.TimeAsync("summon", "placed and forged on a node, ticket issued",
+        () => mesh.SpawnAsync(MeshContracts.Get<ICalculator>(), request));
+    phases.Record("forge", $"of which the node's forge ({spawned.Ticket.NodeId})", spawned.Timings.ForgeMs);
+    var calculator = await phases.TimeAsync("handshake", $"connected to {spawned.Ticket.Endpoints.Direct} and proved the ticket",
+        () => mesh.ConnectAsync<ICalculator>(spawned.Ticket));
+    var hostPid = await embedded.HostProcessIdOfAsync(spawned.Ticket.WorkerId);
+
+    var results = await phases.TimeAsync("calls", "called the worker directly through the ghost proxy", async () =>
+    {
+        var sum = await calculator.AddAsync(2, 3);
+        var quotient = await calculator.DivideAsync(84, 2);
+        var whereabouts = await calculator.WhereAmIAsync();
+        var error = await Expect.RemoteErrorAsync(() => calculator.DivideAsync(1, 0));
+        return new CallResults(sum, quotient, whereabouts.ProcessId, error.RemoteTypeName, error.RemoteMessage);
+    });
+
+    await phases.TimeAsync("teardown", "disposed the proxy: the worker's sandbox is gone", async () =>
+    {
+        await calculator.DisposeAsync();
+        return true;
+    });
+
+    var gone = ProcessIsGone(hostPid);
+    if (!json)
+    {
+        Console.WriteLine($"  2 + 3 = {results.Add}; 84 / 2 = {results.Divide}; 1 / 0 -> {results.RemoteErrorType}: {results.RemoteErrorMessage}");
+        Console.WriteLine($"  worker {spawned.Ticket.WorkerId}: pid {hostPid} on the node, pid {results.WorkerProcessIdInSandbox} in its sandbox; gone after teardown: {gone}");
+    }
+
+    return new SummonReport(kind, spawned.Ticket.WorkerId, spawned.Ticket.NodeId, hostPid, phases.Phases, results, gone);
+}
 
 static bool ProcessIsGone(int processId)
 {
@@ -69,9 +90,9 @@ static bool ProcessIsGone(int processId)
 }
 
 /// <summary>Small helper so the sample reads top to bottom.</summary>
-internal static class Assert
+internal static class Expect
 {
-    public static async Task<RemoteWorkerException> ThrowsRemoteAsync(Func<Task> call)
+    public static async Task<RemoteWorkerException> RemoteErrorAsync(Func<Task> call)
     {
         try
         {

@@ -1,24 +1,26 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
-using MeshRpc;
 
 namespace Quickstart;
 
 /// <summary>One lifecycle phase and how long it took.</summary>
 internal sealed record Phase(string Name, double Ms);
 
-/// <summary>What the quick start's calls returned.</summary>
-internal sealed record CallResults(int Add, int Divide, int WorkerProcessId, string RemoteErrorType, string RemoteErrorMessage);
+/// <summary>What the calls to one worker returned.</summary>
+internal sealed record CallResults(int Add, int Divide, int WorkerProcessIdInSandbox, string RemoteErrorType, string RemoteErrorMessage);
 
-/// <summary>The quick start's <c>--json</c> output.</summary>
-internal sealed record QuickstartReport(
-    string Sandbox,
-    IReadOnlyList<Phase> Phases,
+/// <summary>One summon, from request to teardown.</summary>
+internal sealed record SummonReport(
+    string Kind,
     string WorkerId,
     string NodeId,
-    string GemDigest,
+    int WorkerHostProcessId,
+    IReadOnlyList<Phase> Phases,
     CallResults Results,
     bool WorkerProcessGone);
+
+/// <summary>The quick start's <c>--json</c> output.</summary>
+internal sealed record QuickstartReport(string Sandbox, IReadOnlyList<Phase> Phases, string GemDigest, IReadOnlyList<SummonReport> Summons);
 
 /// <summary>Times phases and prints them as they finish, unless the output is JSON.</summary>
 internal sealed class PhaseClock(bool quiet)

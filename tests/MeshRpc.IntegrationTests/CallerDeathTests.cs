@@ -13,7 +13,7 @@ public sealed class CallerDeathTests(MeshProcesses mesh) : IClassFixture<MeshPro
         await using var caller = ChildProcess.Start("MeshRpc.TestCaller.dll", mesh.GatewayAddress.ToString(), ((int)HeartbeatTimeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
         var reported = (await caller.WaitForLineAsync("WORKER", TimeSpan.FromSeconds(60))).Split(' ');
         var workerId = reported[0];
-        var workerPid = int.Parse(reported[1], System.Globalization.CultureInfo.InvariantCulture);
+        var workerPid = await mesh.HostProcessIdOfAsync(workerId);
 
         // Alive past its timeout while the caller heartbeats: heartbeats, not luck, keep it up.
         await Task.Delay(HeartbeatTimeout * 2, TestContext.Current.CancellationToken);

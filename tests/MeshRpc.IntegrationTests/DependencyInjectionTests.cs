@@ -19,7 +19,7 @@ public sealed class DependencyInjectionTests(MeshProcesses mesh) : IClassFixture
         {
             var worker = scope.ServiceProvider.GetRequiredService<ITestWorker>();
             Assert.Same(worker, scope.ServiceProvider.GetRequiredService<ITestWorker>());
-            first = await worker.GetProcessIdAsync();
+            first = await mesh.HostProcessIdOfAsync(((IGhostProxy)worker).Connection.Ticket.WorkerId);
             Assert.True(Processes.IsAlive(first));
         }
 
@@ -27,7 +27,8 @@ public sealed class DependencyInjectionTests(MeshProcesses mesh) : IClassFixture
 
         await using (var scope = services.CreateAsyncScope())
         {
-            var second = await scope.ServiceProvider.GetRequiredService<ITestWorker>().GetProcessIdAsync();
+            var worker = scope.ServiceProvider.GetRequiredService<ITestWorker>();
+            var second = await mesh.HostProcessIdOfAsync(((IGhostProxy)worker).Connection.Ticket.WorkerId);
             Assert.NotEqual(first, second);
         }
     }

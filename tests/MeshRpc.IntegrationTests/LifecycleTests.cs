@@ -13,10 +13,11 @@ public sealed class LifecycleTests(MeshProcesses mesh) : IClassFixture<MeshProce
         var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
         var workerId = ((IGhostProxy)worker).Connection.Ticket.WorkerId;
 
-        var workerPid = await worker.GetProcessIdAsync();
+        var workerPid = await mesh.HostProcessIdOfAsync(workerId);
         Assert.NotEqual(Environment.ProcessId, workerPid);
         Assert.NotEqual(mesh.AgentProcessId, workerPid);
         Assert.True(Processes.IsAlive(workerPid));
+        Assert.True(await worker.GetProcessIdAsync() > 0);
         Assert.Equal("over the wire", await worker.EchoAsync("over the wire"));
         Assert.Equal(1, await worker.IncrementAsync());
         Assert.Contains(await ReportedWorkersAsync(client), w => w.WorkerId == workerId && w.ProcessId == workerPid);

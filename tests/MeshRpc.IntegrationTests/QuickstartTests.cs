@@ -15,19 +15,25 @@ public sealed class QuickstartTests
         Assert.True(exitCode == 0, $"The quick start exited with {exitCode}:\n{quickstart.Output}");
         var json = quickstart.Output[quickstart.Output.IndexOf('{', StringComparison.Ordinal)..];
         using var report = JsonDocument.Parse(json);
-        var results = report.RootElement.GetProperty("results");
-        Assert.Equal(5, results.GetProperty("add").GetInt32());
-        Assert.Equal(42, results.GetProperty("divide").GetInt32());
-        Assert.Equal("System.DivideByZeroException", results.GetProperty("remoteErrorType").GetString());
-        Assert.True(report.RootElement.GetProperty("workerProcessGone").GetBoolean());
-        Assert.StartsWith("w-", report.RootElement.GetProperty("workerId").GetString(), StringComparison.Ordinal);
-        Assert.Equal("node-1", report.RootElement.GetProperty("nodeId").GetString());
-        var phases = report.RootElement.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["mesh", "publish", "summon", "forge", "handshake", "calls", "teardown"], phases);
+        Assert.NotEqual("unknown", report.RootElement.GetProperty("sandbox").GetString());
+        Assert.Equal(["mesh", "publish"], report.RootElement.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        var summons = report.RootElement.GetProperty("summons").EnumerateArray().ToList();
+        Assert.Contains(summons, s => s.GetProperty("kind").GetString() == "gem");
+        foreach (var summon in summons)
+        {
+            var results = summon.GetProperty("results");
+            Assert.Equal(5, results.GetProperty("add").GetInt32());
+            Assert.Equal(42, results.GetProperty("divide").GetInt32());
+            Assert.Equal("System.DivideByZeroException", results.GetProperty("remoteErrorType").GetString());
+            Assert.True(summon.GetProperty("workerProcessGone").GetBoolean());
+            Assert.StartsWith("w-", summon.GetProperty("workerId").GetString(), StringComparison.Ordinal);
+            Assert.Equal("node-1", summon.GetProperty("nodeId").GetString());
+            Assert.Equal(["summon", "forge", "handshake", "calls", "teardown"], summon.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+            var workerPid = summon.GetProperty("workerHostProcessId").GetInt32();
+            Assert.NotEqual(quickstart.Id, workerPid);
+            Assert.False(Processes.IsAlive(workerPid));
+        }
 
-        var workerPid = results.GetProperty("workerProcessId").GetInt32();
-        Assert.NotEqual(quickstart.Id, workerPid);
-        Assert.False(Processes.IsAlive(workerPid));
         Assert.False(Processes.IsAlive(quickstart.Id));
     }
 }

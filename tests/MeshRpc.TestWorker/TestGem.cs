@@ -11,6 +11,12 @@ public static class TestGem
     /// <summary>The pointer of the gem serving <see cref="IShapesWorker"/>.</summary>
     public const string ShapesPointer = "gem://shapes-worker@1.0.0";
 
+    /// <summary>The pointer of the gem serving <see cref="ISandboxProbe"/>.</summary>
+    public const string ProbePointer = "gem://sandbox-probe@1.0.0";
+
+    /// <summary>The gem serving <see cref="ISandboxProbe"/>.</summary>
+    public static byte[] PackProbe() => Pack<ISandboxProbe, SandboxProbe>("sandbox-probe");
+
     /// <summary>The gem serving <see cref="ITestWorker"/>.</summary>
     public static byte[] Pack() => Pack<ITestWorker, TestWorker>("test-worker");
 

@@ -36,6 +36,35 @@ internal static class Processes
         return null;
     }
 
+    /// <summary>Ids of running processes whose command line mentions any of <paramref name="needles"/>.</summary>
+    public static IReadOnlyList<int> WithCommandLineContaining(IEnumerable<string> needles)
+    {
+        var list = needles.ToList();
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ');
+                if (list.Any(n => commandLine.Contains(n, StringComparison.Ordinal)) && IsAlive(pid))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // Exited while we looked.
+            }
+        }
+
+        return found;
+    }
+
     // An exited child its parent has not yet reaped still has a process-table entry; it runs no code.
     private static bool IsZombie(int processId)
     {

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+
+namespace MeshRpc.NodeAgent.Sandboxes;
+
+/// <summary>A sandbox whose root is one child process of the agent (the worker host, bwrap, or lxc-execute).</summary>
+internal sealed class ChildProcessSandbox : ISandbox
+{
+    private readonly Process _process;
+    private readonly Func<Task> _destroy;
+    private readonly Action _cleanUp;
+    private int _disposed;
+
+    private ChildProcessSandbox(string name, Process process, Func<Task> destroy, Action cleanUp)
+    {
+        Name = name;
+        _process = process;
+        _destroy = destroy;
+        _cleanUp = cleanUp;
+        Exited = WaitAsync();
+    }
+
+    public string Name { get; }
+
+    /// <summary>The host pid of the sandbox's root process.</summary>
+    public int RootProcessId => _process.Id;
+
+    public StreamWriter Input => _process.StandardInput;
+
+    public StreamReader Output => _process.StandardOutput;
+
+    public Task<int> Exited { get; }
+
+    /// <summary>Starts <paramref name="command"/>; <paramref name="destroy"/> kills what the root process alone cannot.</summary>
+    public static ChildProcessSandbox Start(string name, IReadOnlyList<string> command, Func<Process, Task>? destroy = null, Action? cleanUp = null)
+    {
+        var start = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{command[0]}'.");
+        return new ChildProcessSandbox(name, process, () => destroy is null ? KillTree(process) : destroy(process), cleanUp ?? (() => { }));
+    }
+
+    public int HostProcessIdOf(int sandboxProcessId) => HostProcesses.Find(_process.Id, sandboxProcessId) ?? sandboxProcessId;
+
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await _destroy();
+        }
+
+        await Exited;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await KillAsync();
+        _process.Dispose();
+        _cleanUp();
+    }
+
+    private static Task KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the check and the kill.
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task<int> WaitAsync()
+    {
+        await _process.WaitForExitAsync();
+        return _process.ExitCode;
+    }
+}

@@ -1,0 +1,59 @@
+namespace MeshRpc.IntegrationTests.Infrastructure;
+
+/// <summary>Whether the sandboxes tests need are here, and whether CI insists on them.</summary>
+public static class SandboxSupport
+{
+    /// <summary>Set by CI: sandbox tests must run, not skip.</summary>
+    public static bool Required => Environment.GetEnvironmentVariable("MESHRPC_REQUIRE_LXC") == "1";
+
+    /// <summary>LXC application containers can run here.</summary>
+    public static bool LxcInstalled => File.Exists("/usr/bin/lxc-execute") && Environment.UserName == "root";
+
+    /// <summary>bubblewrap is installed.</summary>
+    public static bool BwrapInstalled => File.Exists("/usr/bin/bwrap");
+
+    /// <summary>Skips the test when the mesh did not get <paramref name="sandbox"/>, unless CI requires it: then it fails.</summary>
+    public static void Require(MeshProcesses mesh, string sandbox)
+    {
+        ArgumentNullException.ThrowIfNull(mesh);
+        if (mesh.Sandbox == sandbox)
+        {
+            return;
+        }
+
+        if (Required)
+        {
+            Assert.Fail($"MESHRPC_REQUIRE_LXC=1, but the node agent runs '{mesh.Sandbox}' instead of '{sandbox}'. Install lxc and bubblewrap and run as root.\n{mesh.Logs}");
+        }
+
+        Assert.Skip($"The {sandbox} sandbox is not available here (install lxc/bubblewrap and run as root); set MESHRPC_REQUIRE_LXC=1 to make this a failure.");
+    }
+}
+
+/// <summary>A mesh whose node uses LXC with tight limits (falls back to auto where LXC is missing, so tests can skip).</summary>
+public sealed class LxcMesh : MeshProcesses
+{
+    protected override string RequestedSandbox => SandboxSupport.LxcInstalled || SandboxSupport.Required ? "lxc" : "auto";
+
+    protected override IEnumerable<string> AgentArguments => ["--memory-mb", "256", "--max-processes", "100", "--cpus", "0.5"];
+
+    /// <summary>This agent's containers that LXC still knows.</summary>
+    public async Task<IReadOnlyList<string>> ContainersAsync()
+    {
+        await using var ls = ChildProcess.StartProgram("lxc-ls", "-P", Path.Combine(AgentDirectory, "lxc"), "-1");
+        await ls.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        return [.. ls.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(n => n.StartsWith("meshrpc-", StringComparison.Ordinal))];
+    }
+}
+
+/// <summary>A mesh whose node uses bubblewrap.</summary>
+public sealed class BwrapMesh : MeshProcesses
+{
+    protected override string RequestedSandbox => SandboxSupport.BwrapInstalled || SandboxSupport.Required ? "bwrap" : "auto";
+}
+
+/// <summary>A mesh whose node runs workers as plain processes.</summary>
+public sealed class ProcessMesh : MeshProcesses
+{
+    protected override string RequestedSandbox => "process";
+}

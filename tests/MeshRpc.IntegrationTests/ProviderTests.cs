@@ -1,0 +1,30 @@
+using MeshRpc.IntegrationTests.Infrastructure;
+using MeshRpc.TestWorker;
+
+namespace MeshRpc.IntegrationTests;
+
+/// <summary>The whole lifecycle on each sandbox provider.</summary>
+public abstract class ProviderTests<TMesh>(TMesh mesh, string sandbox)
+    where TMesh : MeshProcesses
+{
+    [Fact]
+    public async Task Summon_Call_Dispose_OnThisProvider()
+    {
+        SandboxSupport.Require(mesh, sandbox);
+        using var client = mesh.CreateClient();
+        var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
+        var hostPid = await mesh.HostProcessIdOfAsync(((IGhostProxy)worker).Connection.Ticket.WorkerId);
+
+        Assert.Equal("hello", await worker.EchoAsync("hello"));
+        Assert.True(Processes.IsAlive(hostPid));
+        await worker.DisposeAsync();
+
+        Assert.False(Processes.IsAlive(hostPid), $"The {sandbox} worker (pid {hostPid}) survived its teardown.");
+    }
+}
+
+public sealed class ProcessProviderTests(ProcessMesh mesh) : ProviderTests<ProcessMesh>(mesh, "process"), IClassFixture<ProcessMesh>;
+
+public sealed class BwrapProviderTests(BwrapMesh mesh) : ProviderTests<BwrapMesh>(mesh, "bwrap"), IClassFixture<BwrapMesh>;
+
+public sealed class LxcProviderTests(LxcMesh mesh) : ProviderTests<LxcMesh>(mesh, "lxc"), IClassFixture<LxcMesh>;

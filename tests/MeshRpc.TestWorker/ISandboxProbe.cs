@@ -1,0 +1,23 @@
+using MeshRpc;
+
+namespace MeshRpc.TestWorker;
+
+/// <summary>Asks a worker what its sandbox lets it see and do.</summary>
+[MeshWorker]
+public interface ISandboxProbe : IAsyncDisposable
+{
+    /// <summary>The worker's PID namespace, as <c>/proc/self/ns/pid</c> names it.</summary>
+    Task<string> PidNamespaceAsync();
+
+    /// <summary>Tries to create a file; returns "ok" or the error.</summary>
+    Task<string> TryWriteAsync(string path);
+
+    /// <summary>The process ids the worker can see in /proc.</summary>
+    Task<int[]> VisibleProcessIdsAsync();
+
+    /// <summary>Starts a shell fork bomb, waits, and returns how many processes the sandbox then holds.</summary>
+    Task<int> ForkBombAsync(int waitMs);
+
+    /// <summary>Allocates and touches memory until it has <paramref name="megabytes"/> (or is killed trying).</summary>
+    Task<long> HogMemoryAsync(int megabytes);
+}
