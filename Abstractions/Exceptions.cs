@@ -33,17 +33,30 @@ public enum SummonFailureReason
 
     /// <summary>The summon kind is not supported by this mesh.</summary>
     NotSupported,
+
+    /// <summary>Raw source did not compile; <see cref="SummonFailedException.Diagnostics"/> says where and why.</summary>
+    CompileFailed,
 }
+
+/// <summary>One compiler diagnostic for summoned source code, with its 1-based position.</summary>
+public sealed record SourceDiagnostic(string Id, string Severity, string Message, int Line, int Column);
 
 /// <summary>A summon did not produce a worker.</summary>
 public sealed class SummonFailedException : MeshRpcException
 {
     /// <summary>Creates the exception.</summary>
-    public SummonFailedException(SummonFailureReason reason, string message, Exception? innerException = null)
-        : base(message, innerException) => Reason = reason;
+    public SummonFailedException(SummonFailureReason reason, string message, Exception? innerException = null, IReadOnlyList<SourceDiagnostic>? diagnostics = null)
+        : base(message, innerException)
+    {
+        Reason = reason;
+        Diagnostics = diagnostics ?? [];
+    }
 
     /// <summary>Why the summon failed.</summary>
     public SummonFailureReason Reason { get; }
+
+    /// <summary>For <see cref="SummonFailureReason.CompileFailed"/>: each compiler error, with line and column.</summary>
+    public IReadOnlyList<SourceDiagnostic> Diagnostics { get; }
 }
 
 /// <summary>The worker is gone: its connection dropped, it was torn down, or its node died.</summary>

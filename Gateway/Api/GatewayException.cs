@@ -6,12 +6,16 @@ namespace MeshRpc.Gateway.Api;
 public sealed class GatewayException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public GatewayException(string code, int statusCode, string message, Exception? innerException = null)
+    public GatewayException(string code, int statusCode, string message, Exception? innerException = null, IReadOnlyList<SourceDiagnostic>? diagnostics = null)
         : base(message, innerException)
     {
         Code = code;
         StatusCode = statusCode;
+        Diagnostics = diagnostics;
     }
+
+    /// <summary>Compiler errors, when summoned source did not compile.</summary>
+    public IReadOnlyList<SourceDiagnostic>? Diagnostics { get; }
 
     /// <summary>One of <see cref="MeshErrorCodes"/>.</summary>
     public string Code { get; }
@@ -20,5 +24,5 @@ public sealed class GatewayException : Exception
     public int StatusCode { get; }
 
     /// <summary>The error as an HTTP result.</summary>
-    public IResult ToResult() => Results.Json(new MeshError(Code, Message), ControlPlaneJsonContext.Default.MeshError, statusCode: StatusCode);
+    public IResult ToResult() => Results.Json(new MeshError(Code, Message) { Diagnostics = Diagnostics }, ControlPlaneJsonContext.Default.MeshError, statusCode: StatusCode);
 }

@@ -18,6 +18,9 @@ public sealed record GatewayOptions
     /// <summary>How long an issued ticket can open new connections.</summary>
     public TimeSpan TicketLifetime { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>Largest source code a summon may carry.</summary>
+    public int MaxSourceChars { get; init; } = 1 << 20;
+
     /// <summary>Largest gem accepted.</summary>
     public long MaxGemBytes { get; init; } = 256L * 1024 * 1024;
 

@@ -35,7 +35,7 @@ public sealed class SpawnService
     public async Task<SpawnEphemeralResponse> SpawnAsync(SpawnEphemeralRequest request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var gem = ResolveGem(request);
+        var gem = ResolveCode(request);
         var heartbeatTimeoutMs = request.HeartbeatTimeoutMs ?? _options.WorkerHeartbeatTimeoutMs;
         if (heartbeatTimeoutMs < _options.MinHeartbeatTimeoutMs)
         {
@@ -51,7 +51,8 @@ public sealed class SpawnService
             {
                 WorkerId = "w-" + Guid.NewGuid().ToString("N")[..16],
                 Contract = request.Contract,
-                GemDigest = gem.Digest,
+                GemDigest = gem?.Digest,
+                SourceCode = request.SourceCode,
                 HeartbeatTimeoutMs = heartbeatTimeoutMs,
             }, cancellationToken);
         }
@@ -69,7 +70,8 @@ public sealed class SpawnService
         return new SpawnEphemeralResponse(ticket, timings);
     }
 
-    private StoredGem ResolveGem(SpawnEphemeralRequest request)
+    /// <summary>The gem to run, or null when the request carries source code instead.</summary>
+    private StoredGem? ResolveCode(SpawnEphemeralRequest request)
     {
         if (string.IsNullOrWhiteSpace(request.Contract) || string.IsNullOrWhiteSpace(request.ContractHash))
         {
@@ -81,12 +83,16 @@ public sealed class SpawnService
             throw Invalid("Name either a gem or source code, not both.");
         }
 
+        if (request.SourceCode is { } source)
+        {
+            return source.Length <= _options.MaxSourceChars
+                ? null
+                : throw Invalid($"The source code is {source.Length} characters; a summon accepts at most {_options.MaxSourceChars}. Publish large workers as gems.");
+        }
+
         if (request.Gem is null)
         {
-            throw request.SourceCode is null
-                ? Invalid("Name what to summon: 'gem' (gem://name@version or sha256:...) or 'sourceCode'.")
-                : new GatewayException(MeshErrorCodes.NotSupported, StatusCodes.Status501NotImplemented,
-                    "This gateway cannot summon from raw source yet. Publish the worker as a gem (POST /api/v2/gems) and summon it by gem pointer.");
+            throw Invalid("Name what to summon: 'gem' (gem://name@version or sha256:...) or 'sourceCode'.");
         }
 
         if (!GemPointer.TryParse(request.Gem, out var pointer))
@@ -137,7 +143,8 @@ public sealed class SpawnService
                 error?.Code ?? MeshErrorCodes.ForgeFailed,
                 (int)ex.StatusCode is >= 400 and < 500 ? (int)ex.StatusCode : StatusCodes.Status502BadGateway,
                 $"Node {nodeId} could not forge the worker: {error?.Message ?? $"HTTP {(int)ex.StatusCode}"}",
-                ex);
+                ex,
+                error?.Diagnostics);
         }
         catch (HttpRequestException ex)
         {

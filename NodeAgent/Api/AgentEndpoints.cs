@@ -17,7 +17,7 @@ internal static class AgentEndpoints
             }
             catch (ForgeException ex)
             {
-                return Results.Json(new MeshError(ex.Code, ex.Message), ControlPlaneJsonContext.Default.MeshError, statusCode: StatusOf(ex.Code));
+                return Results.Json(new MeshError(ex.Code, ex.Message) { Diagnostics = ex.Diagnostics }, ControlPlaneJsonContext.Default.MeshError, statusCode: StatusOf(ex.Code));
             }
         });
 
@@ -35,7 +35,7 @@ internal static class AgentEndpoints
     private static int StatusOf(string code) => code switch
     {
         MeshErrorCodes.GemNotFound => StatusCodes.Status404NotFound,
-        MeshErrorCodes.InvalidRequest or MeshErrorCodes.ContractMismatch => StatusCodes.Status400BadRequest,
+        MeshErrorCodes.InvalidRequest or MeshErrorCodes.ContractMismatch or MeshErrorCodes.CompileFailed => StatusCodes.Status400BadRequest,
         MeshErrorCodes.NoNodeAvailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status502BadGateway,
     };

@@ -4,9 +4,16 @@ namespace MeshRpc.NodeAgent.Forge;
 public sealed class ForgeException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public ForgeException(string code, string message, Exception? innerException = null)
-        : base(message, innerException) => Code = code;
+    public ForgeException(string code, string message, Exception? innerException = null, IReadOnlyList<SourceDiagnostic>? diagnostics = null)
+        : base(message, innerException)
+    {
+        Code = code;
+        Diagnostics = diagnostics;
+    }
 
     /// <summary>The stable error code.</summary>
     public string Code { get; }
+
+    /// <summary>Compiler errors, when summoned source did not compile.</summary>
+    public IReadOnlyList<SourceDiagnostic>? Diagnostics { get; }
 }

@@ -36,22 +36,14 @@ public sealed class WorkerForge
             throw new ForgeException(MeshErrorCodes.NoNodeAvailable, $"Node {_options.NodeId} is full: all {_options.Slots} worker slots are taken.");
         }
 
-        var gemDirectory = await _gems.GetAsync(request.GemDigest, cancellationToken);
-        var manifest = ReadManifest(gemDirectory);
-        if (manifest.Contract != request.Contract)
-        {
-            throw new ForgeException(MeshErrorCodes.ContractMismatch,
-                $"Gem {request.GemDigest} serves contract {manifest.Contract}, not {request.Contract}.");
-        }
-
+        var code = await InjectionOfAsync(request, cancellationToken);
         var secret = RandomNumberGenerator.GetBytes(32);
         var spec = new SandboxSpec(
             LxcSandboxProvider.NamePrefix + request.WorkerId, WorkerHostCommand.Create(), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.Limits);
         var sandbox = await _sandboxes.StartAsync(spec, cancellationToken);
         try
         {
-            var gemInSandbox = Path.Combine(_sandboxes.GemCacheMountPoint, Path.GetFileName(gemDirectory));
-            var status = await StartHostAsync(sandbox, request, manifest, gemInSandbox, secret, cancellationToken);
+            var status = await StartHostAsync(sandbox, request, code, secret, cancellationToken);
             var endpoint = $"tcp://{_options.DataPlaneAddress}:{status.Port}";
             var hostPid = sandbox.HostProcessIdOf(status.ProcessId);
             var report = new WorkerReport(request.WorkerId, request.Contract, endpoint, hostPid, DateTimeOffset.UtcNow);
@@ -75,21 +67,50 @@ public sealed class WorkerForge
         }
     }
 
-    private async Task<WorkerHostStatus> StartHostAsync(
-        ISandbox sandbox, ForgeRequest request, GemManifest manifest, string gemDirectory, byte[] secret, CancellationToken cancellationToken)
+    /// <summary>
+    /// What code the worker host gets: a verified gem from the cache (seen read-only inside the sandbox), or the raw
+    /// source, which the host compiles inside the sandbox. The agent itself never compiles anything.
+    /// </summary>
+    private async Task<WorkerHostConfig> InjectionOfAsync(ForgeRequest request, CancellationToken cancellationToken)
     {
-        var config = new WorkerHostConfig
+        var common = new WorkerHostConfig
         {
             WorkerId = request.WorkerId,
-            Secret = Convert.ToBase64String(secret),
+            Secret = string.Empty,
             BindAddress = _options.DataPlaneAddress,
             HeartbeatTimeoutMs = request.HeartbeatTimeoutMs,
-            GemDirectory = gemDirectory,
-            EntryAssembly = manifest.EntryAssembly,
-            WorkerType = manifest.WorkerType,
-            Contract = manifest.Contract,
+            Contract = request.Contract,
             IncludeErrorDiagnostics = _options.WorkerErrorDiagnostics,
         };
+        if (request.SourceCode is { } source)
+        {
+            return common with { SourceCode = source };
+        }
+
+        if (request.GemDigest is not { } digest)
+        {
+            throw new ForgeException(MeshErrorCodes.InvalidRequest, "A forge request names either a gem digest or source code.");
+        }
+
+        var gemDirectory = await _gems.GetAsync(digest, cancellationToken);
+        var manifest = ReadManifest(gemDirectory);
+        if (manifest.Contract != request.Contract)
+        {
+            throw new ForgeException(MeshErrorCodes.ContractMismatch, $"Gem {digest} serves contract {manifest.Contract}, not {request.Contract}.");
+        }
+
+        return common with
+        {
+            GemDirectory = Path.Combine(_sandboxes.GemCacheMountPoint, Path.GetFileName(gemDirectory)),
+            EntryAssembly = manifest.EntryAssembly,
+            WorkerType = manifest.WorkerType,
+        };
+    }
+
+    private async Task<WorkerHostStatus> StartHostAsync(
+        ISandbox sandbox, ForgeRequest request, WorkerHostConfig code, byte[] secret, CancellationToken cancellationToken)
+    {
+        var config = code with { Secret = Convert.ToBase64String(secret) };
         await sandbox.Input.WriteLineAsync(JsonSerializer.Serialize(config, WorkerHostJsonContext.Default.WorkerHostConfig).AsMemory(), cancellationToken);
         await sandbox.Input.FlushAsync(cancellationToken);
         sandbox.Input.Close();
@@ -115,6 +136,11 @@ public sealed class WorkerForge
         }
 
         var status = Parse(line, request.WorkerId);
+        if (status.Diagnostics is { Count: > 0 } diagnostics)
+        {
+            throw new ForgeException(MeshErrorCodes.CompileFailed, status.Error ?? "The summoned source does not compile.", diagnostics: diagnostics);
+        }
+
         if (status.Error is not null || status.Port is null)
         {
             throw new ForgeException(MeshErrorCodes.ForgeFailed, $"The worker host could not start worker {request.WorkerId}: {status.Error}");

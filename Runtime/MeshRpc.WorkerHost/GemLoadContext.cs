@@ -14,9 +14,12 @@ internal sealed class GemLoadContext : AssemblyLoadContext
     public GemLoadContext(string gemDirectory)
         : base("gem", isCollectible: false) => _gemDirectory = gemDirectory;
 
-    /// <summary>The simple names of the assemblies in the host's own dependency graph (its trusted platform assemblies).</summary>
-    public static IReadOnlySet<string> HostAssemblies { get; } = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? string.Empty)
-        .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+    /// <summary>The files of the host's own dependency graph (its trusted platform assemblies).</summary>
+    public static IReadOnlyList<string> HostAssemblyPaths { get; } = ((string?)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") ?? string.Empty)
+        .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The simple names of <see cref="HostAssemblyPaths"/>.</summary>
+    public static IReadOnlySet<string> HostAssemblies { get; } = HostAssemblyPaths
         .Select(Path.GetFileNameWithoutExtension)
         .OfType<string>()
         .ToHashSet(StringComparer.OrdinalIgnoreCase);

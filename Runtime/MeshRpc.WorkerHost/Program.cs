@@ -30,6 +30,11 @@ try
 {
     (contract, worker) = WorkerLoader.Load(config);
 }
+catch (SourceCompileException ex)
+{
+    Report(new WorkerHostStatus(null, Environment.ProcessId, ex.Message) { Diagnostics = ex.Diagnostics });
+    return CouldNotStart;
+}
 catch (Exception ex) when (ex is WorkerLoadException or IOException or BadImageFormatException or UnauthorizedAccessException)
 {
     return Fail(ex.Message);

@@ -18,14 +18,17 @@ public sealed record WorkerHostConfig
     /// <summary>How long the worker lives without a heartbeat.</summary>
     public required int HeartbeatTimeoutMs { get; init; }
 
-    /// <summary>Folder holding the unpacked gem.</summary>
-    public required string GemDirectory { get; init; }
+    /// <summary>Folder holding the unpacked gem, when running a gem.</summary>
+    public string? GemDirectory { get; init; }
 
-    /// <summary>The gem's entry assembly file name.</summary>
-    public required string EntryAssembly { get; init; }
+    /// <summary>The gem's entry assembly file name, when running a gem.</summary>
+    public string? EntryAssembly { get; init; }
 
-    /// <summary>Full name of the class implementing the contract.</summary>
-    public required string WorkerType { get; init; }
+    /// <summary>Full name of the class implementing the contract, when running a gem.</summary>
+    public string? WorkerType { get; init; }
+
+    /// <summary>C# source to compile here, in the sandbox, when summoned from source.</summary>
+    public string? SourceCode { get; init; }
 
     /// <summary>The contract's wire name.</summary>
     public required string Contract { get; init; }
@@ -35,7 +38,11 @@ public sealed record WorkerHostConfig
 }
 
 /// <summary>The first line a worker host prints: where it listens, or why it could not start.</summary>
-public sealed record WorkerHostStatus(int? Port, int ProcessId, string? Error);
+public sealed record WorkerHostStatus(int? Port, int ProcessId, string? Error)
+{
+    /// <summary>Compiler errors, when summoned source did not compile.</summary>
+    public IReadOnlyList<SourceDiagnostic>? Diagnostics { get; init; }
+}
 
 /// <summary>Source-generated JSON for the host's start-up protocol.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

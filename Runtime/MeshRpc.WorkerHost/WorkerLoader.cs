@@ -10,6 +10,28 @@ internal static class WorkerLoader
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "The worker host is never trimmed: it loads arbitrary gem code by design.")]
     public static (MeshContract Contract, object Worker) Load(WorkerHostConfig config)
     {
+        if (config.SourceCode is { } source)
+        {
+            var compiled = SourceCompiler.Compile(source);
+            MeshContracts.RegisterFrom(compiled);
+            var sourceContract = FindContract(config.Contract, "the summoned source");
+            var implementations = compiled.GetTypes()
+                .Where(t => t is { IsClass: true, IsAbstract: false } && sourceContract.ContractType.IsAssignableFrom(t) && !typeof(GhostProxy).IsAssignableFrom(t))
+                .ToList();
+            if (implementations.Count != 1)
+            {
+                throw new WorkerLoadException(
+                    $"The summoned source must declare exactly one class implementing {config.Contract}; it declares {implementations.Count}.");
+            }
+
+            return (sourceContract, Create(implementations[0], config.Contract));
+        }
+
+        if (config.GemDirectory is null || config.EntryAssembly is null || config.WorkerType is null)
+        {
+            throw new WorkerLoadException("The start-up configuration names neither source code nor a gem (gemDirectory, entryAssembly, workerType).");
+        }
+
         var context = new GemLoadContext(config.GemDirectory);
         Assembly? entry = null;
         foreach (var path in Directory.EnumerateFiles(config.GemDirectory, "*.dll").Order(StringComparer.Ordinal))
@@ -32,8 +54,7 @@ internal static class WorkerLoader
             throw new WorkerLoadException($"The gem has no entry assembly '{config.EntryAssembly}'.");
         }
 
-        var contract = MeshContracts.Find(config.Contract) ?? throw new WorkerLoadException(
-            $"The gem defines no MeshRpc contract '{config.Contract}'. The contract interface must carry [MeshWorker] and be compiled with the MeshRpc generator.");
+        var contract = FindContract(config.Contract, "the gem");
 
         var type = entry.GetType(config.WorkerType, throwOnError: false) ?? throw new WorkerLoadException(
             $"The gem's entry assembly '{config.EntryAssembly}' has no type '{config.WorkerType}'. Check the manifest's workerType.");
@@ -43,14 +64,24 @@ internal static class WorkerLoader
             throw new WorkerLoadException($"The worker type '{config.WorkerType}' does not implement the contract '{config.Contract}'.");
         }
 
+        return (contract, Create(type, config.WorkerType));
+    }
+
+    private static MeshContract FindContract(string name, string where) =>
+        MeshContracts.Find(name) ?? throw new WorkerLoadException(
+            $"{where} defines no MeshRpc contract '{name}'. The contract interface must carry [MeshWorker] and be compiled with the MeshRpc generator.");
+
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "The worker host is never trimmed: it loads arbitrary gem code by design.")]
+    private static object Create(Type type, string name)
+    {
         try
         {
-            return (contract, Activator.CreateInstance(type)!);
+            return Activator.CreateInstance(type)!;
         }
         catch (Exception ex) when (ex is MissingMethodException or TargetInvocationException or MemberAccessException)
         {
             throw new WorkerLoadException(
-                $"Could not create the worker '{config.WorkerType}': {ex.InnerException?.Message ?? ex.Message}. A worker needs a public parameterless constructor that does not throw.", ex);
+                $"Could not create the worker '{name}': {ex.InnerException?.Message ?? ex.Message}. A worker needs a public parameterless constructor that does not throw.", ex);
         }
     }
 }

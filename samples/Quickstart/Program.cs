@@ -26,6 +26,7 @@ var published = await clock.TimeAsync("publish", $"published {CalculatorGem.Poin
 var summons = new List<SummonReport>
 {
     await SummonAndCallAsync("gem", SummonRequest.FromGem(CalculatorGem.Pointer)),
+    await SummonAndCallAsync("source", SummonRequest.FromSource(CalculatorSource.Text)),
 };
 
 if (json)

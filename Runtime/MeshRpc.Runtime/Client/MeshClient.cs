@@ -143,7 +143,7 @@ public sealed class MeshClient : IDisposable
         catch (ApiException ex)
         {
             var error = MeshHttp.ReadError(ex);
-            throw new SummonFailedException(ReasonOf(error?.Code), $"UAH CORE could not {what}: {Describe(ex)}", ex);
+            throw new SummonFailedException(ReasonOf(error?.Code), $"UAH CORE could not {what}: {Describe(ex)}", ex, error?.Diagnostics);
         }
         catch (HttpRequestException ex)
         {
@@ -167,6 +167,7 @@ public sealed class MeshClient : IDisposable
         MeshErrorCodes.ContractMismatch => SummonFailureReason.ContractMismatch,
         MeshErrorCodes.NotSupported => SummonFailureReason.NotSupported,
         MeshErrorCodes.InvalidRequest => SummonFailureReason.InvalidRequest,
+        MeshErrorCodes.CompileFailed => SummonFailureReason.CompileFailed,
         _ => SummonFailureReason.GatewayUnavailable,
     };
 }

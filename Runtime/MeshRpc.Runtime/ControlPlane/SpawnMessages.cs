@@ -34,8 +34,11 @@ public sealed record ForgeRequest
     /// <summary>The contract the worker must serve.</summary>
     public required string Contract { get; init; }
 
-    /// <summary>The gem's content digest; the agent fetches and verifies it.</summary>
-    public required string GemDigest { get; init; }
+    /// <summary>The gem's content digest, when summoning a gem; the agent fetches and verifies it.</summary>
+    public string? GemDigest { get; init; }
+
+    /// <summary>C# source implementing the contract, when summoning from source; compiled inside the sandbox.</summary>
+    public string? SourceCode { get; init; }
 
     /// <summary>How long the worker outlives its caller's last heartbeat.</summary>
     public required int HeartbeatTimeoutMs { get; init; }
@@ -61,7 +64,11 @@ public sealed record ForgeResponse
 }
 
 /// <summary>The error body every MeshRpc HTTP endpoint returns: a stable code and a message that says how to fix it.</summary>
-public sealed record MeshError(string Code, string Message);
+public sealed record MeshError(string Code, string Message)
+{
+    /// <summary>Compiler diagnostics, when summoned source did not compile.</summary>
+    public IReadOnlyList<SourceDiagnostic>? Diagnostics { get; init; }
+}
 
 /// <summary>Stable error codes of the control plane.</summary>
 public static class MeshErrorCodes
@@ -89,4 +96,7 @@ public static class MeshErrorCodes
 
     /// <summary>The summon kind is not supported by this mesh yet.</summary>
     public const string NotSupported = "not_supported";
+
+    /// <summary>Summoned source code did not compile; the error lists the diagnostics.</summary>
+    public const string CompileFailed = "compile_failed";
 }

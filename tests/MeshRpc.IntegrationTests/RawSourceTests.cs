@@ -1,0 +1,73 @@
+using MeshRpc.IntegrationTests.Infrastructure;
+using MeshRpc.TestWorker;
+
+namespace MeshRpc.IntegrationTests;
+
+/// <summary>Summoning raw C# source: compiled inside the sandbox, with compiler errors returned to the caller.</summary>
+public sealed class RawSourceTests(MeshProcesses mesh) : IClassFixture<MeshProcesses>
+{
+    private const string Implementation = """
+
+        public sealed class SourceWorker : ITestWorker
+        {
+            private int _count;
+            public Task<int> GetProcessIdAsync() => Task.FromResult(Environment.ProcessId);
+            public Task<int> IncrementAsync() => Task.FromResult(Interlocked.Increment(ref _count));
+            public Task<int> GetCountAsync() => Task.FromResult(_count);
+            public Task<string> EchoAsync(string text) => Task.FromResult("from source: " + text);
+            public Task FailAsync(string message) => throw new InvalidOperationException(message);
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+        """;
+
+    [Fact]
+    public async Task Source_IsCompiledInTheSandbox_AndServes_WithoutRoslynInTheAgent()
+    {
+        using var client = mesh.CreateClient();
+
+        await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromSource(ContractSource() + Implementation), TestContext.Current.CancellationToken);
+
+        Assert.Equal("from source: hi", await worker.EchoAsync("hi"));
+        Assert.Equal(1, await worker.IncrementAsync());
+        var agentMappings = await File.ReadAllTextAsync($"/proc/{mesh.AgentProcessId}/maps", TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("Microsoft.CodeAnalysis", agentMappings, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BrokenSource_FailsTheSummon_WithEachCompilerErrorAndItsPosition()
+    {
+        using var client = mesh.CreateClient();
+        var broken = ContractSource() + Implementation.Replace("Interlocked.Increment(ref _count)", "Interlocked.Increment(ref _cuont)", StringComparison.Ordinal);
+        var expectedLine = broken.Split('\n').Select((text, index) => (text, index)).First(l => l.text.Contains("_cuont", StringComparison.Ordinal));
+
+        var error = await Assert.ThrowsAsync<SummonFailedException>(() =>
+            client.SummonAsync<ITestWorker>(SummonRequest.FromSource(broken), TestContext.Current.CancellationToken));
+
+        Assert.Equal(SummonFailureReason.CompileFailed, error.Reason);
+        var diagnostic = Assert.Single(error.Diagnostics);
+        Assert.Equal("CS0103", diagnostic.Id);
+        Assert.Contains("_cuont", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Equal(expectedLine.index + 1, diagnostic.Line);
+        Assert.Equal(expectedLine.text.IndexOf("_cuont", StringComparison.Ordinal) + 1, diagnostic.Column);
+        Assert.Contains("CS0103", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SourceForAnotherContract_IsRefused_NamingTheContract()
+    {
+        using var client = mesh.CreateClient();
+
+        var error = await Assert.ThrowsAsync<SummonFailedException>(() =>
+            client.SummonAsync<ITestWorker>(SummonRequest.FromSource("public sealed class Nothing { }"), TestContext.Current.CancellationToken));
+
+        Assert.Equal(SummonFailureReason.ForgeFailed, error.Reason);
+        Assert.Contains("MeshRpc.TestWorker.ITestWorker", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string ContractSource()
+    {
+        using var stream = typeof(RawSourceTests).Assembly.GetManifestResourceStream("ITestWorker.cs")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
