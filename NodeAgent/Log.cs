@@ -21,6 +21,9 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Warning, "Forging worker {WorkerId} failed: {Reason}")]
     public static partial void ForgeFailed(ILogger logger, string workerId, string reason);
 
+    [LoggerMessage(8, LogLevel.Warning, "The warm pool stopped refilling: {Reason}")]
+    public static partial void WarmPoolFailed(ILogger logger, string reason);
+
     [LoggerMessage(7, LogLevel.Information, "Sandbox provider: {Sandbox}; reaped {Reaped} sandboxes left by an earlier run.")]
     public static partial void SandboxReady(ILogger logger, string sandbox, int reaped);
 }

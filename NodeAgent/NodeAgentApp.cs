@@ -19,12 +19,17 @@ public static class NodeAgentApp
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ControlPlaneJsonContext.Default));
 
         var options = NodeAgentOptions.From(builder.Configuration);
+
+        // Sandboxes bind-mount the gem cache, so it must exist before the first one (or the warm pool) starts.
+        Directory.CreateDirectory(options.GemCacheDirectory);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(MeshHttp.Gateway(new HttpClient { BaseAddress = options.Gateway, Timeout = TimeSpan.FromSeconds(30) }));
         builder.Services.AddSingleton(SandboxSelection.Create(options));
         builder.Services.AddSingleton<GemCache>();
         builder.Services.AddSingleton<WorkerTable>();
         builder.Services.AddSingleton<WorkerForge>();
+        builder.Services.AddSingleton<WarmPool>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<WarmPool>());
         builder.Services.AddHostedService<GatewayRegistration>();
 
         var app = builder.Build();

@@ -26,6 +26,9 @@ public sealed record NodeAgentOptions
     /// <summary>Sandbox provider: <c>lxc</c>, <c>bwrap</c>, <c>process</c>, or <c>auto</c> for the strongest available.</summary>
     public string Sandbox { get; init; } = "auto";
 
+    /// <summary>How many pre-forged idle sandboxes to keep ready (0: none).</summary>
+    public int WarmPoolSize { get; init; }
+
     /// <summary>Per-worker limits (enforced by LXC; bubblewrap and plain processes cannot).</summary>
     public SandboxLimits Limits { get; init; } = new(MemoryBytes: 512L << 20, MaxProcesses: 128, Cpus: 1.0, ScratchBytes: 64L << 20);
 
@@ -38,7 +41,7 @@ public sealed record NodeAgentOptions
     /// <summary>Whether workers put remote stack traces in error replies (off: callers may be untrusted).</summary>
     public bool WorkerErrorDiagnostics { get; init; }
 
-    /// <summary>Reads the options from configuration keys <c>gateway</c>, <c>node-id</c>, <c>data-plane</c>, <c>slots</c>, <c>work-dir</c>, <c>sandbox</c>, <c>memory-mb</c>, <c>max-processes</c>, <c>cpus</c>.</summary>
+    /// <summary>Reads the options from configuration keys <c>gateway</c>, <c>node-id</c>, <c>data-plane</c>, <c>slots</c>, <c>work-dir</c>, <c>sandbox</c>, <c>warm-pool</c>, <c>memory-mb</c>, <c>max-processes</c>, <c>cpus</c>.</summary>
     public static NodeAgentOptions From(IConfiguration configuration)
     {
         var gateway = configuration["gateway"] ?? throw new InvalidOperationException(
@@ -52,6 +55,7 @@ public sealed record NodeAgentOptions
             WorkDirectory = configuration["work-dir"] ?? defaults.WorkDirectory,
             WorkerErrorDiagnostics = bool.TryParse(configuration["worker-error-diagnostics"], out var diagnostics) && diagnostics,
             Sandbox = configuration["sandbox"] ?? defaults.Sandbox,
+            WarmPoolSize = int.TryParse(configuration["warm-pool"], out var pool) ? pool : defaults.WarmPoolSize,
             Limits = new SandboxLimits(
                 MemoryBytes: long.TryParse(configuration["memory-mb"], out var memory) ? memory << 20 : defaults.Limits.MemoryBytes,
                 MaxProcesses: int.TryParse(configuration["max-processes"], out var processes) ? processes : defaults.Limits.MaxProcesses,

@@ -15,11 +15,13 @@ public sealed class WorkerForge
     private readonly GemCache _gems;
     private readonly ISandboxProvider _sandboxes;
     private readonly WorkerTable _workers;
+    private readonly WarmPool _pool;
     private readonly ILogger<WorkerForge> _logger;
 
     /// <summary>Creates the forge.</summary>
-    public WorkerForge(NodeAgentOptions options, GemCache gems, ISandboxProvider sandboxes, WorkerTable workers, ILogger<WorkerForge> logger)
+    public WorkerForge(NodeAgentOptions options, GemCache gems, ISandboxProvider sandboxes, WorkerTable workers, WarmPool pool, ILogger<WorkerForge> logger)
     {
+        _pool = pool;
         _options = options;
         _gems = gems;
         _sandboxes = sandboxes;
@@ -38,9 +40,13 @@ public sealed class WorkerForge
 
         var code = await InjectionOfAsync(request, cancellationToken);
         var secret = RandomNumberGenerator.GetBytes(32);
-        var spec = new SandboxSpec(
-            LxcSandboxProvider.NamePrefix + request.WorkerId, WorkerHostCommand.Create(), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.Limits);
-        var sandbox = await _sandboxes.StartAsync(spec, cancellationToken);
+
+        // A pooled sandbox already runs a waiting worker host under its own worker id; the request's id is for a cold one.
+        var sandbox = _pool.TryTake() ?? await _sandboxes.StartAsync(
+            new SandboxSpec(LxcSandboxProvider.NamePrefix + request.WorkerId, WorkerHostCommand.Create(), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.Limits),
+            cancellationToken);
+        request = request with { WorkerId = WarmPool.WorkerIdOf(sandbox) };
+        code = code with { WorkerId = request.WorkerId };
         try
         {
             var status = await StartHostAsync(sandbox, request, code, secret, cancellationToken);

@@ -31,11 +31,14 @@ public static class SandboxSupport
 }
 
 /// <summary>A mesh whose node uses LXC with tight limits (falls back to auto where LXC is missing, so tests can skip).</summary>
-public sealed class LxcMesh : MeshProcesses
+public class LxcMesh : MeshProcesses
 {
     protected override string RequestedSandbox => SandboxSupport.LxcInstalled || SandboxSupport.Required ? "lxc" : "auto";
 
-    protected override IEnumerable<string> AgentArguments => ["--memory-mb", "256", "--max-processes", "100", "--cpus", "0.5"];
+    protected override IEnumerable<string> AgentArguments => ["--memory-mb", "256", "--max-processes", "100", "--cpus", "0.5", .. PoolArguments];
+
+    /// <summary>Warm-pool arguments, for subclasses.</summary>
+    protected virtual IEnumerable<string> PoolArguments => [];
 
     /// <summary>This agent's containers that LXC still knows.</summary>
     public async Task<IReadOnlyList<string>> ContainersAsync()
@@ -56,4 +59,13 @@ public sealed class BwrapMesh : MeshProcesses
 public sealed class ProcessMesh : MeshProcesses
 {
     protected override string RequestedSandbox => "process";
+}
+
+/// <summary>An LXC mesh whose node keeps two pre-forged sandboxes warm.</summary>
+public sealed class LxcPoolMesh : LxcMesh
+{
+    /// <summary>The pool size the node is given.</summary>
+    public const int PoolSize = 2;
+
+    protected override IEnumerable<string> PoolArguments => ["--warm-pool", PoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture)];
 }
