@@ -11,6 +11,6 @@ public static class WorkerHostCommand
     /// <summary>The folder the worker host runs from.</summary>
     public static string HostDirectory { get; } = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
 
-    /// <summary>The full command.</summary>
-    public static IReadOnlyList<string> Create() => [DotnetMuxer.Path, HostAssembly];
+    /// <summary>The full command; a pooled host warms up while it waits for its code.</summary>
+    public static IReadOnlyList<string> Create(bool pooled = false) => pooled ? [DotnetMuxer.Path, HostAssembly, "--pooled"] : [DotnetMuxer.Path, HostAssembly];
 }

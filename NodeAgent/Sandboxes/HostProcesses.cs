@@ -3,70 +3,78 @@ namespace MeshRpc.NodeAgent.Sandboxes;
 /// <summary>Maps a process id seen inside a PID namespace to its id on the host, using /proc.</summary>
 internal static class HostProcesses
 {
-    /// <summary>The host pid of the descendant of <paramref name="rootPid"/> whose innermost pid is <paramref name="namespacePid"/>.</summary>
+    /// <summary>
+    /// The host pid of the descendant of <paramref name="rootPid"/> (or the root itself) whose innermost pid is
+    /// <paramref name="namespacePid"/>. Walks only the sandbox's own process tree, not all of /proc.
+    /// </summary>
     public static int? Find(int rootPid, int namespacePid)
     {
-        var parents = new Dictionary<int, int>();
-        var candidates = new List<int>();
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        var pending = new Queue<int>([rootPid]);
+        var seen = new HashSet<int>();
+        while (pending.TryDequeue(out var pid))
         {
-            if (!int.TryParse(Path.GetFileName(directory), out var pid) || !TryReadStatus(pid, out var parent, out var innermost))
+            if (!seen.Add(pid))
             {
                 continue;
             }
 
-            parents[pid] = parent;
-            if (innermost == namespacePid)
+            if (InnermostPid(pid) == namespacePid)
             {
-                candidates.Add(pid);
+                return pid;
+            }
+
+            foreach (var child in Children(pid))
+            {
+                pending.Enqueue(child);
             }
         }
 
-        return candidates.Cast<int?>().FirstOrDefault(pid => DescendsFrom(pid!.Value, rootPid, parents));
+        return null;
     }
 
-    private static bool DescendsFrom(int pid, int ancestor, Dictionary<int, int> parents)
+    private static int? InnermostPid(int pid)
     {
-        for (var current = pid; current > 1; current = parents.GetValueOrDefault(current))
-        {
-            if (current == ancestor)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool TryReadStatus(int pid, out int parent, out int innermostPid)
-    {
-        parent = 0;
-        innermostPid = 0;
         try
         {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("PPid:", StringComparison.Ordinal))
-                {
-                    parent = int.Parse(line.AsSpan(5).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-                }
-                else if (line.StartsWith("NSpid:", StringComparison.Ordinal))
-                {
-                    var ids = line[6..].Split('\t', ' ', StringSplitOptions.RemoveEmptyEntries);
-                    innermostPid = int.Parse(ids[^1], System.Globalization.CultureInfo.InvariantCulture);
-                }
-            }
-
-            return true;
+            var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("NSpid:", StringComparison.Ordinal));
+            var ids = line?[6..].Split('\t', ' ', StringSplitOptions.RemoveEmptyEntries);
+            return ids is { Length: > 0 } ? int.Parse(ids[^1], System.Globalization.CultureInfo.InvariantCulture) : null;
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // The process exited while we looked.
-            return false;
+            return null;
         }
-        catch (UnauthorizedAccessException)
+    }
+
+    private static IEnumerable<int> Children(int pid)
+    {
+        string[] tasks;
+        try
         {
-            return false;
+            tasks = Directory.GetDirectories($"/proc/{pid}/task");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            yield break;
+        }
+
+        foreach (var task in tasks)
+        {
+            string children;
+            try
+            {
+                children = File.ReadAllText(Path.Combine(task, "children"));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                yield return int.Parse(child, System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
     }
 }

@@ -8,6 +8,12 @@ using MeshRpc.WorkerHost;
 const int CouldNotStart = 2;
 const int HeartbeatLost = 3;
 
+// A pooled host compiles its hot paths while it waits; a cold one goes straight to work.
+if (args.Contains("--pooled"))
+{
+    await Warmup.RunAsync();
+}
+
 WorkerHostConfig? config;
 try
 {

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Builder;
 namespace Quickstart;
 
 /// <summary>A whole mesh in this process tree: UAH CORE and one node agent as in-process hosts; workers as the agent's sandboxed children.</summary>
-internal sealed class EmbeddedMesh : IAsyncDisposable
+public sealed class EmbeddedMesh : IAsyncDisposable
 {
     private static readonly string[] QuietLogging =
     [
@@ -41,7 +41,7 @@ internal sealed class EmbeddedMesh : IAsyncDisposable
     }
 
     /// <summary>Starts the gateway, then a node agent with the given sandbox, and waits until the node is registered and live.</summary>
-    public static async Task<EmbeddedMesh> StartAsync(string sandbox, CancellationToken cancellationToken)
+    public static async Task<EmbeddedMesh> StartAsync(string sandbox, CancellationToken cancellationToken, params string[] agentArguments)
     {
         var workDirectory = Directory.CreateTempSubdirectory("meshrpc-quickstart-").FullName;
         var gateway = GatewayApp.Build([.. QuietLogging, "--gem-store", Path.Combine(workDirectory, "gems")]);
@@ -54,6 +54,7 @@ internal sealed class EmbeddedMesh : IAsyncDisposable
             "--node-id", "node-1",
             "--work-dir", Path.Combine(workDirectory, "agent"),
             "--sandbox", sandbox,
+            .. agentArguments,
         ]);
         await agent.StartAsync(cancellationToken);
 
