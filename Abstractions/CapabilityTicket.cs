@@ -58,9 +58,17 @@ public sealed record TicketContract(
 public sealed record TicketEndpoints(
     [property: JsonPropertyName("direct")] string Direct);
 
-/// <summary>Handshake credentials. The secret never crosses the data plane: only an HMAC over the worker's challenge does.</summary>
+/// <summary>
+/// Handshake credentials. <see cref="Claims"/> and <see cref="Signature"/> are the gateway's signed statement (which worker,
+/// contract and node, until when), which the worker verifies with the gateway's public key. <see cref="Secret"/> is this
+/// ticket's own secret: it never crosses the data plane, only an HMAC over the worker's per-connection challenge does.
+/// </summary>
 public sealed record TicketAuth(
     [property: JsonPropertyName("algorithm")] string Algorithm,
+    [property: JsonPropertyName("keyId")] string KeyId,
+    [property: JsonPropertyName("claims")] string Claims,
+    [property: JsonPropertyName("signature")] string Signature,
+    [property: JsonPropertyName("expiresAt")] DateTimeOffset ExpiresAt,
     [property: JsonPropertyName("secret")] string Secret);
 
 /// <summary>Heartbeat timing, in milliseconds.</summary>

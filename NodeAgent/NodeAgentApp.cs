@@ -26,6 +26,7 @@ public static class NodeAgentApp
         builder.Services.AddSingleton(MeshHttp.Gateway(new HttpClient { BaseAddress = options.Gateway, Timeout = TimeSpan.FromSeconds(30) }));
         builder.Services.AddSingleton(SandboxSelection.Create(options));
         builder.Services.AddSingleton<GemCache>();
+        builder.Services.AddSingleton<GatewayTrust>();
         builder.Services.AddSingleton<WorkerTable>();
         builder.Services.AddSingleton<WorkerForge>();
         builder.Services.AddSingleton<WarmPool>();

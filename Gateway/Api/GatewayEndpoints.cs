@@ -24,10 +24,10 @@ internal static class GatewayEndpoints
                 n.LastHeartbeat,
                 n.Workers))])));
 
-        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry) =>
+        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets) =>
         {
             registry.Register(registration);
-            return Results.NoContent();
+            return Results.Ok(new NodeRegistered(tickets.Signer.KeyId, tickets.Signer.PublicKey));
         });
 
         app.MapPost("/api/v2/nodes/{nodeId}/heartbeat", (string nodeId, NodeHeartbeat heartbeat, NodeRegistry registry) =>

@@ -18,6 +18,9 @@ public sealed record GatewayOptions
     /// <summary>How long an issued ticket can open new connections.</summary>
     public TimeSpan TicketLifetime { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>The PEM file holding the ticket-signing key (created on first start, kept across restarts).</summary>
+    public string TicketKeyFile { get; init; } = Path.Combine(Path.GetTempPath(), "meshrpc-uah-core", "ticket-key.pem");
+
     /// <summary>Largest source code a summon may carry.</summary>
     public int MaxSourceChars { get; init; } = 1 << 20;
 
@@ -31,6 +34,9 @@ public sealed record GatewayOptions
         return defaults with
         {
             GemStore = configuration["gem-store"] ?? defaults.GemStore,
+            TicketKeyFile = configuration["ticket-key"]
+                ?? (configuration["gem-store"] is { } store ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store))!, "ticket-key.pem") : defaults.TicketKeyFile),
+            TicketLifetime = int.TryParse(configuration["ticket-lifetime-ms"], out var lifetime) ? TimeSpan.FromMilliseconds(lifetime) : defaults.TicketLifetime,
             NodeDeadAfter = int.TryParse(configuration["node-dead-after-ms"], out var deadMs) ? TimeSpan.FromMilliseconds(deadMs) : defaults.NodeDeadAfter,
             WorkerHeartbeatTimeoutMs = int.TryParse(configuration["heartbeat-timeout-ms"], out var hb) ? hb : defaults.WorkerHeartbeatTimeoutMs,
         };

@@ -1,45 +1,56 @@
+using System.Security.Cryptography;
 using MeshRpc.ControlPlane;
 using MeshRpc.Gateway.Configuration;
-using MeshRpc.Wire;
+using MeshRpc.Tickets;
 
 namespace MeshRpc.Gateway.Spawn;
 
-/// <summary>Phase 3: turns a forged worker into the Capability Ticket the caller receives.</summary>
+/// <summary>Phase 3: turns a forged worker into the signed Capability Ticket the caller receives.</summary>
 public sealed class TicketIssuer
 {
-    /// <summary>The ticket format this gateway issues.</summary>
-    public const int SchemaVersion = 1;
-
     private readonly GatewayOptions _options;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates the issuer.</summary>
+    /// <summary>Creates the issuer with the gateway's signing key, loaded from (or first written to) its key file.</summary>
     public TicketIssuer(GatewayOptions options, TimeProvider time)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _time = time;
+        var key = LoadOrCreateKey(options.TicketKeyFile);
+        Signer = new TicketSigner(key, TicketSigner.KeyIdOf(key));
     }
+
+    /// <summary>The signer; its key id and public key go to node agents at registration.</summary>
+    public TicketSigner Signer { get; }
 
     /// <summary>Issues a ticket for a forged worker.</summary>
     public CapabilityTicket Issue(ForgeResponse forged, string nodeId, string contract, string contractHash, int heartbeatTimeoutMs)
     {
         ArgumentNullException.ThrowIfNull(forged);
-        var now = _time.GetUtcNow();
+        return Signer.Issue(forged.WorkerId, Convert.FromBase64String(forged.WorkerKey), forged.Endpoint, nodeId, contract, contractHash,
+            heartbeatTimeoutMs, _time.GetUtcNow(), _options.TicketLifetime);
+    }
 
-        // Three beats per timeout: one lost or late beat never kills a healthy caller's worker.
-        var interval = Math.Max(50, heartbeatTimeoutMs / 3);
-        return new CapabilityTicket
+    // The key outlives restarts, so tickets issued before one still open their workers after it.
+    private static ECDsa LoadOrCreateKey(string path)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        if (File.Exists(path))
         {
-            SchemaVersion = SchemaVersion,
-            TicketId = "t-" + Guid.NewGuid().ToString("N"),
-            WorkerId = forged.WorkerId,
-            Contract = new TicketContract(contract, contractHash),
-            NodeId = nodeId,
-            Endpoints = new TicketEndpoints(forged.Endpoint),
-            Auth = new TicketAuth(Protocol.AuthAlgorithm, forged.Secret),
-            Heartbeat = new TicketHeartbeat(interval, heartbeatTimeoutMs),
-            IssuedAt = now,
-            ExpiresAt = now + _options.TicketLifetime,
-        };
+            key.ImportFromPem(File.ReadAllText(path));
+            return key;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var partial = path + "." + Guid.NewGuid().ToString("N") + ".partial";
+        File.WriteAllText(partial, key.ExportPkcs8PrivateKeyPem());
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(partial, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        File.Move(partial, path, overwrite: false);
+        return key;
     }
 }

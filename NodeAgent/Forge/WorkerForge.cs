@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using MeshRpc.ControlPlane;
 using MeshRpc.NodeAgent.Configuration;
+using MeshRpc.NodeAgent.Registration;
 using MeshRpc.NodeAgent.Sandboxes;
 using MeshRpc.NodeAgent.Workers;
 using MeshRpc.WorkerHost;
@@ -16,12 +17,15 @@ public sealed class WorkerForge
     private readonly ISandboxProvider _sandboxes;
     private readonly WorkerTable _workers;
     private readonly WarmPool _pool;
+    private readonly GatewayTrust _trust;
     private readonly ILogger<WorkerForge> _logger;
 
     /// <summary>Creates the forge.</summary>
-    public WorkerForge(NodeAgentOptions options, GemCache gems, ISandboxProvider sandboxes, WorkerTable workers, WarmPool pool, ILogger<WorkerForge> logger)
+    public WorkerForge(
+        NodeAgentOptions options, GemCache gems, ISandboxProvider sandboxes, WorkerTable workers, WarmPool pool, GatewayTrust trust, ILogger<WorkerForge> logger)
     {
         _pool = pool;
+        _trust = trust;
         _options = options;
         _gems = gems;
         _sandboxes = sandboxes;
@@ -38,8 +42,10 @@ public sealed class WorkerForge
             throw new ForgeException(MeshErrorCodes.NoNodeAvailable, $"Node {_options.NodeId} is full: all {_options.Slots} worker slots are taken.");
         }
 
-        var code = await InjectionOfAsync(request, cancellationToken);
-        var secret = RandomNumberGenerator.GetBytes(32);
+        var trust = _trust.Current ?? throw new ForgeException(MeshErrorCodes.ForgeFailed,
+            $"Node {_options.NodeId} has not yet learned the gateway's ticket key; it registers within a second of starting. Try again.");
+        var code = await InjectionOfAsync(request, cancellationToken) with { TicketKeyId = trust.TicketKeyId, TicketPublicKey = trust.TicketPublicKey };
+        var workerKey = RandomNumberGenerator.GetBytes(32);
 
         // A pooled sandbox already runs a waiting worker host under its own worker id; the request's id is for a cold one.
         var sandbox = _pool.TryTake() ?? await _sandboxes.StartAsync(
@@ -49,7 +55,7 @@ public sealed class WorkerForge
         code = code with { WorkerId = request.WorkerId };
         try
         {
-            var status = await StartHostAsync(sandbox, request, code, secret, cancellationToken);
+            var status = await StartHostAsync(sandbox, request, code, workerKey, cancellationToken);
             var endpoint = $"tcp://{_options.DataPlaneAddress}:{status.Port}";
             var hostPid = sandbox.HostProcessIdOf(status.ProcessId);
             var report = new WorkerReport(request.WorkerId, request.Contract, endpoint, hostPid, DateTimeOffset.UtcNow);
@@ -59,7 +65,7 @@ public sealed class WorkerForge
             {
                 WorkerId = request.WorkerId,
                 Endpoint = endpoint,
-                Secret = Convert.ToBase64String(secret),
+                WorkerKey = Convert.ToBase64String(workerKey),
                 ProcessId = hostPid,
                 Sandbox = _sandboxes.Name,
             };
@@ -82,7 +88,9 @@ public sealed class WorkerForge
         var common = new WorkerHostConfig
         {
             WorkerId = request.WorkerId,
-            Secret = string.Empty,
+            WorkerKey = string.Empty,
+            TicketKeyId = string.Empty,
+            TicketPublicKey = string.Empty,
             BindAddress = _options.DataPlaneAddress,
             HeartbeatTimeoutMs = request.HeartbeatTimeoutMs,
             Contract = request.Contract,
@@ -114,9 +122,9 @@ public sealed class WorkerForge
     }
 
     private async Task<WorkerHostStatus> StartHostAsync(
-        ISandbox sandbox, ForgeRequest request, WorkerHostConfig code, byte[] secret, CancellationToken cancellationToken)
+        ISandbox sandbox, ForgeRequest request, WorkerHostConfig code, byte[] workerKey, CancellationToken cancellationToken)
     {
-        var config = code with { Secret = Convert.ToBase64String(secret) };
+        var config = code with { WorkerKey = Convert.ToBase64String(workerKey) };
         await sandbox.Input.WriteLineAsync(JsonSerializer.Serialize(config, WorkerHostJsonContext.Default.WorkerHostConfig).AsMemory(), cancellationToken);
         await sandbox.Input.FlushAsync(cancellationToken);
         sandbox.Input.Close();

@@ -16,6 +16,7 @@ public sealed class GatewayRegistration : BackgroundService
     private readonly IUahCoreApi _gateway;
     private readonly WorkerTable _workers;
     private readonly ISandboxProvider _sandboxes;
+    private readonly GatewayTrust _trust;
     private readonly IServer _server;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<GatewayRegistration> _logger;
@@ -26,6 +27,7 @@ public sealed class GatewayRegistration : BackgroundService
         IUahCoreApi gateway,
         WorkerTable workers,
         ISandboxProvider sandboxes,
+        GatewayTrust trust,
         IServer server,
         IHostApplicationLifetime lifetime,
         ILogger<GatewayRegistration> logger)
@@ -34,6 +36,7 @@ public sealed class GatewayRegistration : BackgroundService
         _gateway = gateway;
         _workers = workers;
         _sandboxes = sandboxes;
+        _trust = trust;
         _server = server;
         _lifetime = lifetime;
         _logger = logger;
@@ -65,7 +68,7 @@ public sealed class GatewayRegistration : BackgroundService
             {
                 if (!registered)
                 {
-                    await _gateway.RegisterNodeAsync(registration, stoppingToken);
+                    _trust.Update(await _gateway.RegisterNodeAsync(registration, stoppingToken));
                     registered = true;
                     Log.Registered(_logger, _options.NodeId, _options.Gateway, registration.Sandbox, registration.Slots, registration.AgentUrl);
                 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using MeshRpc.Hosting;
+using MeshRpc.Tickets;
 using MeshRpc.WorkerHost;
 
 // Exit codes the node agent reads: 0 stopped, 2 could not start, 3 heartbeat lost.
@@ -46,14 +47,27 @@ catch (Exception ex) when (ex is WorkerLoadException or IOException or BadImageF
     return Fail(ex.Message);
 }
 
-var options = new WorkerServerOptions
+WorkerServerOptions options;
+try
 {
-    WorkerId = config.WorkerId,
-    Secret = Convert.FromBase64String(config.Secret),
-    BindAddress = IPAddress.Parse(config.BindAddress),
-    HeartbeatTimeout = TimeSpan.FromMilliseconds(config.HeartbeatTimeoutMs),
-    IncludeErrorDiagnostics = config.IncludeErrorDiagnostics,
-};
+    options = new WorkerServerOptions
+    {
+        WorkerId = config.WorkerId,
+        WorkerKey = Convert.FromBase64String(config.WorkerKey),
+        Tickets = new TicketVerifier(config.TicketKeyId, config.TicketPublicKey),
+        BindAddress = IPAddress.Parse(config.BindAddress),
+        HeartbeatTimeout = TimeSpan.FromMilliseconds(config.HeartbeatTimeoutMs),
+        IncludeErrorDiagnostics = config.IncludeErrorDiagnostics,
+    };
+}
+catch (FormatException ex)
+{
+    return Fail($"The start-up configuration has a malformed key or address: {ex.Message}");
+}
+catch (System.Security.Cryptography.CryptographicException ex)
+{
+    return Fail($"The gateway's ticket key in the start-up configuration is not a valid public key: {ex.Message}");
+}
 
 await using var server = new WorkerServer(options, contract, worker);
 var endpoint = server.Start();

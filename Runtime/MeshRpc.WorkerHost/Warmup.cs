@@ -1,6 +1,6 @@
 using System.Net;
 using MeshRpc.Hosting;
-using MeshRpc.Wire;
+using MeshRpc.Tickets;
 
 namespace MeshRpc.WorkerHost;
 
@@ -12,27 +12,16 @@ internal static class Warmup
 {
     public static async Task RunAsync()
     {
-        var secret = new byte[32];
+        var workerKey = new byte[32];
+        var signer = TicketSigner.CreateEphemeral();
         var contract = new MeshContract<IWarmup>("meshrpc.warmup", "warmup", _ => throw new NotSupportedException(), static (dispatcher, target) =>
             dispatcher.Add("Echo", new Func<string, Task<string>>(target.EchoAsync)));
         await using var server = new WorkerServer(
-            new WorkerServerOptions { WorkerId = "warmup", Secret = secret, BindAddress = IPAddress.Loopback, HeartbeatTimeout = TimeSpan.FromMinutes(1) },
+            new WorkerServerOptions { WorkerId = "warmup", WorkerKey = workerKey, Tickets = signer.CreateVerifier(), BindAddress = IPAddress.Loopback, HeartbeatTimeout = TimeSpan.FromMinutes(1) },
             contract,
             new Echo());
         var endpoint = server.Start();
-        var ticket = new CapabilityTicket
-        {
-            SchemaVersion = 1,
-            TicketId = "warmup",
-            WorkerId = "warmup",
-            Contract = new TicketContract(contract.Name, contract.Hash),
-            NodeId = "local",
-            Endpoints = new TicketEndpoints($"tcp://127.0.0.1:{endpoint.Port}"),
-            Auth = new TicketAuth(Protocol.AuthAlgorithm, Convert.ToBase64String(secret)),
-            Heartbeat = new TicketHeartbeat(60_000, 60_000),
-            IssuedAt = DateTimeOffset.UtcNow,
-            ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(1),
-        };
+        var ticket = signer.Issue("warmup", workerKey, $"tcp://127.0.0.1:{endpoint.Port}", "local", contract.Name, contract.Hash, 60_000, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
         await using var connection = await WorkerConnection.ConnectAsync(ticket, contract);
         await connection.Rpc.InvokeWithCancellationAsync<string>("Echo", ["warm"], CancellationToken.None);
     }

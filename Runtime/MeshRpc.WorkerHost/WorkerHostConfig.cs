@@ -9,8 +9,14 @@ public sealed record WorkerHostConfig
     /// <summary>The worker's id.</summary>
     public required string WorkerId { get; init; }
 
-    /// <summary>The per-worker secret, base64.</summary>
-    public required string Secret { get; init; }
+    /// <summary>The worker's key, base64: each ticket's secret derives from it.</summary>
+    public required string WorkerKey { get; init; }
+
+    /// <summary>The id of the gateway key that signs this worker's tickets.</summary>
+    public required string TicketKeyId { get; init; }
+
+    /// <summary>That key's public half, base64 SubjectPublicKeyInfo.</summary>
+    public required string TicketPublicKey { get; init; }
 
     /// <summary>The data-plane address to listen on.</summary>
     public required string BindAddress { get; init; }

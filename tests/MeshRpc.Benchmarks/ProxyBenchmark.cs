@@ -3,7 +3,7 @@ using System.Globalization;
 using MeshRpc;
 using MeshRpc.Hosting;
 using MeshRpc.TestWorker;
-using MeshRpc.Wire;
+using MeshRpc.Tickets;
 
 namespace MeshRpc.Benchmarks;
 
@@ -17,25 +17,15 @@ internal static class ProxyBenchmark
 
     public static async Task RunAsync(int rounds, int sequentialCalls, int concurrentCalls)
     {
-        var secret = new byte[32];
+        var workerKey = new byte[32];
+        var signer = TicketSigner.CreateEphemeral();
         await using var server = new WorkerServer(
-            new WorkerServerOptions { WorkerId = "w-bench", Secret = secret, HeartbeatTimeout = TimeSpan.FromMinutes(10) },
+            new WorkerServerOptions { WorkerId = "w-bench", WorkerKey = workerKey, Tickets = signer.CreateVerifier(), HeartbeatTimeout = TimeSpan.FromMinutes(10) },
             MeshContracts.Get<ITestWorker>(),
             new MeshRpc.TestWorker.TestWorker());
         var endpoint = server.Start();
-        var ticket = new CapabilityTicket
-        {
-            SchemaVersion = 1,
-            TicketId = "t-bench",
-            WorkerId = "w-bench",
-            Contract = new TicketContract(MeshContracts.Get<ITestWorker>().Name, MeshContracts.Get<ITestWorker>().Hash),
-            NodeId = "local",
-            Endpoints = new TicketEndpoints($"tcp://{endpoint.Address}:{endpoint.Port}"),
-            Auth = new TicketAuth(Protocol.AuthAlgorithm, Convert.ToBase64String(secret)),
-            Heartbeat = new TicketHeartbeat(1_000, 600_000),
-            IssuedAt = DateTimeOffset.UtcNow,
-            ExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
-        };
+        var contract = MeshContracts.Get<ITestWorker>();
+        var ticket = signer.Issue("w-bench", workerKey, $"tcp://{endpoint.Address}:{endpoint.Port}", "local", contract.Name, contract.Hash, 600_000, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
         await using var connection = await WorkerConnection.ConnectAsync(ticket, MeshContracts.Get<ITestWorker>());
         var proxy = MeshContracts.Get<ITestWorker>().CreateProxy(connection);
         var rpc = connection.Rpc;

@@ -70,6 +70,70 @@ public sealed class HandshakeTests(MeshProcesses mesh) : IClassFixture<MeshProce
         Assert.Equal("served", await worker.EchoAsync("served"));
     }
 
+    [Fact]
+    public async Task ForgedSignature_IsRefused_AndTheWorkerKeepsServing()
+    {
+        using var client = mesh.CreateClient();
+        await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
+        var ticket = ((IGhostProxy)worker).Connection.Ticket;
+        var signature = ticket.Auth.Signature;
+        var forged = ticket with { Auth = ticket.Auth with { Signature = (signature[0] == 'A' ? "B" : "A") + signature[1..] } };
+
+        var error = await Assert.ThrowsAsync<CallRefusedException>(() => WorkerConnection.ConnectAsync(forged, Contract, TestContext.Current.CancellationToken));
+
+        Assert.Contains("signature does not verify", error.Message, StringComparison.Ordinal);
+        Assert.Equal("served", await worker.EchoAsync("served"));
+    }
+
+    [Fact]
+    public async Task TicketForAnotherWorker_IsRefused_NamingBothWorkers()
+    {
+        using var client = mesh.CreateClient();
+        await using var target = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
+        await using var other = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
+        var targetTicket = ((IGhostProxy)target).Connection.Ticket;
+        var otherTicket = ((IGhostProxy)other).Connection.Ticket;
+
+        // Other's signed claims, presented at target's door under target's name.
+        var misdirected = otherTicket with { WorkerId = targetTicket.WorkerId, Endpoints = targetTicket.Endpoints };
+        var error = await Assert.ThrowsAsync<CallRefusedException>(() => WorkerConnection.ConnectAsync(misdirected, Contract, TestContext.Current.CancellationToken));
+
+        Assert.Contains($"the ticket is for worker {otherTicket.WorkerId}, and this is worker {targetTicket.WorkerId}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, await target.IncrementAsync());
+    }
+
+    [Fact]
+    public async Task ReplayedHandshake_IsRefused_BecauseEachConnectionHasItsOwnChallenge()
+    {
+        using var client = mesh.CreateClient();
+        await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
+        var ticket = ((IGhostProxy)worker).Connection.Ticket;
+
+        // A legitimate handshake, recorded byte for byte as an eavesdropper would.
+        byte[] recorded;
+        using (var first = await ConnectRawAsync(ticket))
+        {
+            var stream = first.GetStream();
+            var challenge = JsonSerializer.Deserialize(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken), HandshakeJsonContext.Default.ChallengeMessage)!;
+            recorded = JsonSerializer.SerializeToUtf8Bytes(new HandshakeRequest("2.0", "1", Protocol.HandshakeMethod, new HandshakeParams(
+                ticket.TicketId, ticket.WorkerId, Contract.Name, Contract.Hash, ticket.Auth.KeyId, ticket.Auth.Claims, ticket.Auth.Signature,
+                Protocol.ComputeProof(Convert.FromBase64String(ticket.Auth.Secret), ticket.WorkerId, ticket.TicketId, challenge.Params.Nonce))),
+                HandshakeJsonContext.Default.HandshakeRequest);
+            await Frames.WriteAsync(stream, recorded, TestContext.Current.CancellationToken);
+            using var accepted = JsonDocument.Parse(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken));
+            Assert.True(accepted.RootElement.TryGetProperty("result", out _), accepted.RootElement.ToString());
+        }
+
+        using var replay = await ConnectRawAsync(ticket);
+        var replayStream = replay.GetStream();
+        await Frames.ReadAsync(replayStream, 64 * 1024, TestContext.Current.CancellationToken);
+        await Frames.WriteAsync(replayStream, recorded, TestContext.Current.CancellationToken);
+
+        using var refused = JsonDocument.Parse(await Frames.ReadAsync(replayStream, 64 * 1024, TestContext.Current.CancellationToken));
+        Assert.Contains("proof does not match", refused.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("still mine", await worker.EchoAsync("still mine"));
+    }
+
     private static async Task<TcpClient> ConnectRawAsync(CapabilityTicket ticket)
     {
         var endpoint = new Uri(ticket.Endpoints.Direct);

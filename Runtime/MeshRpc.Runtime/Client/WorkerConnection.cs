@@ -144,6 +144,9 @@ public sealed class WorkerConnection : IAsyncDisposable
             ticket.WorkerId,
             contract.Name,
             contract.Hash,
+            ticket.Auth.KeyId,
+            ticket.Auth.Claims,
+            ticket.Auth.Signature,
             Protocol.ComputeProof(secret, ticket.WorkerId, ticket.TicketId, challenge.Params.Nonce)));
         await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(request, HandshakeJsonContext.Default.HandshakeRequest), cancellationToken);
 

@@ -11,6 +11,7 @@ namespace MeshRpc.ControlPlane;
 [JsonSerializable(typeof(ForgeResponse))]
 [JsonSerializable(typeof(MeshError))]
 [JsonSerializable(typeof(NodeRegistration))]
+[JsonSerializable(typeof(NodeRegistered))]
 [JsonSerializable(typeof(NodeHeartbeat))]
 [JsonSerializable(typeof(ServiceRegistry))]
 [JsonSerializable(typeof(GemPublished))]

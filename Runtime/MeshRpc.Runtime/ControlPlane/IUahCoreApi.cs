@@ -26,9 +26,9 @@ public interface IUahCoreApi
     [Get("/api/v2/gems/{digest}")]
     Task<Stream> DownloadGemAsync(string digest, CancellationToken cancellationToken = default);
 
-    /// <summary>Registers (or re-registers) a node agent.</summary>
+    /// <summary>Registers (or re-registers) a node agent; the reply names the key that signs its workers' tickets.</summary>
     [Post("/api/v2/nodes")]
-    Task RegisterNodeAsync([Body] NodeRegistration registration, CancellationToken cancellationToken = default);
+    Task<NodeRegistered> RegisterNodeAsync([Body] NodeRegistration registration, CancellationToken cancellationToken = default);
 
     /// <summary>Reports a node's live workers; 404 tells the agent to register again.</summary>
     [Post("/api/v2/nodes/{nodeId}/heartbeat")]

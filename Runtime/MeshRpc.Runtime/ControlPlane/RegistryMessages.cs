@@ -19,6 +19,9 @@ public sealed record NodeRegistration
     public required int Slots { get; init; }
 }
 
+/// <summary>Reply to a registration: the key the gateway signs tickets with, which the node hands to its workers.</summary>
+public sealed record NodeRegistered(string TicketKeyId, string TicketPublicKey);
+
 /// <summary>Body of <c>POST /api/v2/nodes/{nodeId}/heartbeat</c>: the node's live workers.</summary>
 public sealed record NodeHeartbeat(IReadOnlyList<WorkerReport> Workers);
 

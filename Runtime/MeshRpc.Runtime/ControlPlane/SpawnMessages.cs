@@ -53,8 +53,8 @@ public sealed record ForgeResponse
     /// <summary>The data-plane endpoint, <c>tcp://host:port</c>.</summary>
     public required string Endpoint { get; init; }
 
-    /// <summary>The per-worker secret, base64; it goes into the ticket and never onto the data plane.</summary>
-    public required string Secret { get; init; }
+    /// <summary>The worker's key, base64: the gateway derives each ticket's secret from it; it never crosses the data plane.</summary>
+    public required string WorkerKey { get; init; }
 
     /// <summary>The worker host's process id on the node.</summary>
     public required int ProcessId { get; init; }

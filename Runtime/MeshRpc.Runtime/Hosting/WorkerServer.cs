@@ -208,9 +208,10 @@ public sealed class WorkerServer : IAsyncDisposable
                 parameters = null;
             }
 
-            if (parameters is null || parameters.Proof is null || parameters.WorkerId is null || parameters.TicketId is null)
+            if (parameters is null || parameters.Proof is null || parameters.WorkerId is null || parameters.TicketId is null
+                || parameters.KeyId is null || parameters.Claims is null || parameters.Signature is null)
             {
-                return (id, "Handshake refused: 'mesh.handshake' params must carry ticketId, workerId, contract, contractHash and proof.");
+                return (id, "Handshake refused: 'mesh.handshake' params must carry ticketId, workerId, contract, contractHash, keyId, claims, signature and proof.");
             }
 
             return (id, Verify(parameters, nonce));
@@ -219,9 +220,15 @@ public sealed class WorkerServer : IAsyncDisposable
 
     private string? Verify(HandshakeParams handshake, string nonce)
     {
-        if (handshake.WorkerId != _options.WorkerId)
+        var (claims, refusal) = _options.Tickets.Verify(handshake.KeyId, handshake.Claims, handshake.Signature, _options.WorkerId);
+        if (claims is null)
         {
-            return $"Handshake refused: this is worker {_options.WorkerId}, but the ticket is for worker {handshake.WorkerId}.";
+            return "Handshake refused: " + refusal;
+        }
+
+        if (claims.TicketId != handshake.TicketId || handshake.WorkerId != _options.WorkerId)
+        {
+            return $"Handshake refused: the handshake names ticket {handshake.TicketId} for worker {handshake.WorkerId}, but the signed claims say ticket {claims.TicketId} for worker {claims.WorkerId}.";
         }
 
         if (handshake.Contract != _contract.Name)
@@ -235,7 +242,8 @@ public sealed class WorkerServer : IAsyncDisposable
                    "Rebuild the caller and the worker from the same contract.";
         }
 
-        var expected = Protocol.ComputeProof(_options.Secret, handshake.WorkerId, handshake.TicketId, nonce);
+        var secret = Tickets.TicketSecrets.Derive(_options.WorkerKey, claims.TicketId);
+        var expected = Protocol.ComputeProof(secret, handshake.WorkerId, handshake.TicketId, nonce);
         if (!Protocol.ProofMatches(expected, handshake.Proof))
         {
             return $"Handshake refused: the proof does not match worker {_options.WorkerId}'s ticket secret. Use the ticket the gateway issued for this worker.";

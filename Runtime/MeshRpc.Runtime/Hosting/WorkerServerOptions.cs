@@ -8,8 +8,11 @@ public sealed record WorkerServerOptions
     /// <summary>The worker's id; handshakes for any other worker are refused.</summary>
     public required string WorkerId { get; init; }
 
-    /// <summary>The per-worker secret whose possession callers prove.</summary>
-    public required byte[] Secret { get; init; }
+    /// <summary>The worker's key: each ticket's secret is derived from it and the ticket id.</summary>
+    public required byte[] WorkerKey { get; init; }
+
+    /// <summary>Verifies the gateway's signature, the audience and the expiry of presented tickets.</summary>
+    public required Tickets.TicketVerifier Tickets { get; init; }
 
     /// <summary>The node's data-plane address to listen on (port is always ephemeral).</summary>
     public IPAddress BindAddress { get; init; } = IPAddress.Loopback;

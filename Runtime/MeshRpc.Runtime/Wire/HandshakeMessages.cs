@@ -13,7 +13,8 @@ public sealed record ChallengeParams(string Protocol, string WorkerId, string No
 public sealed record HandshakeRequest(string Jsonrpc, string Id, string Method, HandshakeParams Params);
 
 /// <summary>Parameters of <c>mesh.handshake</c>.</summary>
-public sealed record HandshakeParams(string TicketId, string WorkerId, string Contract, string ContractHash, string Proof);
+public sealed record HandshakeParams(
+    string TicketId, string WorkerId, string Contract, string ContractHash, string KeyId, string Claims, string Signature, string Proof);
 
 /// <summary>The worker's reply when the handshake succeeded.</summary>
 public sealed record HandshakeAccepted(string Jsonrpc, JsonElement Id, HandshakeResult Result);

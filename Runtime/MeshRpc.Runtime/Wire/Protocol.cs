@@ -9,8 +9,8 @@ public static class Protocol
     /// <summary>The data-plane protocol version both ends must speak.</summary>
     public const string Version = "meshrpc/1";
 
-    /// <summary>The only ticket auth algorithm this version accepts.</summary>
-    public const string AuthAlgorithm = "hmac-sha256-challenge";
+    /// <summary>The only ticket auth algorithm this version accepts: ES256-signed claims, and an HMAC-SHA256 proof over the worker's challenge.</summary>
+    public const string AuthAlgorithm = "es256+hmac-sha256-challenge";
 
     /// <summary>The method name of the worker's challenge notification.</summary>
     public const string ChallengeMethod = "mesh.challenge";

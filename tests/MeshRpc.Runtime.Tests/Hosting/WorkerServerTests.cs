@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using MeshRpc.Hosting;
 using MeshRpc.TestWorker;
+using MeshRpc.Tickets;
 using MeshRpc.Wire;
 
 namespace MeshRpc.Runtime.Tests.Hosting;
@@ -10,7 +11,8 @@ namespace MeshRpc.Runtime.Tests.Hosting;
 /// <summary>The worker server on a real loopback socket, in this process.</summary>
 public sealed class WorkerServerTests
 {
-    private static readonly byte[] Secret = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+    private static readonly byte[] WorkerKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+    private static readonly TicketSigner Signer = TicketSigner.CreateEphemeral();
 
     [Fact]
     public async Task Handshake_ThatNeverCompletes_IsClosedByItsDeadline()
@@ -75,19 +77,9 @@ public sealed class WorkerServerTests
         }
     }
 
-    private static CapabilityTicket TicketFor(IPEndPoint endpoint) => new()
-    {
-        SchemaVersion = 1,
-        TicketId = "t-test",
-        WorkerId = "w-test",
-        Contract = new TicketContract(MeshContracts.Get<ITestWorker>().Name, MeshContracts.Get<ITestWorker>().Hash),
-        NodeId = "node-test",
-        Endpoints = new TicketEndpoints($"tcp://{endpoint.Address}:{endpoint.Port}"),
-        Auth = new TicketAuth(Protocol.AuthAlgorithm, Convert.ToBase64String(Secret)),
-        Heartbeat = new TicketHeartbeat(1000, 3000),
-        IssuedAt = DateTimeOffset.UtcNow,
-        ExpiresAt = DateTimeOffset.UtcNow.AddHours(1),
-    };
+    private static CapabilityTicket TicketFor(IPEndPoint endpoint) =>
+        Signer.Issue("w-test", WorkerKey, $"tcp://{endpoint.Address}:{endpoint.Port}", "node-test",
+            MeshContracts.Get<ITestWorker>().Name, MeshContracts.Get<ITestWorker>().Hash, 3000, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
 
     private static RunningServer Start(TimeSpan? handshakeTimeout = null, bool includeDiagnostics = false)
     {
@@ -95,7 +87,8 @@ public sealed class WorkerServerTests
             new WorkerServerOptions
             {
                 WorkerId = "w-test",
-                Secret = Secret,
+                WorkerKey = WorkerKey,
+                Tickets = Signer.CreateVerifier(),
                 HeartbeatTimeout = TimeSpan.FromMinutes(5),
                 HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(5),
                 IncludeErrorDiagnostics = includeDiagnostics,
