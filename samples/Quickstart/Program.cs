@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MeshRpc;
 using Quickstart;
 using Quickstart.Worker;
@@ -74,7 +75,15 @@ async Task<SummonReport> SummonAndCallAsync(string kind, SummonRequest request)
         Console.WriteLine($"  worker {spawned.Ticket.WorkerId}: pid {hostPid} on the node, pid {results.WorkerProcessIdInSandbox} in its sandbox; gone after teardown: {gone}");
     }
 
-    return new SummonReport(kind, spawned.Ticket.WorkerId, spawned.Ticket.NodeId, hostPid, phases.Phases, results, gone);
+    return new SummonReport(kind, Redacted(spawned.Ticket), spawned.Ticket.WorkerId, spawned.Ticket.NodeId, hostPid, phases.Phases, results, gone);
+}
+
+// The ticket exactly as the caller received it, but for the secret, which must never be printed.
+static JsonNode Redacted(CapabilityTicket ticket)
+{
+    var json = JsonSerializer.SerializeToNode(ticket, MeshRpc.ControlPlane.ControlPlaneJsonContext.Default.CapabilityTicket)!;
+    json["auth"]!["secret"] = "<redacted>";
+    return json;
 }
 
 static bool ProcessIsGone(int processId)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Quickstart;
@@ -12,6 +13,7 @@ internal sealed record CallResults(int Add, int Divide, int WorkerProcessIdInSan
 /// <summary>One summon, from request to teardown.</summary>
 internal sealed record SummonReport(
     string Kind,
+    JsonNode Ticket,
     string WorkerId,
     string NodeId,
     int WorkerHostProcessId,

@@ -29,6 +29,10 @@ public sealed class QuickstartTests
             Assert.StartsWith("w-", summon.GetProperty("workerId").GetString(), StringComparison.Ordinal);
             Assert.Equal("node-1", summon.GetProperty("nodeId").GetString());
             Assert.Equal(["summon", "forge", "handshake", "calls", "teardown"], summon.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+            var ticket = summon.GetProperty("ticket");
+            Assert.Equal(summon.GetProperty("workerId").GetString(), ticket.GetProperty("workerId").GetString());
+            Assert.Equal("<redacted>", ticket.GetProperty("auth").GetProperty("secret").GetString());
+            Assert.DoesNotContain("\"secret\":\"", json.Replace("\"secret\": \"<redacted>\"", "", StringComparison.Ordinal).Replace("\"secret\":\"<redacted>\"", "", StringComparison.Ordinal), StringComparison.Ordinal);
             var workerPid = summon.GetProperty("workerHostProcessId").GetInt32();
             Assert.NotEqual(quickstart.Id, workerPid);
             Assert.False(Processes.IsAlive(workerPid));

@@ -21,6 +21,7 @@ public sealed class WorkerServer : IAsyncDisposable
     private readonly List<Task> _connections = [];
     private Task? _acceptLoop;
     private int _refused;
+    private int _pendingHandshakes;
 
     /// <summary>Creates the server; call <see cref="Start"/> to listen.</summary>
     public WorkerServer(WorkerServerOptions options, MeshContract contract, object target, TimeProvider? time = null)
@@ -100,18 +101,28 @@ public sealed class WorkerServer : IAsyncDisposable
         {
             var stream = client.GetStream();
             bool accepted;
-            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping))
+            if (Interlocked.Increment(ref _pendingHandshakes) > _options.MaxPendingHandshakes)
             {
+                // Too many strangers at the door at once: close without a challenge, at no cost to authenticated callers.
+                Interlocked.Decrement(ref _pendingHandshakes);
+                Interlocked.Increment(ref _refused);
+                return;
+            }
+
+            try
+            {
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 deadline.CancelAfter(_options.HandshakeTimeout);
-                try
-                {
-                    accepted = await HandshakeAsync(stream, deadline.Token);
-                }
-                catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
-                {
-                    // A peer that stalls, disconnects or sends garbage framing before authenticating gets no further.
-                    accepted = false;
-                }
+                accepted = await HandshakeAsync(stream, deadline.Token);
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
+            {
+                // A peer that stalls, disconnects or sends garbage framing before authenticating gets no further.
+                accepted = false;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pendingHandshakes);
             }
 
             if (!accepted)
@@ -121,7 +132,8 @@ public sealed class WorkerServer : IAsyncDisposable
             }
 
             _watchdog.Beat();
-            using var rpc = new WorkerJsonRpc(MeshJson.CreateHandler(stream, _contract), _options.IncludeErrorDiagnostics);
+            var guarded = new FrameGuardStream(stream, _options.MaxFrameBytes, _options.IdleTimeout);
+            using var rpc = new WorkerJsonRpc(MeshJson.CreateHandler(guarded, _contract), _options.IncludeErrorDiagnostics);
             await using var dispatcher = new MeshDispatcher(rpc, _contract.JsonOptions);
             rpc.AddLocalRpcMethod(Protocol.HeartbeatMethod, new Action(_watchdog.Beat));
             _contract.Attach(dispatcher, _target);

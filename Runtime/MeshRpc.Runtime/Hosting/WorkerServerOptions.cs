@@ -26,6 +26,15 @@ public sealed record WorkerServerOptions
     /// <summary>Largest frame accepted before the handshake completes.</summary>
     public int MaxHandshakeFrameBytes { get; init; } = 16 * 1024;
 
+    /// <summary>Largest frame accepted after the handshake; a larger declaration closes the connection before its body is read.</summary>
+    public int MaxFrameBytes { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>An authenticated connection on which nothing (not even a heartbeat) arrives for this long is closed.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Connections still in their handshake at once; more are closed on arrival, so floods cannot starve callers.</summary>
+    public int MaxPendingHandshakes { get; init; } = 64;
+
     /// <summary>Whether error replies carry the remote stack trace. Off: an untrusted caller learns only type and message.</summary>
     public bool IncludeErrorDiagnostics { get; init; }
 }

@@ -55,7 +55,7 @@ public sealed class FrameTooLargeException : IOException
 {
     /// <summary>Creates the exception.</summary>
     public FrameTooLargeException(int declaredLength, int maxBytes)
-        : base($"A frame declared {declaredLength} bytes; this endpoint accepts at most {maxBytes} bytes per frame before the handshake. " +
+        : base($"A frame declared {declaredLength} bytes; this endpoint accepts at most {maxBytes} bytes per frame. " +
                "Check that the peer speaks MeshRpc's length-prefixed JSON-RPC framing.")
     {
         DeclaredLength = declaredLength;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using MeshRpc.Hosting;
 using MeshRpc.TestWorker;
 using MeshRpc.Tickets;
@@ -77,11 +78,86 @@ public sealed class WorkerServerTests
         }
     }
 
+    [Fact]
+    public async Task OversizedFrame_AfterTheHandshake_ClosesTheConnection_BeforeItsBodyIsRead()
+    {
+        await using var server = Start();
+        using var tcp = await ConnectAsync(server.Endpoint);
+        var stream = tcp.GetStream();
+        await HandshakeRawAsync(stream, TicketFor(server.Endpoint));
+
+        var header = new byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(header, int.MaxValue);
+        await stream.WriteAsync(header, TestContext.Current.CancellationToken);
+
+        // Nothing of the declared 2 GB follows; only the header can have closed the connection.
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, await stream.ReadAsync(new byte[1], guard.Token));
+    }
+
+    [Fact]
+    public async Task AuthenticatedConnection_ThatGoesIdle_IsClosed()
+    {
+        await using var server = Start(idleTimeout: TimeSpan.FromMilliseconds(300));
+        using var tcp = await ConnectAsync(server.Endpoint);
+        var stream = tcp.GetStream();
+        await HandshakeRawAsync(stream, TicketFor(server.Endpoint));
+
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Assert.Equal(0, await stream.ReadAsync(new byte[1], guard.Token));
+    }
+
+    [Fact]
+    public async Task HundredsOfSilentConnections_DoNotStopTheLegitimateCaller()
+    {
+        await using var server = Start();
+        await using var connection = await WorkerConnection.ConnectAsync(TicketFor(server.Endpoint), MeshContracts.Get<ITestWorker>(), TestContext.Current.CancellationToken);
+        var worker = MeshContracts.Get<ITestWorker>().CreateProxy(connection);
+        var flood = new List<TcpClient>();
+        try
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                flood.Add(await ConnectAsync(server.Endpoint));
+            }
+
+            for (var i = 1; i <= 20; i++)
+            {
+                Assert.Equal(i, await worker.IncrementAsync());
+            }
+
+            // Beyond the pending-handshake limit, strangers are turned away at once rather than queued.
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+            Assert.True(server.Server.RefusedHandshakes >= 300 - 64, $"Only {server.Server.RefusedHandshakes} of 300 silent connections were turned away.");
+        }
+        finally
+        {
+            flood.ForEach(c => c.Dispose());
+        }
+
+        // Once the strangers leave, newcomers with tickets get in again.
+        await Task.Delay(500, TestContext.Current.CancellationToken);
+        await using var late = await WorkerConnection.ConnectAsync(TicketFor(server.Endpoint), MeshContracts.Get<ITestWorker>(), TestContext.Current.CancellationToken);
+        Assert.Equal(21, await MeshContracts.Get<ITestWorker>().CreateProxy(late).IncrementAsync());
+    }
+
+    private static async Task HandshakeRawAsync(NetworkStream stream, CapabilityTicket ticket)
+    {
+        var challenge = JsonSerializer.Deserialize(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken), HandshakeJsonContext.Default.ChallengeMessage)!;
+        var contract = MeshContracts.Get<ITestWorker>();
+        var request = new HandshakeRequest("2.0", "1", Protocol.HandshakeMethod, new HandshakeParams(
+            ticket.TicketId, ticket.WorkerId, contract.Name, contract.Hash, ticket.Auth.KeyId, ticket.Auth.Claims, ticket.Auth.Signature,
+            Protocol.ComputeProof(Convert.FromBase64String(ticket.Auth.Secret), ticket.WorkerId, ticket.TicketId, challenge.Params.Nonce)));
+        await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(request, HandshakeJsonContext.Default.HandshakeRequest), TestContext.Current.CancellationToken);
+        using var reply = JsonDocument.Parse(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken));
+        Assert.True(reply.RootElement.TryGetProperty("result", out _), reply.RootElement.ToString());
+    }
+
     private static CapabilityTicket TicketFor(IPEndPoint endpoint) =>
         Signer.Issue("w-test", WorkerKey, $"tcp://{endpoint.Address}:{endpoint.Port}", "node-test",
             MeshContracts.Get<ITestWorker>().Name, MeshContracts.Get<ITestWorker>().Hash, 3000, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
 
-    private static RunningServer Start(TimeSpan? handshakeTimeout = null, bool includeDiagnostics = false)
+    private static RunningServer Start(TimeSpan? handshakeTimeout = null, bool includeDiagnostics = false, TimeSpan? idleTimeout = null)
     {
         var server = new WorkerServer(
             new WorkerServerOptions
@@ -92,6 +168,7 @@ public sealed class WorkerServerTests
                 HeartbeatTimeout = TimeSpan.FromMinutes(5),
                 HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(5),
                 IncludeErrorDiagnostics = includeDiagnostics,
+                IdleTimeout = idleTimeout ?? TimeSpan.FromMinutes(2),
             },
             MeshContracts.Get<ITestWorker>(),
             new MeshRpc.TestWorker.TestWorker());

@@ -1,0 +1,122 @@
+using System.Buffers.Binary;
+
+namespace MeshRpc.Wire;
+
+/// <summary>
+/// Watches the length-prefixed frames flowing in through a stream and fails the read as soon as a header declares more
+/// than the limit, before any of that body is buffered; and fails it when nothing arrives for the idle timeout.
+/// StreamJsonRpc's own message handlers have neither limit: a declared 2 GB frame would hold a connection forever.
+/// </summary>
+public sealed class FrameGuardStream : Stream
+{
+    private readonly Stream _inner;
+    private readonly int _maxFrameBytes;
+    private readonly TimeSpan _idleTimeout;
+    private readonly byte[] _header = new byte[4];
+    private int _headerFilled;
+    private long _bodyRemaining;
+
+    /// <summary>Guards reads from <paramref name="inner"/>; writes pass through.</summary>
+    public FrameGuardStream(Stream inner, int maxFrameBytes, TimeSpan idleTimeout)
+    {
+        _inner = inner;
+        _maxFrameBytes = maxFrameBytes;
+        _idleTimeout = idleTimeout;
+    }
+
+    /// <inheritdoc />
+    public override bool CanRead => true;
+
+    /// <inheritdoc />
+    public override bool CanSeek => false;
+
+    /// <inheritdoc />
+    public override bool CanWrite => true;
+
+    /// <inheritdoc />
+    public override long Length => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <inheritdoc />
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(_idleTimeout);
+        int read;
+        try
+        {
+            read = await _inner.ReadAsync(buffer, idle.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"No data arrived for {_idleTimeout.TotalSeconds:0.#} s; the connection is closed as idle.");
+        }
+
+        Inspect(buffer.Span[..read]);
+        return read;
+    }
+
+    /// <inheritdoc />
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc />
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => _inner.WriteAsync(buffer, cancellationToken);
+
+    /// <inheritdoc />
+    public override void Write(byte[] buffer, int offset, int count) => _inner.Write(buffer, offset, count);
+
+    /// <inheritdoc />
+    public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public override void Flush() => _inner.Flush();
+
+    /// <inheritdoc />
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private void Inspect(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            if (_bodyRemaining > 0)
+            {
+                var skip = (int)Math.Min(_bodyRemaining, data.Length);
+                _bodyRemaining -= skip;
+                data = data[skip..];
+                continue;
+            }
+
+            var take = Math.Min(4 - _headerFilled, data.Length);
+            data[..take].CopyTo(_header.AsSpan(_headerFilled));
+            _headerFilled += take;
+            data = data[take..];
+            if (_headerFilled == 4)
+            {
+                var length = BinaryPrimitives.ReadInt32BigEndian(_header);
+                if (length < 0 || length > _maxFrameBytes)
+                {
+                    throw new FrameTooLargeException(length, _maxFrameBytes);
+                }
+
+                _bodyRemaining = length;
+                _headerFilled = 0;
+            }
+        }
+    }
+}
