@@ -8,8 +8,12 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-dotnet test --solution MeshRpc.sln "$@" 2>&1 | tee "$log"
+# A backstop far above the suite's few minutes: a hung test must fail the run, not stall it.
+timeout --kill-after=30s 25m dotnet test --solution MeshRpc.sln "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+  echo "The test run did not finish within 25 minutes and was stopped." >&2
+fi
 
 # dotnet test (Microsoft.Testing.Platform) closes with one summary over every test assembly.
 count() { grep -E "^\s+$1: [0-9]+" "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0; }

@@ -39,12 +39,25 @@ public class MeshProcesses : IAsyncLifetime
     /// <summary>A new client for the mesh.</summary>
     public MeshClient CreateClient() => new(GatewayAddress);
 
-    /// <summary>Starts a gateway process and returns it with its address.</summary>
-    public static async Task<(ChildProcess Process, Uri Address)> StartGatewayAsync(string workDirectory)
+    /// <summary>Starts a gateway process (on <paramref name="address"/>, or an ephemeral port) and returns it with its address.</summary>
+    public static async Task<(ChildProcess Process, Uri Address)> StartGatewayAsync(string workDirectory, Uri? address = null)
     {
-        var gateway = ChildProcess.Start("MeshRpc.Gateway.dll", "--gem-store", Path.Combine(workDirectory, "gems"), "--node-dead-after-ms", "3000");
-        var address = new Uri(await gateway.WaitForLineAsync("MESHRPC-LISTENING", StartTimeout));
-        return (gateway, address);
+        var gateway = ChildProcess.Start("MeshRpc.Gateway.dll",
+            "--gem-store", Path.Combine(workDirectory, "gems"), "--node-dead-after-ms", "3000", "--urls", address?.ToString().TrimEnd('/') ?? "http://127.0.0.1:0");
+        return (gateway, new Uri(await gateway.WaitForLineAsync("MESHRPC-LISTENING", StartTimeout)));
+    }
+
+    /// <summary>The gateway's gem store folder.</summary>
+    public string GemStoreDirectory => Path.Combine(WorkDirectory, "gems");
+
+    /// <summary>Kills the gateway with SIGKILL.</summary>
+    public void KillGatewayHard() => _gateway!.KillHard();
+
+    /// <summary>Starts the gateway again on the same address, with the same gem store and signing key.</summary>
+    public async Task RestartGatewayAsync()
+    {
+        await _gateway!.DisposeAsync();
+        (_gateway, _) = await StartGatewayAsync(WorkDirectory, GatewayAddress);
     }
 
     /// <inheritdoc />
@@ -62,24 +75,25 @@ public class MeshProcesses : IAsyncLifetime
     /// <summary>Starts the node agent (again, after <see cref="KillAgentHard"/>) and waits until it is live.</summary>
     public async Task StartAgentAsync()
     {
-        _agent = ChildProcess.Start("MeshRpc.NodeAgent.dll",
-        [
-            "--gateway", GatewayAddress.ToString(),
-            "--node-id", "node-it",
-            "--work-dir", AgentDirectory,
-            "--sandbox", RequestedSandbox,
-            .. AgentArguments,
-        ]);
-        Sandbox = await _agent.WaitForLineAsync("MESHRPC-SANDBOX", StartTimeout);
-        var agentUrl = await _agent.WaitForLineAsync("MESHRPC-LISTENING", StartTimeout);
+        (_agent, Sandbox) = await StartAgentAsync(GatewayAddress, "node-it", AgentDirectory, [ "--sandbox", RequestedSandbox, .. AgentArguments ]);
+    }
+
+    /// <summary>Starts a node agent process and waits until the gateway lists it as live; returns it and its sandbox.</summary>
+    public static async Task<(ChildProcess Agent, string Sandbox)> StartAgentAsync(Uri gateway, string nodeId, string workDirectory, IEnumerable<string> arguments)
+    {
+        var agent = ChildProcess.Start("MeshRpc.NodeAgent.dll", ["--gateway", gateway.ToString(), "--node-id", nodeId, "--work-dir", workDirectory, .. arguments]);
+        var sandbox = await agent.WaitForLineAsync("MESHRPC-SANDBOX", StartTimeout);
+        var agentUrl = await agent.WaitForLineAsync("MESHRPC-LISTENING", StartTimeout);
 
         // Live means registered by this agent process, not a predecessor the gateway still remembers.
-        using var client = CreateClient();
+        using var client = new MeshClient(gateway);
         using var deadline = new CancellationTokenSource(StartTimeout);
         while ((await client.Gateway.GetServiceRegistryAsync(deadline.Token)).Nodes.All(n => n.Status != "live" || n.AgentUrl != agentUrl))
         {
             await Task.Delay(20, deadline.Token);
         }
+
+        return (agent, sandbox);
     }
 
     /// <summary>Kills the node agent with SIGKILL: it gets no chance to tear anything down.</summary>

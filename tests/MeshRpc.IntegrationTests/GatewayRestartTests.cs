@@ -1,0 +1,125 @@
+using System.Net;
+using MeshRpc.IntegrationTests.Infrastructure;
+using MeshRpc.TestWorker;
+
+namespace MeshRpc.IntegrationTests;
+
+/// <summary>UAH CORE is only the control plane: killing it must not touch calls, and a restart must forget nothing durable.</summary>
+public sealed class GatewayRestartTests(MeshProcesses mesh) : IClassFixture<MeshProcesses>
+{
+    [Fact]
+    public async Task GatewayKilledAndRestarted_DuringCalls_CallsKeepSucceeding_RegistryAndGemsComeBack()
+    {
+        using var client = mesh.CreateClient();
+        await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
+        var workerId = ((IGhostProxy)worker).Connection.Ticket.WorkerId;
+
+        using var stopCalls = new CancellationTokenSource();
+        using var abandonUpload = new CancellationTokenSource();
+        var calls = CallContinuouslyAsync(worker, stopCalls.Token);
+        var cutOffUpload = StartUploadThatNeverFinishesAsync(mesh.GatewayAddress, abandonUpload.Token);
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+
+        mesh.KillGatewayHard();
+        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        await mesh.RestartGatewayAsync();
+
+        await WaitUntilAsync(async () => (await client.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken))
+            .Nodes.SelectMany(n => n.Workers).Any(w => w.WorkerId == workerId));
+        await stopCalls.CancelAsync();
+        var (succeeded, failures) = await calls;
+        Assert.Empty(failures);
+        Assert.True(succeeded > 10, $"Only {succeeded} calls ran across the restart.");
+        await abandonUpload.CancelAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => cutOffUpload);
+
+        // Gems published before the kill are still summonable; the cut-off upload left nothing in the store.
+        await using (var again = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken))
+        {
+            Assert.Equal("after", await again.EchoAsync("after"));
+        }
+
+        Assert.DoesNotContain(Directory.EnumerateFiles(mesh.GemStoreDirectory), f => !f.EndsWith(".gem", StringComparison.Ordinal));
+        Assert.Equal(3, Directory.EnumerateFiles(mesh.GemStoreDirectory, "*.gem").Count());
+    }
+
+    private static async Task<(int Succeeded, List<Exception> Failures)> CallContinuouslyAsync(ITestWorker worker, CancellationToken stop)
+    {
+        var succeeded = 0;
+        var failures = new List<Exception>();
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await worker.IncrementAsync();
+                succeeded++;
+            }
+            catch (MeshRpcException ex)
+            {
+                failures.Add(ex);
+            }
+
+            await Task.Delay(50, CancellationToken.None);
+        }
+
+        return (succeeded, failures);
+    }
+
+    private static async Task StartUploadThatNeverFinishesAsync(Uri gateway, CancellationToken abandon)
+    {
+        using var http = new HttpClient { BaseAddress = gateway, Timeout = Timeout.InfiniteTimeSpan };
+        using var content = new TrickleContent(abandon);
+        await http.PostAsync("/api/v2/gems", content, abandon);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            try
+            {
+                if (await condition())
+                {
+                    return;
+                }
+            }
+            catch (Refit.ApiException)
+            {
+                // The gateway may still be starting.
+            }
+            catch (HttpRequestException)
+            {
+                // The gateway may still be starting.
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail("The condition never held.");
+    }
+
+    /// <summary>Claims 10 MB, sends 1 MB, then never sends the rest (until abandoned).</summary>
+    private sealed class TrickleContent : HttpContent
+    {
+        private readonly CancellationToken _abandon;
+
+        public TrickleContent(CancellationToken abandon)
+        {
+            _abandon = abandon;
+            Headers.ContentLength = 10 << 20;
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(new byte[1 << 20], _abandon);
+            await stream.FlushAsync(_abandon);
+            await Task.Delay(Timeout.Infinite, _abandon);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 10 << 20;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using MeshRpc.IntegrationTests.Infrastructure;
+using MeshRpc.TestWorker;
+
+namespace MeshRpc.IntegrationTests;
+
+/// <summary>Placement across three node agents on distinct data-plane addresses.</summary>
+public sealed class PlacementTests(SwarmProcesses swarm) : IClassFixture<SwarmProcesses>
+{
+    [Fact]
+    public async Task ConcurrentSummons_SpreadAcrossNodes_WithoutExceedingSlots_AndSkipDeadNodes()
+    {
+        using var client = swarm.CreateClient();
+        var capacity = SwarmProcesses.SlotsPerNode * swarm.NodeIds.Count;
+
+        var workers = await Task.WhenAll(Enumerable.Range(0, capacity).Select(_ =>
+            client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken)));
+        try
+        {
+            var perNode = workers.GroupBy(w => ((IGhostProxy)w).Connection.Ticket.NodeId).ToDictionary(g => g.Key, g => g.Count());
+            Assert.Equal(swarm.NodeIds.Order(), perNode.Keys.Order());
+            Assert.All(perNode.Values, count => Assert.Equal(SwarmProcesses.SlotsPerNode, count));
+            Assert.All(workers, w => Assert.StartsWith("tcp://127.0.0.", ((IGhostProxy)w).Connection.Ticket.Endpoints.Direct, StringComparison.Ordinal));
+            Assert.Equal(3, workers.Select(w => new Uri(((IGhostProxy)w).Connection.Ticket.Endpoints.Direct).Host).Distinct().Count());
+            Assert.All(await Task.WhenAll(workers.Select(w => w.EchoAsync("x"))), echo => Assert.Equal("x", echo));
+
+            var full = await Assert.ThrowsAsync<SummonFailedException>(() =>
+                client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken));
+            Assert.Equal(SummonFailureReason.NoNodeAvailable, full.Reason);
+            Assert.Contains("full", full.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Task.WhenAll(workers.Select(w => ((IAsyncDisposable)w).DisposeAsync().AsTask()));
+        }
+
+        swarm.KillNode("node-c");
+        await WaitUntilAsync(async () => (await client.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.Single(n => n.NodeId == "node-c").Status == "dead");
+
+        var survivors = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
+            client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken)));
+        try
+        {
+            Assert.DoesNotContain(survivors, w => ((IGhostProxy)w).Connection.Ticket.NodeId == "node-c");
+        }
+        finally
+        {
+            await Task.WhenAll(survivors.Select(w => ((IAsyncDisposable)w).DisposeAsync().AsTask()));
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail("The condition never held.");
+    }
+}
