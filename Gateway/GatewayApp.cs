@@ -27,8 +27,17 @@ public static class GatewayApp
         builder.Services.AddSingleton<NodeAgentClients>();
         builder.Services.AddSingleton<TicketIssuer>();
         builder.Services.AddSingleton<SpawnService>();
+        builder.Services.AddOpenApi("uah-core", options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new() { Title = "UAH CORE", Version = "v2", Description = "MeshRpc control plane: service registry, summons, tickets, gems." };
+
+            // The listening address is per deployment; the checked-in copy must not carry one.
+            document.Servers?.Clear();
+            return Task.CompletedTask;
+        }));
 
         var app = builder.Build();
+        app.MapOpenApi();
         app.MapGatewayApi();
         return app;
     }

@@ -13,28 +13,30 @@ internal static class GatewayEndpoints
 {
     public static void MapGatewayApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/service_registry", (NodeRegistry registry) => Results.Ok(new ServiceRegistry([
-            .. registry.Nodes.Select(n => new NodeEntry(
-                n.Registration.NodeId,
-                n.Registration.AgentUrl,
-                n.Registration.DataPlaneAddress,
-                n.Registration.Sandbox,
-                n.Registration.Slots,
-                registry.IsLive(n) ? "live" : "dead",
-                n.LastHeartbeat,
-                n.Workers))])));
+        app.MapGet("/api/v1/service_registry", (NodeRegistry registry) => Results.Ok(Registry(registry)))
+            .Produces<ServiceRegistry>()
+            .WithSummary("Nodes, their status (live or dead), capacity and live workers.");
+
+        app.MapGet("/api/v2/workers", (NodeRegistry registry) => Results.Ok(registry.Nodes.SelectMany(n => n.Workers).ToList()))
+            .Produces<List<WorkerReport>>()
+            .WithSummary("Every live worker in the swarm, as its node reports it.");
 
         app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets) =>
         {
             registry.Register(registration);
             return Results.Ok(new NodeRegistered(tickets.Signer.KeyId, tickets.Signer.PublicKey));
-        });
+        })
+            .Produces<NodeRegistered>()
+            .WithSummary("A node agent registers (again after a gateway restart); the reply names the ticket-signing key.");
 
         app.MapPost("/api/v2/nodes/{nodeId}/heartbeat", (string nodeId, NodeHeartbeat heartbeat, NodeRegistry registry) =>
             registry.Heartbeat(nodeId, heartbeat)
                 ? Results.NoContent()
                 : new GatewayException(MeshErrorCodes.NodeNotFound, StatusCodes.Status404NotFound,
-                    $"Node {nodeId} is not registered; register it again (POST /api/v2/nodes).").ToResult());
+                    $"Node {nodeId} is not registered; register it again (POST /api/v2/nodes).").ToResult())
+            .Produces(StatusCodes.Status204NoContent)
+            .Produces<MeshError>(StatusCodes.Status404NotFound)
+            .WithSummary("A node agent reports its live workers.");
 
         app.MapPost("/api/v2/swarm_spawn_ephemeral", async (SpawnEphemeralRequest request, SpawnService spawn, CancellationToken cancellationToken) =>
         {
@@ -46,17 +48,59 @@ internal static class GatewayEndpoints
             {
                 return ex.ToResult();
             }
-        });
+        })
+            .Produces<SpawnEphemeralResponse>()
+            .Produces<MeshError>(StatusCodes.Status400BadRequest)
+            .Produces<MeshError>(StatusCodes.Status404NotFound)
+            .Produces<MeshError>(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Summons an ephemeral worker (by gem pointer or raw source) on the best node and returns its Capability Ticket.");
 
-        app.MapDelete("/api/v2/workers/{workerId}", TeardownAsync);
+        app.MapPost("/api/v1/lxc_provision", async (LxcProvisionRequest request, SpawnService spawn, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                return Results.Ok(await spawn.SpawnAsync(request.Spawn, cancellationToken, request.NodeId));
+            }
+            catch (GatewayException ex)
+            {
+                return ex.ToResult();
+            }
+        })
+            .Produces<SpawnEphemeralResponse>()
+            .Produces<MeshError>(StatusCodes.Status404NotFound)
+            .Produces<MeshError>(StatusCodes.Status503ServiceUnavailable)
+            .WithSummary("Provisions a worker directly on a named node (the v1 name, kept), skipping placement.");
 
-        app.MapPost("/api/v2/gems", PublishGemAsync);
+        app.MapDelete("/api/v2/workers/{workerId}", TeardownAsync)
+            .Produces(StatusCodes.Status204NoContent)
+            .Produces<MeshError>(StatusCodes.Status404NotFound)
+            .WithSummary("Tears a worker down; returns once its sandbox is gone.");
+
+        app.MapPost("/api/v2/gems", PublishGemAsync)
+            .Accepts<byte[]>("application/zip")
+            .Produces<GemPublished>()
+            .Produces<MeshError>(StatusCodes.Status400BadRequest)
+            .WithSummary("Publishes a gem: a zip with manifest.json and the worker's assemblies, stored under its SHA-256.");
 
         app.MapGet("/api/v2/gems/{digest}", (string digest, GemStore gems) =>
             gems.Open(digest) is { } stream
                 ? Results.Stream(stream, "application/zip")
-                : new GatewayException(MeshErrorCodes.GemNotFound, StatusCodes.Status404NotFound, $"No gem with digest {digest} is stored.").ToResult());
+                : new GatewayException(MeshErrorCodes.GemNotFound, StatusCodes.Status404NotFound, $"No gem with digest {digest} is stored.").ToResult())
+            .Produces(StatusCodes.Status200OK, contentType: "application/zip")
+            .Produces<MeshError>(StatusCodes.Status404NotFound)
+            .WithSummary("Downloads a gem by digest (node agents verify what they fetch).");
     }
+
+    private static ServiceRegistry Registry(NodeRegistry registry) => new([
+        .. registry.Nodes.Select(n => new NodeEntry(
+            n.Registration.NodeId,
+            n.Registration.AgentUrl,
+            n.Registration.DataPlaneAddress,
+            n.Registration.Sandbox,
+            n.Registration.Slots,
+            registry.IsLive(n) ? "live" : "dead",
+            n.LastHeartbeat,
+            n.Workers))]);
 
     private static async Task<IResult> TeardownAsync(string workerId, NodeRegistry registry, NodeAgentClients agents, CancellationToken cancellationToken)
     {

@@ -32,7 +32,7 @@ public sealed class SpawnService
     }
 
     /// <summary>Summons a worker; throws <see cref="GatewayException"/> saying what is wrong and how to fix it.</summary>
-    public async Task<SpawnEphemeralResponse> SpawnAsync(SpawnEphemeralRequest request, CancellationToken cancellationToken)
+    public async Task<SpawnEphemeralResponse> SpawnAsync(SpawnEphemeralRequest request, CancellationToken cancellationToken, string? pinnedNode = null)
     {
         var started = Stopwatch.GetTimestamp();
         var gem = ResolveCode(request);
@@ -42,7 +42,7 @@ public sealed class SpawnService
             throw Invalid($"heartbeatTimeoutMs is {heartbeatTimeoutMs}; it must be at least {_options.MinHeartbeatTimeoutMs}.");
         }
 
-        var node = Reserve();
+        var node = Reserve(pinnedNode);
         var placed = Stopwatch.GetTimestamp();
         ForgeResponse? forged = null;
         try
@@ -111,9 +111,18 @@ public sealed class SpawnService
         return gem;
     }
 
-    private NodeState Reserve()
+    private NodeState Reserve(string? pinnedNode)
     {
         var nodes = _registry.Nodes;
+        if (pinnedNode is not null)
+        {
+            var node = _registry.Find(pinnedNode) ?? throw new GatewayException(MeshErrorCodes.NodeNotFound, StatusCodes.Status404NotFound,
+                $"No node {pinnedNode} is registered. GET /api/v1/service_registry lists the nodes.");
+            return !_registry.IsLive(node) ? throw NoNode($"Node {pinnedNode} is dead: it has not heartbeated in the last {_options.NodeDeadAfter.TotalSeconds:0.#} s.")
+                : _registry.TryReserve(pinnedNode) ? node
+                : throw NoNode($"Node {pinnedNode} is full: all {node.Registration.Slots} worker slots are taken.");
+        }
+
         if (nodes.Count == 0)
         {
             throw NoNode("No node agent is registered with UAH CORE. Start one with 'MeshRpc.NodeAgent --gateway <this gateway's address>'.");

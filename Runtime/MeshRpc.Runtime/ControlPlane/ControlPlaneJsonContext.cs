@@ -6,6 +6,8 @@ namespace MeshRpc.ControlPlane;
 /// <summary>Source-generated JSON for every control-plane message, shared by gateway, agents and clients.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(SpawnEphemeralRequest))]
+[JsonSerializable(typeof(LxcProvisionRequest))]
+[JsonSerializable(typeof(List<WorkerReport>))]
 [JsonSerializable(typeof(SpawnEphemeralResponse))]
 [JsonSerializable(typeof(ForgeRequest))]
 [JsonSerializable(typeof(ForgeResponse))]

@@ -19,6 +19,9 @@ public sealed record SpawnEphemeralRequest
     public int? HeartbeatTimeoutMs { get; init; }
 }
 
+/// <summary>Body of <c>POST /api/v1/lxc_provision</c>: a summon pinned to one node, skipping placement.</summary>
+public sealed record LxcProvisionRequest(string NodeId, SpawnEphemeralRequest Spawn);
+
 /// <summary>Reply to a successful summon.</summary>
 public sealed record SpawnEphemeralResponse(CapabilityTicket Ticket, SpawnTimings Timings);
 
