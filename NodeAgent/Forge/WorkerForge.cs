@@ -9,7 +9,7 @@ using MeshRpc.WorkerHost;
 
 namespace MeshRpc.NodeAgent.Forge;
 
-/// <summary>Phase 2 on the node: fetch the gem, start a sandboxed worker host, hand it its secret, wait for its port.</summary>
+/// <summary>Phase 2 on the node: take a pooled sandbox or start one, inject the code and the worker's key, wait for its port.</summary>
 public sealed class WorkerForge
 {
     private readonly NodeAgentOptions _options;
@@ -24,12 +24,12 @@ public sealed class WorkerForge
     public WorkerForge(
         NodeAgentOptions options, GemCache gems, ISandboxProvider sandboxes, WorkerTable workers, WarmPool pool, GatewayTrust trust, ILogger<WorkerForge> logger)
     {
-        _pool = pool;
-        _trust = trust;
         _options = options;
         _gems = gems;
         _sandboxes = sandboxes;
         _workers = workers;
+        _pool = pool;
+        _trust = trust;
         _logger = logger;
     }
 

@@ -1,4 +1,3 @@
-using System.Reflection;
 using MeshRpc.Hosting;
 using MeshRpc.IntegrationTests.Infrastructure;
 using Quickstart.Worker;
@@ -8,9 +7,6 @@ namespace MeshRpc.IntegrationTests;
 /// <summary>Ghost proxies need no runtime reflection: a NativeAOT caller publishes without warnings and makes real calls.</summary>
 public sealed class AotCallerTests(MeshProcesses mesh) : IClassFixture<MeshProcesses>
 {
-    private static readonly string RepoRoot = typeof(AotCallerTests).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
-
     [Fact]
     public async Task NativeAotCaller_PublishesWithZeroWarnings_AndCallsARealWorker()
     {
@@ -18,7 +14,7 @@ public sealed class AotCallerTests(MeshProcesses mesh) : IClassFixture<MeshProce
         try
         {
             await using (var publish = ChildProcess.StartProgram(DotnetMuxer.Path,
-                "publish", Path.Combine(RepoRoot, "samples", "AotCaller", "AotCaller.csproj"),
+                "publish", Path.Combine(RepoPaths.Root, "samples", "AotCaller", "AotCaller.csproj"),
                 "-c", "Release", "-r", "linux-x64", "-o", output, "-p:TreatWarningsAsErrors=true", "-nologo"))
             {
                 var exitCode = await publish.WaitForExitAsync(TimeSpan.FromMinutes(10));

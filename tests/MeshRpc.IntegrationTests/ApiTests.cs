@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeshRpc.ControlPlane;
@@ -12,16 +11,13 @@ namespace MeshRpc.IntegrationTests;
 /// <summary>UAH CORE's HTTP API as a client sees it: the published OpenAPI document, v1 names, v2 listings.</summary>
 public sealed class ApiTests(MeshProcesses mesh) : IClassFixture<MeshProcesses>
 {
-    private static readonly string RepoRoot = typeof(ApiTests).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
-
     [Fact]
     public async Task OpenApiDocument_MatchesTheCheckedInCopy()
     {
         using var http = new HttpClient { BaseAddress = mesh.GatewayAddress };
         var served = JsonNode.Parse(await http.GetStringAsync("/openapi/uah-core.json", TestContext.Current.CancellationToken))!;
         var text = served.ToJsonString(new JsonSerializerOptions { WriteIndented = true }).ReplaceLineEndings("\n") + "\n";
-        var path = Path.Combine(RepoRoot, "docs", "api", "uah-core.openapi.json");
+        var path = Path.Combine(RepoPaths.Root, "docs", "api", "uah-core.openapi.json");
 
         if (Environment.GetEnvironmentVariable("MESHRPC_ACCEPT_OPENAPI") == "1")
         {

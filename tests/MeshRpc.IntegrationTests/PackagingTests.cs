@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Reflection;
 using MeshRpc.Hosting;
 using MeshRpc.IntegrationTests.Infrastructure;
 
@@ -8,9 +7,6 @@ namespace MeshRpc.IntegrationTests;
 /// <summary>The packed packages work in a project that knows nothing of this repository.</summary>
 public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProcesses>
 {
-    private static readonly string RepoRoot = typeof(PackagingTests).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
-
     [Fact]
     public async Task PackedPackages_ShipTheGenerator_AndBuildAndRunInAFreshProject()
     {
@@ -22,7 +18,7 @@ public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProce
             var packages = Path.Combine(root, "packages");
             foreach (var project in new[] { "Abstractions/MeshRpc.Abstractions.csproj", "Runtime/MeshRpc.Runtime/MeshRpc.Runtime.csproj" })
             {
-                await RunAsync(DotnetMuxer.Path, "pack", Path.Combine(RepoRoot, project), "-c", "Release", "-o", packages, $"-p:Version={version}", "-nologo");
+                await RunAsync(DotnetMuxer.Path, "pack", Path.Combine(RepoPaths.Root, project), "-c", "Release", "-o", packages, $"-p:Version={version}", "-nologo");
             }
 
             using (var package = ZipFile.OpenRead(Path.Combine(packages, $"MeshRpc.Runtime.{version}.nupkg")))

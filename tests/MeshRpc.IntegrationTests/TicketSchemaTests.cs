@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 using Json.Schema;
 using MeshRpc.ControlPlane;
@@ -10,10 +9,7 @@ namespace MeshRpc.IntegrationTests;
 /// <summary>Every ticket the gateway issues matches the published strict schema.</summary>
 public sealed class TicketSchemaTests(MeshProcesses mesh) : IClassFixture<MeshProcesses>
 {
-    private static readonly string RepoRoot = typeof(TicketSchemaTests).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
-
-    private static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(RepoRoot, "docs", "schemas", "capability-ticket.schema.json"));
+    private static readonly JsonSchema Schema = JsonSchema.FromFile(Path.Combine(RepoPaths.Root, "docs", "schemas", "capability-ticket.schema.json"));
 
     [Fact]
     public async Task IssuedTickets_ValidateAgainstTheSchema()
