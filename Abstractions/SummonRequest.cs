@@ -12,6 +12,12 @@ public sealed record SummonRequest
     /// <summary>How long the worker outlives its caller's last heartbeat; the gateway's default when null.</summary>
     public TimeSpan? HeartbeatTimeout { get; init; }
 
+    /// <summary>Labels the node must carry (for example <c>gpu</c> or <c>zone=eu</c>); placement skips nodes lacking any.</summary>
+    public IReadOnlyList<string> RequiredLabels { get; init; } = [];
+
+    /// <summary>Memory the worker needs, in MiB; placement skips nodes whose per-worker limit is lower.</summary>
+    public int? MemoryMb { get; init; }
+
     /// <summary>Summons the gem a pointer such as <c>gem://calculator@1.0.0</c> names.</summary>
     public static SummonRequest FromGem(string pointer) => new() { Gem = GemPointer.Parse(pointer) };
 

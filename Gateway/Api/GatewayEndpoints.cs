@@ -98,6 +98,9 @@ internal static class GatewayEndpoints
             n.Registration.DataPlaneAddress,
             n.Registration.Sandbox,
             n.Registration.Slots,
+            n.Registration.Cores,
+            n.Registration.WorkerMemoryMb,
+            n.Registration.Labels,
             registry.IsLive(n) ? "live" : "dead",
             n.LastHeartbeat,
             n.Workers))]);

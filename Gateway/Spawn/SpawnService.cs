@@ -42,7 +42,7 @@ public sealed class SpawnService
             throw Invalid($"heartbeatTimeoutMs is {heartbeatTimeoutMs}; it must be at least {_options.MinHeartbeatTimeoutMs}.");
         }
 
-        var node = Reserve(pinnedNode);
+        var node = Reserve(pinnedNode, request);
         var placed = Stopwatch.GetTimestamp();
         ForgeResponse? forged = null;
         try
@@ -111,7 +111,7 @@ public sealed class SpawnService
         return gem;
     }
 
-    private NodeState Reserve(string? pinnedNode)
+    private NodeState Reserve(string? pinnedNode, SpawnEphemeralRequest request)
     {
         var nodes = _registry.Nodes;
         if (pinnedNode is not null)
@@ -134,8 +134,28 @@ public sealed class SpawnService
             throw NoNode($"All {nodes.Count} registered nodes are dead: none has heartbeated in the last {_options.NodeDeadAfter.TotalSeconds:0.#} s. Restart their node agents.");
         }
 
-        return _placement.Rank(live).FirstOrDefault(n => _registry.TryReserve(n.Registration.NodeId))
-            ?? throw NoNode($"All {live.Count} live nodes are full. Tear down idle workers or add nodes.");
+        var eligible = live.Where(n => Unmet(n, request) is null).ToList();
+        if (eligible.Count == 0)
+        {
+            throw NoNode($"No live node meets the summon's constraints: {string.Join("; ", live.Select(n => $"{n.Registration.NodeId} {Unmet(n, request)}"))}.");
+        }
+
+        return _placement.Rank(eligible).FirstOrDefault(n => _registry.TryReserve(n.Registration.NodeId))
+            ?? throw NoNode($"All {eligible.Count} live nodes that meet the summon's constraints are full. Tear down idle workers or add nodes.");
+    }
+
+    /// <summary>Why a node cannot take the summon, or null when it can.</summary>
+    private static string? Unmet(NodeState node, SpawnEphemeralRequest request)
+    {
+        var missing = (request.RequiredLabels ?? []).Except(node.Registration.Labels, StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            return $"lacks label(s) {string.Join(", ", missing)}";
+        }
+
+        return request.MemoryMb is { } memory && memory > node.Registration.WorkerMemoryMb
+            ? $"gives workers {node.Registration.WorkerMemoryMb} MiB, less than the {memory} MiB asked for"
+            : null;
     }
 
     private async Task<ForgeResponse> ForgeAsync(NodeState node, ForgeRequest request, CancellationToken cancellationToken)

@@ -26,6 +26,9 @@ public sealed record NodeAgentOptions
     /// <summary>Sandbox provider: <c>lxc</c>, <c>bwrap</c>, <c>process</c>, or <c>auto</c> for the strongest available.</summary>
     public string Sandbox { get; init; } = "auto";
 
+    /// <summary>Labels summons can require of this node (<c>--labels gpu,zone=eu</c>).</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
     /// <summary>How many pre-forged idle sandboxes to keep ready (0: none).</summary>
     public int WarmPoolSize { get; init; }
 
@@ -55,6 +58,7 @@ public sealed record NodeAgentOptions
             WorkDirectory = configuration["work-dir"] ?? defaults.WorkDirectory,
             WorkerErrorDiagnostics = bool.TryParse(configuration["worker-error-diagnostics"], out var diagnostics) && diagnostics,
             Sandbox = configuration["sandbox"] ?? defaults.Sandbox,
+            Labels = configuration["labels"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? defaults.Labels,
             WarmPoolSize = int.TryParse(configuration["warm-pool"], out var pool) ? pool : defaults.WarmPoolSize,
             Limits = new SandboxLimits(
                 MemoryBytes: long.TryParse(configuration["memory-mb"], out var memory) ? memory << 20 : defaults.Limits.MemoryBytes,

@@ -58,6 +58,9 @@ public sealed class GatewayRegistration : BackgroundService
             DataPlaneAddress = _options.DataPlaneAddress,
             Sandbox = _sandboxes.Name,
             Slots = _options.Slots,
+            Cores = Environment.ProcessorCount,
+            WorkerMemoryMb = (int)(_options.Limits.MemoryBytes >> 20),
+            Labels = _options.Labels,
         };
 
         var registered = false;

@@ -48,6 +48,31 @@ public sealed class PlacementTests(SwarmProcesses swarm) : IClassFixture<SwarmPr
         }
     }
 
+    [Fact]
+    public async Task Constraints_PickANodeThatMeetsThem_OrFailNamingWhatIsUnmet()
+    {
+        using var client = swarm.CreateClient();
+
+        await using (var onGpu = await client.SummonAsync<ITestWorker>(
+            SummonRequest.FromGem(TestGem.Pointer) with { RequiredLabels = ["gpu"] }, TestContext.Current.CancellationToken))
+        {
+            Assert.Equal("node-a", ((IGhostProxy)onGpu).Connection.Ticket.NodeId);
+        }
+
+        var noTpu = await Assert.ThrowsAsync<SummonFailedException>(() => client.SummonAsync<ITestWorker>(
+            SummonRequest.FromGem(TestGem.Pointer) with { RequiredLabels = ["tpu"] }, TestContext.Current.CancellationToken));
+        Assert.Equal(SummonFailureReason.NoNodeAvailable, noTpu.Reason);
+        Assert.Contains("node-a lacks label(s) tpu", noTpu.Message, StringComparison.Ordinal);
+
+        var tooBig = await Assert.ThrowsAsync<SummonFailedException>(() => client.SummonAsync<ITestWorker>(
+            SummonRequest.FromGem(TestGem.Pointer) with { MemoryMb = 4096 }, TestContext.Current.CancellationToken));
+        Assert.Contains("less than the 4096 MiB asked for", tooBig.Message, StringComparison.Ordinal);
+
+        var registry = await client.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(["gpu", "zone=eu"], registry.Nodes.Single(n => n.NodeId == "node-a").Labels);
+        Assert.All(registry.Nodes, n => Assert.Equal(512, n.WorkerMemoryMb));
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         for (var attempt = 0; attempt < 300; attempt++)

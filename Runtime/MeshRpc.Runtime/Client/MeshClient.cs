@@ -63,6 +63,8 @@ public sealed class MeshClient : IDisposable
             Gem = request.Gem?.ToString(),
             SourceCode = request.SourceCode,
             HeartbeatTimeoutMs = request.HeartbeatTimeout is { } timeout ? (int)timeout.TotalMilliseconds : null,
+            RequiredLabels = request.RequiredLabels,
+            MemoryMb = request.MemoryMb,
         };
         return await CallGatewayAsync(() => Gateway.SpawnEphemeralAsync(body, cancellationToken), "summon");
     }

@@ -17,6 +17,15 @@ public sealed record NodeRegistration
 
     /// <summary>How many workers the node runs at once.</summary>
     public required int Slots { get; init; }
+
+    /// <summary>CPU cores of the node.</summary>
+    public int Cores { get; init; }
+
+    /// <summary>Memory each worker may use on this node, in MiB (its sandbox limit).</summary>
+    public int WorkerMemoryMb { get; init; }
+
+    /// <summary>Labels summons can require (for example <c>gpu</c>, <c>zone=eu</c>).</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
 }
 
 /// <summary>Reply to a registration: the key the gateway signs tickets with, which the node hands to its workers.</summary>
@@ -38,6 +47,9 @@ public sealed record NodeEntry(
     string DataPlaneAddress,
     string Sandbox,
     int Slots,
+    int Cores,
+    int WorkerMemoryMb,
+    IReadOnlyList<string> Labels,
     string Status,
     DateTimeOffset LastHeartbeat,
     IReadOnlyList<WorkerReport> Workers);

@@ -17,6 +17,12 @@ public sealed record SpawnEphemeralRequest
 
     /// <summary>Heartbeat timeout for the worker; the gateway's default when null.</summary>
     public int? HeartbeatTimeoutMs { get; init; }
+
+    /// <summary>Labels the chosen node must carry.</summary>
+    public IReadOnlyList<string>? RequiredLabels { get; init; }
+
+    /// <summary>Memory the worker needs, in MiB.</summary>
+    public int? MemoryMb { get; init; }
 }
 
 /// <summary>Body of <c>POST /api/v1/lxc_provision</c>: a summon pinned to one node, skipping placement.</summary>

@@ -18,6 +18,9 @@ public sealed class SwarmProcesses : IAsyncLifetime
     /// <summary>The node ids, in order.</summary>
     public IReadOnlyList<string> NodeIds { get; } = ["node-a", "node-b", "node-c"];
 
+    /// <summary>Each node's labels: only node-a has a GPU.</summary>
+    public IReadOnlyList<string> NodeLabels { get; } = ["gpu,zone=eu", "zone=eu", "zone=us"];
+
     /// <summary>A new client for the swarm.</summary>
     public MeshClient CreateClient() => new(GatewayAddress);
 
@@ -31,7 +34,8 @@ public sealed class SwarmProcesses : IAsyncLifetime
         for (var i = 0; i < NodeIds.Count; i++)
         {
             var (agent, _) = await MeshProcesses.StartAgentAsync(GatewayAddress, NodeIds[i], Path.Combine(_workDirectory, NodeIds[i]),
-                ["--sandbox", "process", "--data-plane", $"127.0.0.{i + 2}", "--slots", SlotsPerNode.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                ["--sandbox", "process", "--data-plane", $"127.0.0.{i + 2}", "--slots", SlotsPerNode.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                 "--labels", NodeLabels[i], "--memory-mb", "512"]);
             _agents[NodeIds[i]] = agent;
         }
 
