@@ -15,13 +15,13 @@ public sealed class EmbeddedMesh : IAsyncDisposable
     ];
 
     private readonly WebApplication _gateway;
-    private readonly WebApplication _agent;
+    private readonly IReadOnlyList<WebApplication> _agents;
     private readonly string _workDirectory;
 
-    private EmbeddedMesh(WebApplication gateway, WebApplication agent, string workDirectory, Uri gatewayAddress)
+    private EmbeddedMesh(WebApplication gateway, IReadOnlyList<WebApplication> agents, string workDirectory, Uri gatewayAddress)
     {
         _gateway = gateway;
-        _agent = agent;
+        _agents = agents;
         _workDirectory = workDirectory;
         GatewayAddress = gatewayAddress;
     }
@@ -41,39 +41,56 @@ public sealed class EmbeddedMesh : IAsyncDisposable
     }
 
     /// <summary>Starts the gateway, then a node agent with the given sandbox, and waits until the node is registered and live.</summary>
-    public static async Task<EmbeddedMesh> StartAsync(string sandbox, CancellationToken cancellationToken, params string[] agentArguments)
+    public static Task<EmbeddedMesh> StartAsync(string sandbox, CancellationToken cancellationToken, params string[] agentArguments) =>
+        StartAsync(sandbox, nodes: 1, cancellationToken, agentArguments);
+
+    /// <summary>
+    /// Starts the gateway and <paramref name="nodes"/> node agents (node-1 on 127.0.0.1, node-2 on 127.0.0.2, ...),
+    /// and waits until all are registered and live.
+    /// </summary>
+    public static async Task<EmbeddedMesh> StartAsync(string sandbox, int nodes, CancellationToken cancellationToken, params string[] agentArguments)
     {
         var workDirectory = Directory.CreateTempSubdirectory("meshrpc-quickstart-").FullName;
         var gateway = GatewayApp.Build([.. QuietLogging, "--gem-store", Path.Combine(workDirectory, "gems")]);
         await gateway.StartAsync(cancellationToken);
         var gatewayAddress = new Uri(gateway.Urls.First());
 
-        var agent = NodeAgentApp.Build([
-            .. QuietLogging,
-            "--gateway", gatewayAddress.ToString(),
-            "--node-id", "node-1",
-            "--work-dir", Path.Combine(workDirectory, "agent"),
-            "--sandbox", sandbox,
-            .. agentArguments,
-        ]);
-        await agent.StartAsync(cancellationToken);
+        var agents = new List<WebApplication>();
+        for (var i = 1; i <= nodes; i++)
+        {
+            var agent = NodeAgentApp.Build([
+                .. QuietLogging,
+                "--gateway", gatewayAddress.ToString(),
+                "--node-id", $"node-{i}",
+                "--data-plane", $"127.0.0.{i}",
+                "--work-dir", Path.Combine(workDirectory, $"agent-{i}"),
+                "--sandbox", sandbox,
+                .. agentArguments,
+            ]);
+            await agent.StartAsync(cancellationToken);
+            agents.Add(agent);
+        }
 
-        var mesh = new EmbeddedMesh(gateway, agent, workDirectory, gatewayAddress);
-        await mesh.WaitForLiveNodeAsync(cancellationToken);
+        var mesh = new EmbeddedMesh(gateway, agents, workDirectory, gatewayAddress);
+        await mesh.WaitForLiveNodesAsync(nodes, cancellationToken);
         return mesh;
     }
 
-    /// <summary>Stops the agent (tearing down any worker left), then the gateway, and removes the mesh's files.</summary>
+    /// <summary>Stops the agents (tearing down any worker left), then the gateway, and removes the mesh's files.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _agent.StopAsync();
-        await _agent.DisposeAsync();
+        foreach (var agent in _agents)
+        {
+            await agent.StopAsync();
+            await agent.DisposeAsync();
+        }
+
         await _gateway.StopAsync();
         await _gateway.DisposeAsync();
         Directory.Delete(_workDirectory, recursive: true);
     }
 
-    private async Task WaitForLiveNodeAsync(CancellationToken cancellationToken)
+    private async Task WaitForLiveNodesAsync(int nodes, CancellationToken cancellationToken)
     {
         using var mesh = new MeshClient(GatewayAddress);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -81,9 +98,9 @@ public sealed class EmbeddedMesh : IAsyncDisposable
         while (true)
         {
             var registry = await mesh.Gateway.GetServiceRegistryAsync(deadline.Token);
-            if (registry.Nodes.FirstOrDefault(n => n.Status == "live") is { } node)
+            if (registry.Nodes.Count(n => n.Status == "live") >= nodes)
             {
-                Sandbox = node.Sandbox;
+                Sandbox = registry.Nodes[0].Sandbox;
                 return;
             }
 

@@ -3,6 +3,7 @@ using MeshRpc.Benchmarks;
 
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- proxy [--rounds N] [--sequential N] [--concurrent N]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- forge [--samples N] [--providers lxc,bwrap,process]
+// dotnet run -c Release --project tests/MeshRpc.Benchmarks -- summon [--samples N] [--sandbox process|lxc|bwrap]
 if (args.Contains("--hello"))
 {
     // The .NET floor of the forge benchmark: a process that starts the runtime, prints, and exits.
@@ -12,6 +13,9 @@ if (args.Contains("--hello"))
 
 switch (args.FirstOrDefault())
 {
+    case "summon":
+        await SummonBenchmark.RunAsync(Text("--sandbox") ?? "process", Arg("--samples", 50));
+        break;
     case "forge":
         await ForgeBenchmark.RunAsync(Arg("--samples", 15), (Text("--providers") ?? "lxc,bwrap,process").Split(','));
         break;
