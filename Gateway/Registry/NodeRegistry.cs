@@ -15,8 +15,11 @@ public sealed class NodeRegistry
 {
     private readonly ConcurrentDictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
 
-    // Where the gateway itself placed workers: a node's next report may not list a worker forged a moment ago.
-    private readonly ConcurrentDictionary<string, string> _placements = new(StringComparer.Ordinal);
+    // Where the gateway itself placed workers, and when: a heartbeat sent while a forge was still running
+    // does not list the new worker yet, and must not make it vanish from the registry.
+    private readonly ConcurrentDictionary<string, Placement> _placements = new(StringComparer.Ordinal);
+
+    private static readonly TimeSpan ReportGrace = TimeSpan.FromSeconds(5);
     private readonly GatewayOptions _options;
     private readonly TimeProvider _time;
 
@@ -43,7 +46,18 @@ public sealed class NodeRegistry
         ArgumentNullException.ThrowIfNull(heartbeat);
         while (_nodes.TryGetValue(nodeId, out var state))
         {
-            if (_nodes.TryUpdate(nodeId, state with { LastHeartbeat = _time.GetUtcNow(), Workers = heartbeat.Workers }, state))
+            var now = _time.GetUtcNow();
+            var reported = heartbeat.Workers.Select(w => w.WorkerId).ToHashSet(StringComparer.Ordinal);
+            foreach (var (workerId, stale) in _placements.Where(p => p.Value.NodeId == nodeId && now - p.Value.At >= ReportGrace && !reported.Contains(p.Key)))
+            {
+                // Long enough placed that the node would report it if it still ran: it ended on its own.
+                _placements.TryRemove(new KeyValuePair<string, Placement>(workerId, stale));
+            }
+
+            var placedSinceSnapshot = _placements.Values
+                .Where(p => p.NodeId == nodeId && now - p.At < ReportGrace && !reported.Contains(p.Worker.WorkerId))
+                .Select(p => p.Worker);
+            if (_nodes.TryUpdate(nodeId, state with { LastHeartbeat = now, Workers = [.. heartbeat.Workers, .. placedSinceSnapshot] }, state))
             {
                 return true;
             }
@@ -85,7 +99,7 @@ public sealed class NodeRegistry
     {
         if (forged is not null)
         {
-            _placements[forged.WorkerId] = nodeId;
+            _placements[forged.WorkerId] = new Placement(nodeId, forged, _time.GetUtcNow());
         }
 
         while (_nodes.TryGetValue(nodeId, out var state))
@@ -114,7 +128,9 @@ public sealed class NodeRegistry
 
     /// <summary>The node a worker runs on: where the gateway placed it, else where a node reports it (after a gateway restart).</summary>
     public NodeState? NodeOf(string workerId) =>
-        _placements.TryGetValue(workerId, out var nodeId) && Find(nodeId) is { } placed
+        _placements.TryGetValue(workerId, out var placement) && Find(placement.NodeId) is { } placed
             ? placed
             : _nodes.Values.FirstOrDefault(n => n.Workers.Any(w => w.WorkerId == workerId));
+
+    private sealed record Placement(string NodeId, WorkerReport Worker, DateTimeOffset At);
 }

@@ -38,18 +38,9 @@ public sealed class LxcWarmPoolTests(LxcPoolMesh mesh) : IClassFixture<LxcPoolMe
 
     private async Task<IReadOnlyList<string>> WaitForContainersAsync(int atLeast)
     {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var containers = await mesh.ContainersAsync();
-            if (containers.Count >= atLeast)
-            {
-                return containers;
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail($"The warm pool never reached {atLeast} containers.\n{mesh.Logs}");
-        return [];
+        IReadOnlyList<string> containers = [];
+        Assert.True(await Poll.UntilAsync(async () => (containers = await mesh.ContainersAsync()).Count >= atLeast),
+            $"The warm pool never reached {atLeast} containers.\n{mesh.Logs}");
+        return containers;
     }
 }

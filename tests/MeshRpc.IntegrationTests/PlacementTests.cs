@@ -34,7 +34,9 @@ public sealed class PlacementTests(SwarmProcesses swarm) : IClassFixture<SwarmPr
         }
 
         swarm.KillNode("node-c");
-        await WaitUntilAsync(async () => (await client.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.Single(n => n.NodeId == "node-c").Status == "dead");
+        Assert.True(await Poll.UntilAsync(async () =>
+            (await client.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.Single(n => n.NodeId == "node-c").Status == "dead"),
+            "The gateway never marked the killed node dead.");
 
         var survivors = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
             client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken)));
@@ -71,20 +73,5 @@ public sealed class PlacementTests(SwarmProcesses swarm) : IClassFixture<SwarmPr
         var registry = await client.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken);
         Assert.Equal(["gpu", "zone=eu"], registry.Nodes.Single(n => n.NodeId == "node-a").Labels);
         Assert.All(registry.Nodes, n => Assert.Equal(512, n.WorkerMemoryMb));
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail("The condition never held.");
     }
 }

@@ -94,7 +94,7 @@ public sealed class ShapeTests(MeshProcesses mesh) : IClassFixture<MeshProcesses
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
-        Assert.True(await Eventually(() => _worker.WasCancelledAsync()), "The worker's cancellation token never fired.");
+        Assert.True(await Poll.UntilAsync(() => _worker.WasCancelledAsync()), "The worker's cancellation token never fired.");
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class ShapeTests(MeshProcesses mesh) : IClassFixture<MeshProcesses
             Assert.InRange(progress.Produced, 3, 3 + MeshRpc.Wire.StreamProtocol.BatchSize);
         }
 
-        Assert.True(await Eventually(async () => (await _worker.CountProgressAsync()).Cancelled), "Disposing the enumerator did not fire the worker's token.");
+        Assert.True(await Poll.UntilAsync(async () => (await _worker.CountProgressAsync()).Cancelled), "Disposing the enumerator did not fire the worker's token.");
         Assert.True((await _worker.CountProgressAsync()).Produced < 100);
     }
 
@@ -144,21 +144,6 @@ public sealed class ShapeTests(MeshProcesses mesh) : IClassFixture<MeshProcesses
             }
         });
 
-        Assert.True(await Eventually(async () => (await _worker.CountProgressAsync()).Cancelled), "Cancelling the enumeration did not fire the worker's token.");
-    }
-
-    private static async Task<bool> Eventually(Func<Task<bool>> condition)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-
-        return false;
+        Assert.True(await Poll.UntilAsync(async () => (await _worker.CountProgressAsync()).Cancelled), "Cancelling the enumeration did not fire the worker's token.");
     }
 }
