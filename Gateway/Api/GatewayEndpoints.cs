@@ -15,9 +15,9 @@ internal static class GatewayEndpoints
     {
         app.MapGet("/api/v1/service_registry", (NodeRegistry registry) => Results.Ok(Registry(registry)))
             .Produces<ServiceRegistry>()
-            .WithSummary("Nodes, their status (live or dead), capacity and live workers.");
+            .WithSummary("Nodes, their status (live or dead), capacity, live workers, and the workers of dead nodes as lost.");
 
-        app.MapGet("/api/v2/workers", (NodeRegistry registry) => Results.Ok(registry.Nodes.SelectMany(n => n.Workers).ToList()))
+        app.MapGet("/api/v2/workers", (NodeRegistry registry) => Results.Ok(registry.Nodes.Where(registry.IsLive).SelectMany(n => n.Workers).ToList()))
             .Produces<List<WorkerReport>>()
             .WithSummary("Every live worker in the swarm, as its node reports it.");
 
@@ -92,18 +92,19 @@ internal static class GatewayEndpoints
     }
 
     private static ServiceRegistry Registry(NodeRegistry registry) => new([
-        .. registry.Nodes.Select(n => new NodeEntry(
-            n.Registration.NodeId,
-            n.Registration.AgentUrl,
-            n.Registration.DataPlaneAddress,
-            n.Registration.Sandbox,
-            n.Registration.Slots,
-            n.Registration.Cores,
-            n.Registration.WorkerMemoryMb,
-            n.Registration.Labels,
-            registry.IsLive(n) ? "live" : "dead",
-            n.LastHeartbeat,
-            n.Workers))]);
+        .. registry.Nodes.Select(n => (Node: n, Live: registry.IsLive(n))).Select(n => new NodeEntry(
+            n.Node.Registration.NodeId,
+            n.Node.Registration.AgentUrl,
+            n.Node.Registration.DataPlaneAddress,
+            n.Node.Registration.Sandbox,
+            n.Node.Registration.Slots,
+            n.Node.Registration.Cores,
+            n.Node.Registration.WorkerMemoryMb,
+            n.Node.Registration.Labels,
+            n.Live ? "live" : "dead",
+            n.Node.LastHeartbeat,
+            n.Live ? n.Node.Workers : [],
+            n.Live ? [] : n.Node.Workers))]);
 
     private static async Task<IResult> TeardownAsync(string workerId, NodeRegistry registry, NodeAgentClients agents, CancellationToken cancellationToken)
     {

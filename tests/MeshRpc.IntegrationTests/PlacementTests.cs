@@ -33,10 +33,19 @@ public sealed class PlacementTests(SwarmProcesses swarm) : IClassFixture<SwarmPr
             await Task.WhenAll(workers.Select(w => ((IAsyncDisposable)w).DisposeAsync().AsTask()));
         }
 
+        var stranded = await client.SummonAsync<ITestWorker>(
+            SummonRequest.FromGem(TestGem.Pointer) with { RequiredLabels = ["zone=us"], HeartbeatTimeout = TimeSpan.FromSeconds(1) }, TestContext.Current.CancellationToken);
+        var strandedId = ((IGhostProxy)stranded).Connection.Ticket.WorkerId;
         swarm.KillNode("node-c");
         Assert.True(await Poll.UntilAsync(async () =>
             (await client.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.Single(n => n.NodeId == "node-c").Status == "dead"),
             "The gateway never marked the killed node dead.");
+        var dead = (await client.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.Single(n => n.NodeId == "node-c");
+        Assert.Contains(dead.LostWorkers, w => w.WorkerId == strandedId);
+        Assert.Empty(dead.Workers);
+
+        // With its node gone, teardown cannot be confirmed; the worker dies on its own once the heartbeats stop.
+        await Assert.ThrowsAsync<TeardownFailedException>(() => stranded.DisposeAsync().AsTask());
 
         var survivors = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
             client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken)));

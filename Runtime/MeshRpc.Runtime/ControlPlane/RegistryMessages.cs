@@ -40,7 +40,7 @@ public sealed record WorkerReport(string WorkerId, string Contract, string Endpo
 /// <summary>Reply of <c>GET /api/v1/service_registry</c>.</summary>
 public sealed record ServiceRegistry(IReadOnlyList<NodeEntry> Nodes);
 
-/// <summary>One node in the registry.</summary>
+/// <summary>One node in the registry. A dead node's last reported workers are listed as lost, not live.</summary>
 public sealed record NodeEntry(
     string NodeId,
     string AgentUrl,
@@ -52,7 +52,8 @@ public sealed record NodeEntry(
     IReadOnlyList<string> Labels,
     string Status,
     DateTimeOffset LastHeartbeat,
-    IReadOnlyList<WorkerReport> Workers);
+    IReadOnlyList<WorkerReport> Workers,
+    IReadOnlyList<WorkerReport> LostWorkers);
 
 /// <summary>Reply of <c>POST /api/v2/gems</c>.</summary>
 public sealed record GemPublished(string Digest, string Name, string Version, string Contract, long Size);
