@@ -48,7 +48,8 @@ internal sealed class ChildProcessSandbox : ISandbox
         return new ChildProcessSandbox(name, process, () => destroy is null ? KillTree(process) : destroy(process), cleanUp ?? (() => { }));
     }
 
-    public int HostProcessIdOf(int sandboxProcessId) => HostProcesses.Find(_process.Id, sandboxProcessId) ?? sandboxProcessId;
+    // Should the worker have left the tree already, the sandbox's own root stands for it: never an id from another namespace.
+    public int HostProcessIdOf(int sandboxProcessId) => HostProcesses.Find(_process.Id, sandboxProcessId) ?? _process.Id;
 
     public async Task KillAsync()
     {
