@@ -115,10 +115,7 @@ public sealed class HandshakeTests(MeshProcesses mesh) : IClassFixture<MeshProce
         {
             var stream = first.GetStream();
             var challenge = JsonSerializer.Deserialize(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken), HandshakeJsonContext.Default.ChallengeMessage)!;
-            recorded = JsonSerializer.SerializeToUtf8Bytes(new HandshakeRequest("2.0", "1", Protocol.HandshakeMethod, new HandshakeParams(
-                ticket.TicketId, ticket.WorkerId, Contract.Name, Contract.Hash, ticket.Auth.KeyId, ticket.Auth.Claims, ticket.Auth.Signature,
-                Protocol.ComputeProof(Convert.FromBase64String(ticket.Auth.Secret), ticket.WorkerId, ticket.TicketId, challenge.Params.Nonce))),
-                HandshakeJsonContext.Default.HandshakeRequest);
+            recorded = JsonSerializer.SerializeToUtf8Bytes(HandshakeRequest.For(ticket, Contract, challenge.Params.Nonce), HandshakeJsonContext.Default.HandshakeRequest);
             await Frames.WriteAsync(stream, recorded, TestContext.Current.CancellationToken);
             using var accepted = JsonDocument.Parse(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken));
             Assert.True(accepted.RootElement.TryGetProperty("result", out _), accepted.RootElement.ToString());

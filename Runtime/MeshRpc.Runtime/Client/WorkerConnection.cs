@@ -138,16 +138,7 @@ public sealed class WorkerConnection : IAsyncDisposable
                 "The ticket is stale; summon the worker again.");
         }
 
-        var secret = Convert.FromBase64String(ticket.Auth.Secret);
-        var request = new HandshakeRequest("2.0", Protocol.HandshakeMethod, Protocol.HandshakeMethod, new HandshakeParams(
-            ticket.TicketId,
-            ticket.WorkerId,
-            contract.Name,
-            contract.Hash,
-            ticket.Auth.KeyId,
-            ticket.Auth.Claims,
-            ticket.Auth.Signature,
-            Protocol.ComputeProof(secret, ticket.WorkerId, ticket.TicketId, challenge.Params.Nonce)));
+        var request = HandshakeRequest.For(ticket, contract, challenge.Params.Nonce);
         await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(request, HandshakeJsonContext.Default.HandshakeRequest), cancellationToken);
 
         var replyBytes = await ReadFrameAsync(stream, ticket, "handshake reply", cancellationToken);

@@ -144,10 +144,7 @@ public sealed class WorkerServerTests
     private static async Task HandshakeRawAsync(NetworkStream stream, CapabilityTicket ticket)
     {
         var challenge = JsonSerializer.Deserialize(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken), HandshakeJsonContext.Default.ChallengeMessage)!;
-        var contract = MeshContracts.Get<ITestWorker>();
-        var request = new HandshakeRequest("2.0", "1", Protocol.HandshakeMethod, new HandshakeParams(
-            ticket.TicketId, ticket.WorkerId, contract.Name, contract.Hash, ticket.Auth.KeyId, ticket.Auth.Claims, ticket.Auth.Signature,
-            Protocol.ComputeProof(Convert.FromBase64String(ticket.Auth.Secret), ticket.WorkerId, ticket.TicketId, challenge.Params.Nonce)));
+        var request = HandshakeRequest.For(ticket, MeshContracts.Get<ITestWorker>(), challenge.Params.Nonce);
         await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(request, HandshakeJsonContext.Default.HandshakeRequest), TestContext.Current.CancellationToken);
         using var reply = JsonDocument.Parse(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken));
         Assert.True(reply.RootElement.TryGetProperty("result", out _), reply.RootElement.ToString());
