@@ -1,10 +1,11 @@
 using MeshRpc.Generators.Model;
+using MeshRpc.Generators.TypeScript;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace MeshRpc.Generators;
 
-/// <summary>Emits a ghost proxy, dispatcher and contract hash for every [MeshWorker] interface.</summary>
+/// <summary>Emits a ghost proxy, dispatcher, contract hash and TypeScript stub for every [MeshWorker] interface.</summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class MeshWorkerGenerator : IIncrementalGenerator
 {
@@ -37,6 +38,9 @@ public sealed class MeshWorkerGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.Contracts);
 
         context.RegisterSourceOutput(contracts, static (spc, contract) =>
-            spc.AddSource(contract.HintName, Emitter.Emit(contract)));
+        {
+            spc.AddSource(contract.HintName, Emitter.Emit(contract));
+            spc.AddSource(contract.HintName.Replace(".MeshRpc.g.cs", ".MeshRpc.ts.g.cs"), TypeScriptEmitter.EmitCarrier(contract));
+        });
     }
 }

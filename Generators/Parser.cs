@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using MeshRpc.Generators.Model;
+using MeshRpc.Generators.TypeScript;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -73,7 +74,8 @@ internal static class Parser
             HintName: contractName.Replace('<', '_').Replace('>', '_') + ".MeshRpc.g.cs",
             Hash: ContractHasher.Hash(contractName, methodArray),
             JsonContextType: jsonContext?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
-            Methods: methodArray), default);
+            Methods: methodArray,
+            TypeScript: TsStubBuilder.Build(baseName, named)), default);
     }
 
     private static void CheckShape(INamedTypeSymbol contract, Location? location, List<DiagnosticInfo> diagnostics)

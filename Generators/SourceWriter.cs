@@ -2,11 +2,15 @@ using System.Text;
 
 namespace MeshRpc.Generators;
 
-/// <summary>Writes indented C# with a fixed "\n" newline, so output is identical on every OS.</summary>
+/// <summary>Writes indented source with a fixed "\n" newline, so output is identical on every OS.</summary>
 internal sealed class SourceWriter
 {
     private readonly StringBuilder _text = new();
+    private readonly bool _braceOnSameLine;
     private int _indent;
+
+    /// <param name="braceOnSameLine">JavaScript style: "return {" must stay on one line, or automatic semicolon insertion returns undefined.</param>
+    public SourceWriter(bool braceOnSameLine = false) => _braceOnSameLine = braceOnSameLine;
 
     public SourceWriter Line(string line = "")
     {
@@ -21,8 +25,16 @@ internal sealed class SourceWriter
 
     public SourceWriter Open(string line)
     {
-        Line(line);
-        Line("{");
+        if (_braceOnSameLine)
+        {
+            Line(line + " {");
+        }
+        else
+        {
+            Line(line);
+            Line("{");
+        }
+
         _indent++;
         return this;
     }

@@ -10,7 +10,8 @@ internal sealed record ContractModel(
     string HintName,
     string Hash,
     string? JsonContextType,
-    EquatableArray<MethodModel> Methods);
+    EquatableArray<MethodModel> Methods,
+    TsStubModel TypeScript);
 
 /// <summary>How a method returns, which decides how the proxy awaits the call.</summary>
 internal enum ReturnKind

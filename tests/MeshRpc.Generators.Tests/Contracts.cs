@@ -50,6 +50,65 @@ internal static class Contracts
         }
         """ + "\n" + JsonContextStandIn;
 
+    /// <summary>Every type mapping the TypeScript stub makes, including the shapes it can only type as unknown.</summary>
+    public const string Typed = """
+        using System;
+        using System.Collections.Generic;
+        using System.Text.Json.Serialization;
+        using System.Threading.Tasks;
+        using MeshRpc;
+
+        namespace Demo.Typed;
+
+        public enum Priority { Low = 1, High = 10 }
+
+        [JsonConverter(typeof(JsonStringEnumConverter<Colour>))]
+        public enum Colour { Red, Green }
+
+        public class Entity
+        {
+            public Guid Id { get; set; }
+        }
+
+        public sealed class Ticket : Entity
+        {
+            [JsonPropertyName("ticket_title")]
+            public string Title { get; set; } = "";
+            public string? Assignee { get; set; }
+            public Priority Priority { get; set; }
+            public Colour Colour { get; set; }
+            public List<string> Tags { get; set; } = new();
+            public Dictionary<int, double> Scores { get; set; } = new();
+            public DateTimeOffset Opened { get; set; }
+            public TimeSpan Effort { get; set; }
+            public byte[] Attachment { get; set; } = Array.Empty<byte>();
+            public long Sequence { get; set; }
+            public decimal Cost { get; set; }
+            public object? Extra { get; set; }
+            public (int, int) Span { get; set; }
+            public Ticket? Parent { get; set; }
+            [JsonIgnore]
+            public string Secret { get; set; } = "";
+            [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+            public string? Note { get; set; }
+        }
+
+        [JsonSerializable(typeof(Ticket))]
+        [JsonSerializable(typeof(Ticket[]))]
+        [JsonSerializable(typeof(Priority))]
+        public sealed class TypedJson : ContextStandIn
+        {
+            public static TypedJson Default { get; } = new();
+        }
+
+        [MeshWorker(JsonContext = typeof(TypedJson))]
+        public interface ITracker
+        {
+            Task<Ticket> OpenAsync(Ticket ticket, Priority priority = Priority.High, string @default = "x\"y", int? limit = null);
+            Task<Ticket[]> FindAsync(string? text);
+        }
+        """ + "\n" + JsonContextStandIn;
+
     public const string Inherited = """
         using System.Threading.Tasks;
         using MeshRpc;

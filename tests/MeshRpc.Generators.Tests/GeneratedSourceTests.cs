@@ -12,14 +12,41 @@ public sealed class GeneratedSourceTests
     {
         var (driver, _, _) = GeneratorHarness.Run(source);
 
-        var generated = Assert.Single(driver.GetRunResult().GeneratedTrees);
-        SnapshotAssert.Matches(name, generated.GetText(TestContext.Current.CancellationToken).ToString());
+        SnapshotAssert.Matches(name + ".cs", GeneratorHarness.CSharpOutput(driver));
+    }
+
+    [Theory]
+    [InlineData(nameof(Contracts.Calculator), Contracts.Calculator)]
+    [InlineData(nameof(Contracts.Inherited), Contracts.Inherited)]
+    [InlineData(nameof(Contracts.Nested), Contracts.Nested)]
+    [InlineData(nameof(Contracts.Typed), Contracts.Typed)]
+    public void TypeScriptStub_MatchesSnapshot(string name, string source)
+    {
+        var (driver, _, _) = GeneratorHarness.Run(source);
+
+        SnapshotAssert.Matches(name + ".ts", GeneratorHarness.TypeScriptStub(driver).Text);
+    }
+
+    [Fact]
+    public void TypeScriptStub_NotesEveryShapeItCannotCarryFaithfully()
+    {
+        var (driver, _, _) = GeneratorHarness.Run(Contracts.Typed);
+
+        var stub = GeneratorHarness.TypeScriptStub(driver).Text;
+
+        Assert.Contains("// Note: Demo.Typed.Ticket.Extra is object", stub, StringComparison.Ordinal);
+        Assert.Contains("// Note: Demo.Typed.Ticket.Span uses (int, int), which the stub cannot express", stub, StringComparison.Ordinal);
+        Assert.Contains("// Note: 64-bit integers", stub, StringComparison.Ordinal);
+        Assert.Contains("// Note: decimal values", stub, StringComparison.Ordinal);
+        Assert.Contains("dictionary keys of type int", stub, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", stub, StringComparison.OrdinalIgnoreCase);
     }
 
     [Theory]
     [InlineData(Contracts.Calculator)]
     [InlineData(Contracts.Inherited)]
     [InlineData(Contracts.Nested)]
+    [InlineData(Contracts.Typed)]
     public void Output_CompilesWithoutWarnings(string source)
     {
         var (_, output, generatorDiagnostics) = GeneratorHarness.Run(source);

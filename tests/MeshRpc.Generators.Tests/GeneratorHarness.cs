@@ -32,10 +32,43 @@ internal static class GeneratorHarness
     public static string ContractHash(string source)
     {
         var (driver, _, _) = Run(source);
-        var text = Assert.Single(driver.GetRunResult().GeneratedTrees).ToString();
+        var text = CSharpOutput(driver);
         var match = System.Text.RegularExpressions.Regex.Match(text, "public const string Hash = \"([0-9a-f]+)\";");
         Assert.True(match.Success, "The generated contract has no Hash constant.");
         return match.Groups[1].Value;
+    }
+
+    /// <summary>The C# (contract class and ghost proxy) generated for the single contract the driver saw.</summary>
+    public static string CSharpOutput(GeneratorDriver driver) =>
+        Assert.Single(driver.GetRunResult().GeneratedTrees, t => t.FilePath.EndsWith(".MeshRpc.g.cs", StringComparison.Ordinal)).ToString();
+
+    /// <summary>
+    /// The TypeScript stub generated for the single contract the driver saw, read out of its comment-only carrier
+    /// by the same rule the build targets (Runtime/MeshRpc.TypeScript/MeshRpc.Runtime.targets) apply.
+    /// </summary>
+    public static (string FileName, string Text) TypeScriptStub(GeneratorDriver driver)
+    {
+        var carrier = Assert.Single(driver.GetRunResult().GeneratedTrees, t => t.FilePath.EndsWith(".MeshRpc.ts.g.cs", StringComparison.Ordinal)).ToString();
+        string? fileName = null;
+        var stub = new System.Text.StringBuilder();
+        foreach (var line in carrier.Split('\n'))
+        {
+            if (line.StartsWith("// meshrpc-typescript-file: ", StringComparison.Ordinal))
+            {
+                fileName = line["// meshrpc-typescript-file: ".Length..].Trim();
+            }
+            else if (line == "//ts")
+            {
+                stub.Append('\n');
+            }
+            else if (line.StartsWith("//ts ", StringComparison.Ordinal))
+            {
+                stub.Append(line["//ts ".Length..]).Append('\n');
+            }
+        }
+
+        Assert.NotNull(fileName);
+        return (fileName, stub.ToString());
     }
 
     private static ImmutableArray<MetadataReference> LoadReferences()

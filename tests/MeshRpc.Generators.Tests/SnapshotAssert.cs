@@ -3,7 +3,7 @@ using System.Reflection;
 namespace MeshRpc.Generators.Tests;
 
 /// <summary>
-/// Compares generated source with a checked-in <c>Snapshots/{name}.cs.txt</c> and names the first differing line.
+/// Compares generated source with a checked-in <c>Snapshots/{name}.txt</c> (name ends in .cs or .ts) and names the first differing line.
 /// Set MESHRPC_ACCEPT_SNAPSHOTS=1 to rewrite the baselines from the current output.
 /// </summary>
 internal static class SnapshotAssert
@@ -14,7 +14,7 @@ internal static class SnapshotAssert
 
     public static void Matches(string name, string actual)
     {
-        var path = System.IO.Path.Combine(Directory, name + ".cs.txt");
+        var path = System.IO.Path.Combine(Directory, name + ".txt");
         actual = actual.ReplaceLineEndings("\n");
         if (Environment.GetEnvironmentVariable("MESHRPC_ACCEPT_SNAPSHOTS") == "1")
         {

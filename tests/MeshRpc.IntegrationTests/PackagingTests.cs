@@ -26,6 +26,8 @@ public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProce
                 var entries = package.Entries.Select(e => e.FullName).ToList();
                 Assert.Contains("analyzers/dotnet/cs/MeshRpc.Generators.dll", entries);
                 Assert.Contains("lib/net10.0/MeshRpc.Runtime.dll", entries);
+                Assert.Contains("build/MeshRpc.Runtime.targets", entries);
+                Assert.Contains("build/meshrpc/connection.ts", entries);
                 Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("MeshRpc.Generators.dll", StringComparison.Ordinal));
             }
 
@@ -34,6 +36,11 @@ public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProce
             var output = await RunAsync(DotnetMuxer.Path, "run", "--project", consumer, "--", mesh.GatewayAddress.ToString());
 
             Assert.Contains("GREETING Hello, pack", output, StringComparison.Ordinal);
+
+            // The package's targets wrote the contract's TypeScript stub, with the runtime it references, under the build output.
+            var stubs = Path.Combine(consumer, "bin", "Debug", "net10.0", "meshrpc-ts");
+            Assert.Contains("namespace MeshStubs.Greeter", File.ReadAllText(Path.Combine(stubs, "Greeter.ts")), StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(stubs, "meshrpc", "gateway.ts")), $"No TypeScript runtime beside the stub in {stubs}.");
         }
         finally
         {

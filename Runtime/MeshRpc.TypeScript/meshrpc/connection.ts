@@ -1,0 +1,365 @@
+/// <reference path="host.ts" />
+/// <reference path="errors.ts" />
+/// <reference path="ticket.ts" />
+/// <reference path="frames.ts" />
+/// <reference path="sha256.ts" />
+// An authenticated, heartbeating JSON-RPC 2.0 connection to one worker: what generated stubs call through.
+namespace MeshRpc {
+    var protocolVersion = "meshrpc/1";
+    var authAlgorithm = "es256+hmac-sha256-challenge";
+    var handshakeTimeoutMs = 15000;
+
+    /** Per-call options. */
+    export interface CallOptions {
+        /** Give up after this many milliseconds: the callback gets a Timeout error and the worker is asked to cancel. */
+        timeoutMs?: number;
+    }
+
+    /** A call in flight. cancel() asks the worker to cancel (its CancellationToken fires) and reports Cancelled at once. */
+    export interface PendingCall {
+        cancel(): void;
+    }
+
+    interface Pending {
+        method: string;
+        callback: Callback<any>;
+    }
+
+    /** The worker's error reply, as JSON-RPC and StreamJsonRpc shape it. */
+    interface RpcError {
+        code: number;
+        message: string;
+        data?: { type?: string; typeName?: string; message?: string } | null;
+    }
+
+    export class Connection {
+        /** The worker's process id, as it reported it in the handshake. */
+        processId = 0;
+
+        private socket: MeshSocket | null = null;
+        private reader = new MeshRpc.Frames.Reader();
+        private state = "challenge";
+        private nextId = 1;
+        private pending: { [id: string]: Pending } = {};
+        private onReady: Callback<Connection> | null;
+        private teardown: ((callback: (error: MeshError | null) => void) => void) | null = null;
+        private destructed = false;
+
+        constructor(public readonly ticket: CapabilityTicket, public readonly contract: ContractIdentity, onReady: Callback<Connection>) {
+            this.onReady = onReady;
+        }
+
+        /** Connects to the ticket's worker and completes the handshake; the callback gets the ready connection. */
+        static open(ticket: CapabilityTicket, contract: ContractIdentity, callback: Callback<Connection>): void {
+            var host = MeshRpc.host();
+            if (host === null) {
+                callback(error(ErrorCodes.InvalidArgument, "No MeshRpc host bridge: define a global MeshHost or call MeshRpc.useHost(host) before connecting."));
+                return;
+            }
+            if (!ticket || !ticket.auth || !ticket.endpoints || !ticket.heartbeat) {
+                callback(error(ErrorCodes.InvalidArgument, "The ticket is not a Capability Ticket: it lacks auth, endpoints or heartbeat. Pass the ticket the gateway issued, unchanged."));
+                return;
+            }
+            if (ticket.auth.algorithm !== authAlgorithm) {
+                callback(error(ErrorCodes.CallRefused, "The ticket uses auth algorithm '" + ticket.auth.algorithm + "', but this client speaks '" + authAlgorithm + "'. Upgrade the MeshRpc runtime."));
+                return;
+            }
+            var endpoint = parseTcpEndpoint(ticket.endpoints.direct);
+            if (endpoint === null) {
+                callback(error(ErrorCodes.InvalidArgument, "The ticket's direct endpoint '" + ticket.endpoints.direct + "' is not of the form tcp://host:port."));
+                return;
+            }
+            var connection = new Connection(ticket, contract, callback);
+            connection.socket = host.connect(endpoint.host, endpoint.port,
+                function (bytes: Uint8Array) { connection.receive(bytes); },
+                function (reason: string | null) { connection.closed(reason); });
+            setTimeout(function () {
+                if (connection.state === "challenge" || connection.state === "handshake") {
+                    connection.fail(error(ErrorCodes.WorkerLost, "Worker " + ticket.workerId + " at " + ticket.endpoints.direct + " did not complete the handshake within " + (handshakeTimeoutMs / 1000) + " seconds."));
+                }
+            }, handshakeTimeoutMs);
+        }
+
+        /** Runs after destruct() closes the connection, e.g. to have the gateway tear the worker down. */
+        onDestruct(teardown: (callback: (error: MeshError | null) => void) => void): void {
+            this.teardown = teardown;
+        }
+
+        /** Calls a method; the callback gets the result or an error value. */
+        call(method: string, args: any[], callback: Callback<any>, options?: CallOptions): PendingCall {
+            var self = this;
+            if (this.state !== "ready") {
+                callback(this.unusable(method));
+                return { cancel: function () { } };
+            }
+            var id = this.nextId++;
+            this.pending[id] = { method: method, callback: callback };
+            this.send({ jsonrpc: "2.0", id: id, method: method, params: args });
+            if (options && options.timeoutMs && options.timeoutMs > 0) {
+                var timeoutMs = options.timeoutMs;
+                setTimeout(function () {
+                    self.abandon(id, error(ErrorCodes.Timeout, "'" + method + "' on worker " + self.ticket.workerId + " did not finish within " + timeoutMs + " ms; the worker was asked to cancel it."));
+                }, timeoutMs);
+            }
+            return {
+                cancel: function () {
+                    self.abandon(id, error(ErrorCodes.Cancelled, "'" + method + "' was cancelled by the caller."));
+                }
+            };
+        }
+
+        /** Sends a one-way notification. Returns an error value if the connection cannot carry it. */
+        notify(method: string, args: any[]): MeshError | null {
+            if (this.state !== "ready") {
+                return this.unusable(method);
+            }
+            this.send({ jsonrpc: "2.0", method: method, params: args });
+            return null;
+        }
+
+        /**
+         * Calls a streaming method and pulls its items in batches; the worker produces only as fast as onItem consumes.
+         * onItem returning false stops the stream early. The callback runs once, after the last item or on failure.
+         */
+        stream(method: string, args: any[], onItem: (item: any) => boolean | void, callback: Callback<void>, options?: CallOptions): PendingCall {
+            var self = this;
+            var current: PendingCall | null = null;
+            var streamId: number | null = null;
+            var finished = false;
+            function finish(failure: MeshError | null): void {
+                if (!finished) {
+                    finished = true;
+                    callback(failure);
+                }
+            }
+            function stop(): void {
+                if (streamId !== null) {
+                    self.notify("mesh.stream.dispose", [streamId]);
+                }
+            }
+            function pull(): void {
+                current = self.call("mesh.stream.next", [streamId, 16], function (failure, batch) {
+                    if (failure || finished) {
+                        finish(failure);
+                        return;
+                    }
+                    for (var i = 0; i < batch.items.length; i++) {
+                        if (onItem(batch.items[i]) === false) {
+                            if (!batch.done) {
+                                stop();
+                            }
+                            finish(null);
+                            return;
+                        }
+                    }
+                    if (batch.done) {
+                        finish(null);
+                    } else {
+                        pull();
+                    }
+                }, options);
+            }
+            current = this.call(method, args, function (failure, handle) {
+                if (failure || finished) {
+                    finish(failure);
+                    return;
+                }
+                streamId = handle.streamId;
+                pull();
+            }, options);
+            return {
+                cancel: function () {
+                    if (!finished) {
+                        if (current) {
+                            current.cancel();
+                        }
+                        stop();
+                        finish(error(ErrorCodes.Cancelled, "The stream '" + method + "' was cancelled by the caller."));
+                    }
+                }
+            };
+        }
+
+        /** Stops heartbeating, closes the connection and tears the worker down; the callback runs when it is gone. */
+        destruct(callback?: (error: MeshError | null) => void): void {
+            var done = callback || function () { };
+            if (this.destructed) {
+                done(null);
+                return;
+            }
+            this.destructed = true;
+            this.fail(error(ErrorCodes.WorkerLost, "Worker " + this.ticket.workerId + " was destructed."));
+            if (this.teardown) {
+                this.teardown(done);
+            } else {
+                done(null);
+            }
+        }
+
+        private receive(bytes: Uint8Array): void {
+            var read = this.reader.push(bytes);
+            for (var i = 0; i < read.frames.length && this.state !== "closed"; i++) {
+                var message: any;
+                try {
+                    message = JSON.parse(read.frames[i]);
+                } catch (e) {
+                    this.fail(error(ErrorCodes.WorkerLost, "Worker " + this.ticket.workerId + " sent a frame that is not JSON; the connection was closed."));
+                    return;
+                }
+                this.dispatch(message);
+            }
+            if (read.error !== null) {
+                this.fail(error(ErrorCodes.WorkerLost, "The connection to worker " + this.ticket.workerId + " was closed: " + read.error + "."));
+            }
+        }
+
+        private dispatch(message: any): void {
+            if (this.state === "challenge") {
+                this.answerChallenge(message);
+            } else if (this.state === "handshake") {
+                this.completeHandshake(message);
+            } else if (message && message.id !== undefined && message.id !== null && this.pending[message.id]) {
+                var call = this.pending[message.id];
+                delete this.pending[message.id];
+                if (message.error) {
+                    call.callback(this.translate(call.method, message.error));
+                } else {
+                    call.callback(null, message.result);
+                }
+            }
+        }
+
+        private answerChallenge(message: any): void {
+            var ticket = this.ticket;
+            var params = message && message.method === "mesh.challenge" ? message.params : null;
+            if (!params) {
+                this.fail(error(ErrorCodes.CallRefused, "The service at " + ticket.endpoints.direct + " did not open with a MeshRpc challenge; it is not a MeshRpc worker."));
+                return;
+            }
+            if (params.protocol !== protocolVersion) {
+                this.fail(error(ErrorCodes.CallRefused, "Worker " + ticket.workerId + " speaks " + params.protocol + ", this client speaks " + protocolVersion + ". Use matching MeshRpc versions."));
+                return;
+            }
+            if (params.workerId !== ticket.workerId) {
+                this.fail(error(ErrorCodes.CallRefused, "The endpoint " + ticket.endpoints.direct + " serves worker " + params.workerId + ", but the ticket is for worker " + ticket.workerId + ". The ticket is stale; summon the worker again."));
+                return;
+            }
+            var secret = MeshRpc.Bytes.base64Decode(ticket.auth.secret);
+            if (secret === null) {
+                this.fail(error(ErrorCodes.InvalidArgument, "The ticket's auth.secret is not base64; pass the ticket the gateway issued, unchanged."));
+                return;
+            }
+            var proofInput = MeshRpc.Bytes.utf8Encode(protocolVersion + "\n" + ticket.workerId + "\n" + ticket.ticketId + "\n" + params.nonce);
+            this.state = "handshake";
+            this.send({
+                jsonrpc: "2.0", id: "mesh.handshake", method: "mesh.handshake", params: {
+                    ticketId: ticket.ticketId, workerId: ticket.workerId, contract: this.contract.name, contractHash: this.contract.hash,
+                    keyId: ticket.auth.keyId, claims: ticket.auth.claims, signature: ticket.auth.signature,
+                    proof: MeshRpc.Bytes.base64Encode(MeshRpc.Sha256.hmac(secret, proofInput))
+                }
+            });
+        }
+
+        private completeHandshake(message: any): void {
+            if (message && message.error) {
+                this.fail(error(ErrorCodes.CallRefused, message.error.message || ("Worker " + this.ticket.workerId + " refused the handshake without a reason.")));
+                return;
+            }
+            if (!message || !message.result) {
+                this.fail(error(ErrorCodes.CallRefused, "Worker " + this.ticket.workerId + " answered the handshake with neither a result nor an error."));
+                return;
+            }
+            this.processId = message.result.processId;
+            this.state = "ready";
+            this.heartbeat();
+            var ready = this.onReady;
+            this.onReady = null;
+            if (ready) {
+                ready(null, this);
+            }
+        }
+
+        private heartbeat(): void {
+            var self = this;
+            setTimeout(function () {
+                if (self.state === "ready") {
+                    self.send({ jsonrpc: "2.0", method: "mesh.heartbeat", params: [] });
+                    self.heartbeat();
+                }
+            }, this.ticket.heartbeat.intervalMs);
+        }
+
+        private translate(method: string, rpc: RpcError): MeshError {
+            var workerId = this.ticket.workerId;
+            if (rpc.code === -32601) {
+                return error(ErrorCodes.CallRefused, "Worker " + workerId + " does not serve '" + method + "'. Caller and worker were built from different contracts; rebuild both.");
+            }
+            if (rpc.code === -32001) {
+                return error(ErrorCodes.CallRefused, rpc.message);
+            }
+            if (rpc.code === -32800) {
+                return error(ErrorCodes.Cancelled, "'" + method + "' was cancelled.");
+            }
+            var data = rpc.data || {};
+            var remote = error(ErrorCodes.RemoteError, data.message || rpc.message);
+            remote.remoteType = data.type || data.typeName || "unknown";
+            return remote;
+        }
+
+        private abandon(id: number, reason: MeshError): void {
+            var call = this.pending[id];
+            if (call) {
+                delete this.pending[id];
+                this.send({ jsonrpc: "2.0", method: "$/cancelRequest", params: { id: id } });
+                call.callback(reason);
+            }
+        }
+
+        private unusable(method: string): MeshError {
+            return this.destructed
+                ? error(ErrorCodes.WorkerLost, "'" + method + "' was called on a stub for worker " + this.ticket.workerId + " after destruct(); summon a new worker.")
+                : error(ErrorCodes.WorkerLost, "The connection to worker " + this.ticket.workerId + " is closed; '" + method + "' cannot be sent. The worker exited, was torn down, or its node died.");
+        }
+
+        private send(message: any): void {
+            if (this.socket !== null && this.state !== "closed") {
+                this.socket.send(MeshRpc.Frames.encode(JSON.stringify(message)));
+            }
+        }
+
+        private closed(reason: string | null): void {
+            var workerId = this.ticket.workerId;
+            if (this.state === "challenge" || this.state === "handshake") {
+                this.fail(error(ErrorCodes.WorkerLost, "Could not connect to worker " + workerId + " at " + this.ticket.endpoints.direct + (reason ? ": " + reason : "") +
+                    ". The worker may have exited (its heartbeat timeout passed or it was torn down) or its address is not reachable from here."));
+            } else {
+                this.fail(null);
+            }
+        }
+
+        /** Closes the connection once; every call still waiting gets a lost-worker error. */
+        private fail(reason: MeshError | null): void {
+            if (this.state === "closed") {
+                return;
+            }
+            this.state = "closed";
+            var socket = this.socket;
+            this.socket = null;
+            if (socket !== null) {
+                socket.close();
+            }
+            var ready = this.onReady;
+            this.onReady = null;
+            if (ready) {
+                ready(reason || error(ErrorCodes.WorkerLost, "The connection to worker " + this.ticket.workerId + " closed during the handshake."));
+            }
+            var pending = this.pending;
+            this.pending = {};
+            for (var id in pending) {
+                if (pending.hasOwnProperty(id)) {
+                    pending[id].callback(error(ErrorCodes.WorkerLost, "The connection to worker " + this.ticket.workerId + " was lost during '" + pending[id].method + "': the worker exited, was torn down, or its node died."));
+                }
+            }
+        }
+    }
+}

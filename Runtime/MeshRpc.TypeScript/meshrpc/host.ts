@@ -1,0 +1,44 @@
+// The host bridge: the only I/O the runtime needs. Hauki OS (or the Node.js bridge, meshrpc-node-host.js) provides it,
+// either as a global named MeshHost before the script loads, or through MeshRpc.useHost(host).
+
+/** A TCP connection the host opened. */
+interface MeshSocket {
+    /** Queues bytes for sending; the host may buffer them until the connection is established. */
+    send(bytes: Uint8Array): void;
+
+    /** Closes the connection; the host then calls onClose(null) once. */
+    close(): void;
+}
+
+/** What a host injects. */
+interface MeshHostBridge {
+    /**
+     * Opens a TCP connection. onData gets every chunk received, in order. onClose is called exactly once: with null
+     * after close() or an orderly end, with an error message when the connection failed or broke.
+     */
+    connect(host: string, port: number, onData: (bytes: Uint8Array) => void, onClose: (error: string | null) => void): MeshSocket;
+
+    /**
+     * One HTTP request with a JSON (or empty) body. The callback gets a transport error, or the status and body text.
+     */
+    http(method: string, url: string, body: string | null, callback: (error: string | null, status: number, body: string) => void): void;
+}
+
+declare var MeshHost: MeshHostBridge | undefined;
+declare function setTimeout(callback: () => void, milliseconds: number): unknown;
+
+namespace MeshRpc {
+    var installed: MeshHostBridge | null = null;
+
+    /** Sets the host bridge explicitly, instead of a global MeshHost. */
+    export function useHost(host: MeshHostBridge): void {
+        installed = host;
+    }
+
+    export function host(): MeshHostBridge | null {
+        if (installed !== null) {
+            return installed;
+        }
+        return typeof MeshHost !== "undefined" && MeshHost ? MeshHost : null;
+    }
+}

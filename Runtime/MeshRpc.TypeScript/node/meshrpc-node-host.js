@@ -1,0 +1,67 @@
+'use strict';
+// The MeshRpc host bridge for Node.js: the functions Hauki OS injects into mquickjs, built on node:net and node:http,
+// and a script context that loads compiled ES5 stubs the way mquickjs does (one global scope, load(file)).
+const fs = require('node:fs');
+const http = require('node:http');
+const https = require('node:https');
+const net = require('node:net');
+const vm = require('node:vm');
+
+/** The bridge: connect(host, port, onData, onClose) -> { send, close } and http(method, url, body, callback). */
+function createNodeHost() {
+  return {
+    connect(host, port, onData, onClose) {
+      const socket = net.connect({ host, port, noDelay: true });
+      let closed = false;
+      const finish = (error) => {
+        if (!closed) {
+          closed = true;
+          onClose(error);
+        }
+      };
+      socket.on('data', (chunk) => onData(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)));
+      socket.on('error', (error) => finish(error.code ? `${error.code} (${error.message})` : error.message));
+      socket.on('close', () => finish(null));
+      return {
+        send(bytes) {
+          socket.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+        },
+        close() {
+          socket.destroy();
+        },
+      };
+    },
+
+    http(method, url, body, callback) {
+      const target = new URL(url);
+      const transport = target.protocol === 'https:' ? https : http;
+      const request = transport.request(target, {
+        method,
+        headers: body === null ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      }, (response) => {
+        const chunks = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('end', () => callback(null, response.statusCode, Buffer.concat(chunks).toString('utf8')));
+        response.on('error', (error) => callback(error.message, 0, ''));
+      });
+      request.on('error', (error) => callback(error.code ? `${error.code} (${error.message})` : error.message, 0, ''));
+      request.end(body === null ? undefined : body);
+    },
+  };
+}
+
+/**
+ * A fresh global scope with only what mquickjs offers a script (JSON, setTimeout, typed arrays, the ES5 built-ins),
+ * plus MeshHost, load(file) and print(...). Returns the context; scripts loaded into it share its globals.
+ */
+function createScriptContext(options = {}) {
+  const host = options.host || createNodeHost();
+  const print = options.print || ((...values) => console.log(...values));
+  const context = vm.createContext({ MeshHost: host, setTimeout, print });
+  context.load = (file) => {
+    vm.runInContext(fs.readFileSync(file, 'utf8'), context, { filename: file });
+  };
+  return context;
+}
+
+module.exports = { createNodeHost, createScriptContext };

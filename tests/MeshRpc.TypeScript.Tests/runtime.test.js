@@ -1,0 +1,59 @@
+'use strict';
+// The runtime's own UTF-8, base64, SHA-256 and HMAC, run in an mquickjs-like context, against Node's implementations.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const path = require('node:path');
+const { compileToEs5 } = require('./lib/compile');
+const { stubs } = require('./lib/paths');
+const { createScriptContext } = require('../../Runtime/MeshRpc.TypeScript/node/meshrpc-node-host.js');
+
+const context = createScriptContext();
+context.load(compileToEs5('runtime', [path.join(stubs, 'meshrpc', 'gateway.ts'), path.join(stubs, 'meshrpc', 'types.ts')]));
+const { Bytes, Sha256, Frames } = context.MeshRpc;
+
+const samples = ['', 'a', 'MeshRpc', 'äöü € 𝄞 日本', 'x'.repeat(55), 'y'.repeat(56), 'z'.repeat(64), 'w'.repeat(1000)];
+
+test('UTF-8 round-trips and matches Node', () => {
+  for (const text of samples) {
+    const encoded = Bytes.utf8Encode(text);
+    assert.deepEqual(Buffer.from(encoded), Buffer.from(text, 'utf8'), text);
+    assert.equal(Bytes.utf8Decode(encoded, 0, encoded.length), text);
+  }
+});
+
+test('base64 matches Node and rejects what is not base64', () => {
+  for (let length = 0; length < 40; length++) {
+    const bytes = crypto.randomBytes(length);
+    const encoded = Bytes.base64Encode(new Uint8Array(bytes));
+    assert.equal(encoded, bytes.toString('base64'));
+    assert.deepEqual(Buffer.from(Bytes.base64Decode(encoded)), bytes);
+  }
+  assert.equal(Bytes.base64Decode('not*base64'), null);
+});
+
+test('SHA-256 and HMAC-SHA256 match Node', () => {
+  for (const text of samples) {
+    const message = Buffer.from(text, 'utf8');
+    assert.equal(Buffer.from(Sha256.hash(new Uint8Array(message))).toString('hex'), crypto.createHash('sha256').update(message).digest('hex'), text);
+    for (const key of [crypto.randomBytes(32), crypto.randomBytes(64), crypto.randomBytes(100)]) {
+      assert.equal(Buffer.from(Sha256.hmac(new Uint8Array(key), new Uint8Array(message))).toString('hex'),
+        crypto.createHmac('sha256', key).update(message).digest('hex'));
+    }
+  }
+});
+
+test('frames split and joined across chunks come out whole, and an oversized header is refused', () => {
+  const first = Frames.encode('{"a":1}');
+  const second = Frames.encode('{"b":"€"}');
+  const joined = new Uint8Array([...first, ...second]);
+  const reader = new Frames.Reader();
+  const seen = [];
+  for (let i = 0; i < joined.length; i += 3) {
+    const read = reader.push(joined.subarray(i, i + 3));
+    assert.equal(read.error, null);
+    seen.push(...read.frames);
+  }
+  assert.deepEqual(seen, ['{"a":1}', '{"b":"€"}']);
+  assert.match(new Frames.Reader().push(new Uint8Array([0x7f, 0xff, 0xff, 0xff])).error, /over the .* limit/);
+});

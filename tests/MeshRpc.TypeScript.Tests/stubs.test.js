@@ -1,0 +1,232 @@
+'use strict';
+// The compiled ES5 stubs against real C# workers: UAH CORE and a node agent as separate processes, the stub loaded
+// into an mquickjs-like context and talking through the Node.js host bridge.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { execFile } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { compileToEs5 } = require('./lib/compile');
+const { Mesh } = require('./lib/mesh');
+const { stubs, sample } = require('./lib/paths');
+const { createScriptContext } = require('../../Runtime/MeshRpc.TypeScript/node/meshrpc-node-host.js');
+
+let mesh;
+let Stubs;
+let MeshRpc;
+
+before(async () => {
+  const script = compileToEs5('stubs-under-test', ['TestWorker.ts', 'ShapesWorker.ts'].map((f) => path.join(stubs, f)));
+  const context = createScriptContext();
+  context.load(script);
+  Stubs = context.MeshStubs;
+  MeshRpc = context.MeshRpc;
+  mesh = await Mesh.start();
+});
+
+after(async () => {
+  if (mesh) {
+    await mesh.stop();
+  }
+});
+
+/** Calls a node-style method and resolves with { error, result }: errors are values, so the test inspects both. */
+function call(method, ...args) {
+  return new Promise((resolve) => method(...args, (error, result) => resolve({ error, result })));
+}
+
+async function summon(stub, request) {
+  const { error, result } = await call(stub.summon, mesh.gatewayUrl, request);
+  assert.equal(error, null, `summon failed: ${JSON.stringify(error)}\n${mesh.logs()}`);
+  return result;
+}
+
+/** Resolves with the result of a call that must succeed, copied into this realm (the script's objects have its own prototypes). */
+async function ok(method, ...args) {
+  const { error, result } = await call(method, ...args);
+  assert.equal(error, null, JSON.stringify(error));
+  return result === undefined ? undefined : JSON.parse(JSON.stringify(result));
+}
+
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition, what, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    assert.ok(Date.now() < deadline, `${what} did not happen within ${timeoutMs} ms\n${mesh.logs()}`);
+    await delay(50);
+  }
+}
+
+function processExists(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code !== 'ESRCH';
+  }
+}
+
+test('every data shape crosses the wire as the C# proxy sends it', async () => {
+  const S = Stubs.ShapesWorker;
+  const worker = await summon(S, { gem: 'gem://shapes-worker@1.0.0' });
+  try {
+    const order = {
+      id: '8c4e3e0a-5b52-4f3e-9f5e-2f0f3a1e8b11', status: S.OrderStatus.New,
+      lines: [{ sku: 'pen', quantity: 3, unitPrice: 1.25 }, { sku: 'ink', quantity: 1, unitPrice: 4 }],
+      tags: { gift: 'yes' }, placedAt: '2026-11-28T10:00:00+00:00', signature: 'AQIDBA==', total: null, note: null,
+    };
+    const placed = await ok(worker.place, order);
+    assert.equal(placed.status, S.OrderStatus.Paid);
+    assert.equal(placed.total, 7.75);
+    assert.deepEqual(placed.lines, order.lines);
+    assert.deepEqual(placed.tags, order.tags);
+    assert.equal(placed.signature, 'AQIDBA==');
+    assert.equal(placed.note, null);
+
+    assert.equal(await ok(worker.maybe, 21), 42);
+    assert.equal(await ok(worker.maybe, null), null);
+    assert.equal((await call(worker.ping)).error, null);
+    assert.equal(await ok(worker.greet, 'mquickjs', undefined), 'Hello, mquickjs');
+    assert.equal(await ok(worker.greet, 'mquickjs', 'Moi'), 'Moi, mquickjs');
+    assert.equal(await ok(worker.describe_int, 7), 'int 7');
+    assert.equal(await ok(worker.describe_string, 'seven'), 'string seven');
+    assert.equal(await ok(worker.version), 'v1');
+    assert.equal(await ok(worker.fromBase), 'base');
+    assert.deepEqual(await ok(worker.countKeys, { a: 'x', b: 'y' }, order.id, '2026-11-28T10:00:00+02:00', 'AQID'),
+      { keys: 2, idVersion: 4, offsetMinutes: 120, bytes: 3 });
+
+    assert.equal(worker.remember('first'), null);
+    assert.equal(worker.remember('second'), null);
+    assert.deepEqual(await ok(worker.notes), ['first', 'second']);
+  } finally {
+    await call(worker.destruct);
+  }
+});
+
+test('a stream delivers every item, and stopping early stops the worker', async () => {
+  const worker = await summon(Stubs.ShapesWorker, { gem: 'gem://shapes-worker@1.0.0' });
+  try {
+    const items = [];
+    assert.equal((await call(worker.count, 40, (item) => { items.push(item); })).error, null);
+    assert.deepEqual(items, Array.from({ length: 40 }, (_, i) => i + 1));
+
+    const early = [];
+    assert.equal((await call(worker.count, 100000, (item) => { early.push(item); return item < 5; })).error, null);
+    assert.deepEqual(early, [1, 2, 3, 4, 5]);
+    await until(async () => (await ok(worker.countProgress)).cancelled, 'the worker seeing its stream cancelled');
+    assert.ok((await ok(worker.countProgress)).produced < 100000);
+  } finally {
+    await call(worker.destruct);
+  }
+});
+
+test('a remote exception arrives as a RemoteError value and the worker keeps serving', async () => {
+  const worker = await summon(Stubs.TestWorker, { gem: 'gem://test-worker@1.0.0' });
+  try {
+    const { error } = await call(worker.fail, 'the answer is not 41');
+    assert.equal(error.code, MeshRpc.ErrorCodes.RemoteError);
+    assert.equal(error.remoteType, 'System.InvalidOperationException');
+    assert.equal(error.message, 'the answer is not 41');
+    assert.equal(await ok(worker.echo, 'still here'), 'still here');
+  } finally {
+    await call(worker.destruct);
+  }
+});
+
+test('cancel() fires the worker\'s cancellation token', async () => {
+  const worker = await summon(Stubs.ShapesWorker, { gem: 'gem://shapes-worker@1.0.0' });
+  try {
+    let pending;
+    const cancelled = new Promise((resolve) => { pending = worker.waitForCancellation((error) => resolve(error)); });
+    await delay(200);
+    assert.equal(await ok(worker.wasCancelled), false);
+    pending.cancel();
+    assert.equal((await cancelled).code, MeshRpc.ErrorCodes.Cancelled);
+    await until(() => ok(worker.wasCancelled), 'the worker seeing cancel()');
+    assert.equal((await call(worker.ping)).error, null);
+  } finally {
+    await call(worker.destruct);
+  }
+});
+
+test('timeoutMs ends the call with a Timeout value and fires the worker\'s cancellation token', async () => {
+  const worker = await summon(Stubs.ShapesWorker, { gem: 'gem://shapes-worker@1.0.0' });
+  try {
+    const error = await new Promise((resolve) => worker.waitForCancellation((e) => resolve(e), { timeoutMs: 300 }));
+    assert.equal(error.code, MeshRpc.ErrorCodes.Timeout);
+    assert.match(error.message, /did not finish within 300 ms/);
+    await until(() => ok(worker.wasCancelled), 'the worker seeing the timeout\'s cancellation');
+    assert.equal((await call(worker.ping)).error, null);
+  } finally {
+    await call(worker.destruct);
+  }
+});
+
+test('heartbeats keep an idle worker alive past its heartbeat timeout', async () => {
+  const worker = await summon(Stubs.TestWorker, { gem: 'gem://test-worker@1.0.0', heartbeatTimeoutMs: 1500 });
+  try {
+    const hostPid = await mesh.hostProcessIdOf(worker.connection.ticket.workerId);
+    await delay(4500);
+    assert.equal(await ok(worker.echo, 'awake'), 'awake');
+    assert.ok(processExists(hostPid));
+  } finally {
+    await call(worker.destruct);
+  }
+});
+
+test('destruct() kills the worker at once, and later calls say it was destructed', async () => {
+  const worker = await summon(Stubs.TestWorker, { gem: 'gem://test-worker@1.0.0' });
+  const workerId = worker.connection.ticket.workerId;
+  const hostPid = await mesh.hostProcessIdOf(workerId);
+  assert.ok(hostPid > 0 && processExists(hostPid), `worker host ${hostPid} should be running`);
+  assert.equal(await ok(worker.increment), 1);
+
+  assert.equal((await call(worker.destruct)).error, null);
+
+  assert.equal(processExists(hostPid), false, `worker host ${hostPid} outlived destruct()`);
+  await until(async () => (await mesh.hostProcessIdOf(workerId)) === null, 'the registry dropping the worker');
+  const { error } = await call(worker.increment);
+  assert.equal(error.code, MeshRpc.ErrorCodes.WorkerLost);
+  assert.match(error.message, /after destruct\(\)/);
+});
+
+test('a stub with another contract hash is refused, naming both hashes, and the worker keeps serving', async () => {
+  const worker = await summon(Stubs.TestWorker, { gem: 'gem://test-worker@1.0.0' });
+  try {
+    const stale = { name: Stubs.TestWorker.contract.name, hash: '0123456789abcdef0123456789abcdef' };
+    const { error } = await new Promise((resolve) =>
+      MeshRpc.Connection.open(worker.connection.ticket, stale, (e, c) => resolve({ error: e, connection: c })));
+    assert.equal(error.code, MeshRpc.ErrorCodes.CallRefused);
+    assert.match(error.message, /0123456789abcdef0123456789abcdef/);
+    assert.ok(error.message.includes(Stubs.TestWorker.contract.hash), error.message);
+    assert.equal(await ok(worker.echo, 'served'), 'served');
+  } finally {
+    await call(worker.destruct);
+  }
+});
+
+test('an unknown gem and a dead endpoint are error values naming the problem', async () => {
+  const { error } = await call(Stubs.TestWorker.summon, mesh.gatewayUrl, { gem: 'gem://no-such-gem@9.9.9' });
+  assert.equal(error.code, MeshRpc.ErrorCodes.SummonFailed);
+  assert.equal(error.reason, 'gem_not_found');
+  assert.match(error.message, /no-such-gem/);
+
+  const worker = await summon(Stubs.TestWorker, { gem: 'gem://test-worker@1.0.0' });
+  const ticket = worker.connection.ticket;
+  await call(worker.destruct);
+  const lost = await call(Stubs.TestWorker.connect, ticket);
+  assert.equal(lost.error.code, MeshRpc.ErrorCodes.WorkerLost);
+  assert.ok(lost.error.message.includes(ticket.workerId), lost.error.message);
+});
+
+test('the mquickjs sample summons the calculator, calls it and destructs it', async () => {
+  const script = compileToEs5('mquickjs-sample-run', [path.join(sample, 'summon-calculator.ts')]);
+  const output = await new Promise((resolve, reject) => execFile(process.execPath, [path.join(sample, 'run-on-node.js'), mesh.gatewayUrl, script],
+    { timeout: 60000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout}${stderr}`)) : resolve(stdout))));
+  assert.match(output, /summoned worker \S+ on node node-ts/);
+  assert.match(output, /2 \+ 3 = 5/);
+  assert.match(output, /1 \/ 0 -> RemoteError System.DivideByZeroException/);
+  assert.match(output, /destructed/);
+  assert.ok(fs.existsSync(script));
+});
