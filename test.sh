@@ -26,7 +26,11 @@ skipped=$(count skipped)
 
 # Node.js tests: the compiled ES5 stubs, their ES5 check, and calls to real workers through the Node host bridge.
 node_tests=tests/MeshRpc.TypeScript.Tests
-if ! (cd "$node_tests" && npm ci --no-audit --no-fund --loglevel=error); then
+# They start the gateway and node agent from the kit's build, which no .NET test project references.
+if ! dotnet build tests/MeshRpc.TestMeshKit --nologo -v quiet; then
+  echo "Building tests/MeshRpc.TestMeshKit failed: the TypeScript stub tests could not run." >&2
+  status=1
+elif ! (cd "$node_tests" && npm ci --no-audit --no-fund --loglevel=error); then
   echo "npm ci failed in $node_tests: the TypeScript stub tests could not run." >&2
   status=1
 else

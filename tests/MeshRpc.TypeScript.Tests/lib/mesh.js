@@ -30,7 +30,13 @@ function startProcess(assembly, args) {
   };
   child.stdout.setEncoding('utf8').on('data', onText);
   child.stderr.setEncoding('utf8').on('data', onText);
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  child.exited = new Promise((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal }));
+    child.on('error', (error) => {
+      child.output += `could not start ${dotnet} ${assembly}: ${error.message}\n`;
+      resolve({ code: null, signal: null });
+    });
+  });
   return child;
 }
 
@@ -72,6 +78,9 @@ class Mesh {
   }
 
   async startProcesses() {
+    if (!fs.existsSync(path.join(kit, 'MeshRpc.TestMeshKit.dll'))) {
+      throw new Error(`No build of tests/MeshRpc.TestMeshKit in ${kit}. Run ./test.sh, or dotnet build tests/MeshRpc.TestMeshKit first.`);
+    }
     this.gateway = startProcess('MeshRpc.Gateway.dll', ['--gem-store', path.join(this.workDirectory, 'gems'),
       '--node-dead-after-ms', '3000', '--urls', 'http://127.0.0.1:0']);
     this.gatewayUrl = await waitForLine(this.gateway, 'MESHRPC-LISTENING', 'The gateway');
