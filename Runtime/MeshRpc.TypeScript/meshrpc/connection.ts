@@ -23,6 +23,7 @@ namespace MeshRpc {
     interface Pending {
         method: string;
         callback: Callback<any>;
+        timer: unknown;
     }
 
     /** The worker's error reply, as JSON-RPC and StreamJsonRpc shape it. */
@@ -44,6 +45,8 @@ namespace MeshRpc {
         private onReady: Callback<Connection> | null;
         private teardown: ((callback: (error: MeshError | null) => void) => void) | null = null;
         private destructed = false;
+        private handshakeTimer: unknown = null;
+        private heartbeatTimer: unknown = null;
 
         constructor(public readonly ticket: CapabilityTicket, public readonly contract: ContractIdentity, onReady: Callback<Connection>) {
             this.onReady = onReady;
@@ -73,7 +76,7 @@ namespace MeshRpc {
             connection.socket = host.connect(endpoint.host, endpoint.port,
                 function (bytes: Uint8Array) { connection.receive(bytes); },
                 function (reason: string | null) { connection.closed(reason); });
-            setTimeout(function () {
+            connection.handshakeTimer = setTimeout(function () {
                 if (connection.state === "challenge" || connection.state === "handshake") {
                     connection.fail(error(ErrorCodes.WorkerLost, "Worker " + ticket.workerId + " at " + ticket.endpoints.direct + " did not complete the handshake within " + (handshakeTimeoutMs / 1000) + " seconds."));
                 }
@@ -93,11 +96,12 @@ namespace MeshRpc {
                 return { cancel: function () { } };
             }
             var id = this.nextId++;
-            this.pending[id] = { method: method, callback: callback };
+            var pending: Pending = { method: method, callback: callback, timer: null };
+            this.pending[id] = pending;
             this.send({ jsonrpc: "2.0", id: id, method: method, params: args });
             if (options && options.timeoutMs && options.timeoutMs > 0) {
                 var timeoutMs = options.timeoutMs;
-                setTimeout(function () {
+                pending.timer = setTimeout(function () {
                     self.abandon(id, error(ErrorCodes.Timeout, "'" + method + "' on worker " + self.ticket.workerId + " did not finish within " + timeoutMs + " ms; the worker was asked to cancel it."));
                 }, timeoutMs);
             }
@@ -221,6 +225,7 @@ namespace MeshRpc {
             } else if (message && message.id !== undefined && message.id !== null && this.pending[message.id]) {
                 var call = this.pending[message.id];
                 delete this.pending[message.id];
+                cancelTimer(call.timer);
                 if (message.error) {
                     call.callback(this.translate(call.method, message.error));
                 } else {
@@ -271,6 +276,7 @@ namespace MeshRpc {
             }
             this.processId = message.result.processId;
             this.state = "ready";
+            cancelTimer(this.handshakeTimer);
             this.heartbeat();
             var ready = this.onReady;
             this.onReady = null;
@@ -281,7 +287,7 @@ namespace MeshRpc {
 
         private heartbeat(): void {
             var self = this;
-            setTimeout(function () {
+            this.heartbeatTimer = setTimeout(function () {
                 if (self.state === "ready") {
                     self.send({ jsonrpc: "2.0", method: "mesh.heartbeat", params: [] });
                     self.heartbeat();
@@ -310,6 +316,7 @@ namespace MeshRpc {
             var call = this.pending[id];
             if (call) {
                 delete this.pending[id];
+                cancelTimer(call.timer);
                 this.send({ jsonrpc: "2.0", method: "$/cancelRequest", params: { id: id } });
                 call.callback(reason);
             }
@@ -343,6 +350,8 @@ namespace MeshRpc {
                 return;
             }
             this.state = "closed";
+            cancelTimer(this.handshakeTimer);
+            cancelTimer(this.heartbeatTimer);
             var socket = this.socket;
             this.socket = null;
             if (socket !== null) {
@@ -357,6 +366,7 @@ namespace MeshRpc {
             this.pending = {};
             for (var id in pending) {
                 if (pending.hasOwnProperty(id)) {
+                    cancelTimer(pending[id].timer);
                     pending[id].callback(error(ErrorCodes.WorkerLost, "The connection to worker " + this.ticket.workerId + " was lost during '" + pending[id].method + "': the worker exited, was torn down, or its node died."));
                 }
             }

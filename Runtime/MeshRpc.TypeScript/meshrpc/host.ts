@@ -26,6 +26,7 @@ interface MeshHostBridge {
 
 declare var MeshHost: MeshHostBridge | undefined;
 declare function setTimeout(callback: () => void, milliseconds: number): unknown;
+declare var clearTimeout: ((handle: unknown) => void) | undefined;
 
 namespace MeshRpc {
     var installed: MeshHostBridge | null = null;
@@ -33,6 +34,16 @@ namespace MeshRpc {
     /** Sets the host bridge explicitly, instead of a global MeshHost. */
     export function useHost(host: MeshHostBridge): void {
         installed = host;
+    }
+
+    /**
+     * Cancels a timer where the engine has clearTimeout, so a finished call or handshake holds no timer that keeps a host
+     * (such as Node.js) alive; where it has not, the timer fires later and finds nothing left to do.
+     */
+    export function cancelTimer(handle: unknown): void {
+        if (typeof clearTimeout === "function") {
+            clearTimeout(handle);
+        }
     }
 
     export function host(): MeshHostBridge | null {

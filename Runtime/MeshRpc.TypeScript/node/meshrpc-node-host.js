@@ -51,13 +51,13 @@ function createNodeHost() {
 }
 
 /**
- * A fresh global scope with only what mquickjs offers a script (JSON, setTimeout, typed arrays, the ES5 built-ins),
+ * A fresh global scope with only what mquickjs offers a script (JSON, setTimeout, clearTimeout, typed arrays, the ES5 built-ins),
  * plus MeshHost, load(file) and print(...). Returns the context; scripts loaded into it share its globals.
  */
 function createScriptContext(options = {}) {
   const host = options.host || createNodeHost();
   const print = options.print || ((...values) => console.log(...values));
-  const context = vm.createContext({ MeshHost: host, setTimeout, print });
+  const context = vm.createContext({ MeshHost: host, setTimeout, clearTimeout, print });
   context.load = (file) => {
     vm.runInContext(fs.readFileSync(file, 'utf8'), context, { filename: file });
   };
