@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using MeshRpc.Generators;
+using MeshRpc.Generators.TypeScript;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -53,17 +54,17 @@ internal static class GeneratorHarness
         var stub = new System.Text.StringBuilder();
         foreach (var line in carrier.Split('\n'))
         {
-            if (line.StartsWith("// meshrpc-typescript-file: ", StringComparison.Ordinal))
+            if (line.StartsWith(TypeScriptEmitter.FileMarker, StringComparison.Ordinal))
             {
-                fileName = line["// meshrpc-typescript-file: ".Length..].Trim();
+                fileName = line[TypeScriptEmitter.FileMarker.Length..].Trim();
             }
-            else if (line == "//ts")
+            else if (line == TypeScriptEmitter.LinePrefix)
             {
                 stub.Append('\n');
             }
-            else if (line.StartsWith("//ts ", StringComparison.Ordinal))
+            else if (line.StartsWith(TypeScriptEmitter.LinePrefix + " ", StringComparison.Ordinal))
             {
-                stub.Append(line["//ts ".Length..]).Append('\n');
+                stub.Append(line[(TypeScriptEmitter.LinePrefix.Length + 1)..]).Append('\n');
             }
         }
 

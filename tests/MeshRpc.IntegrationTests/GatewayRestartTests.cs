@@ -16,14 +16,16 @@ public sealed class GatewayRestartTests(MeshProcesses mesh) : IClassFixture<Mesh
 
         using var stopCalls = new CancellationTokenSource();
         using var abandonUpload = new CancellationTokenSource();
-        var calls = CallContinuouslyAsync(worker, stopCalls.Token);
+        var tally = new CallTally();
+        var calls = CallContinuouslyAsync(worker, tally, stopCalls.Token);
         var cutOffUpload = StartUploadThatNeverFinishesAsync(mesh.GatewayAddress, abandonUpload.Token);
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.True(await Poll.UntilAsync(() => Task.FromResult(tally.Succeeded >= 3)), "Calls never got going before the kill.");
 
         mesh.KillGatewayHard();
 
-        // The control plane stays down for a second while the calls go on.
-        await Task.Delay(1000, TestContext.Current.CancellationToken);
+        // The control plane stays down while the calls go on: ten more of them, not a guessed length of time.
+        var atKill = tally.Succeeded;
+        Assert.True(await Poll.UntilAsync(() => Task.FromResult(tally.Succeeded >= atKill + 10)), "Calls stopped succeeding while the gateway was down.");
         await mesh.RestartGatewayAsync();
 
         Assert.True(await Poll.UntilAsync(() => RegistryListsAsync(client, workerId)), "The restarted gateway's registry never listed the worker again.");
@@ -44,16 +46,15 @@ public sealed class GatewayRestartTests(MeshProcesses mesh) : IClassFixture<Mesh
         Assert.Equal(3, Directory.EnumerateFiles(mesh.GemStoreDirectory, "*.gem").Count());
     }
 
-    private static async Task<(int Succeeded, List<Exception> Failures)> CallContinuouslyAsync(ITestWorker worker, CancellationToken stop)
+    private static async Task<(int Succeeded, List<Exception> Failures)> CallContinuouslyAsync(ITestWorker worker, CallTally tally, CancellationToken stop)
     {
-        var succeeded = 0;
         var failures = new List<Exception>();
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 await worker.IncrementAsync();
-                succeeded++;
+                Interlocked.Increment(ref tally.Succeeded);
             }
             catch (MeshRpcException ex)
             {
@@ -63,7 +64,7 @@ public sealed class GatewayRestartTests(MeshProcesses mesh) : IClassFixture<Mesh
             await Task.Delay(50, CancellationToken.None);
         }
 
-        return (succeeded, failures);
+        return (Volatile.Read(ref tally.Succeeded), failures);
     }
 
     private static async Task StartUploadThatNeverFinishesAsync(Uri gateway, CancellationToken abandon)
@@ -110,5 +111,11 @@ public sealed class GatewayRestartTests(MeshProcesses mesh) : IClassFixture<Mesh
             length = 10 << 20;
             return true;
         }
+    }
+
+    /// <summary>Successful calls so far, read by the test while the calls run.</summary>
+    private sealed class CallTally
+    {
+        public int Succeeded;
     }
 }
