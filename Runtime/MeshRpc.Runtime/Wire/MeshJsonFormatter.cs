@@ -33,8 +33,10 @@ public sealed class MeshJsonFormatter : IJsonRpcMessageFormatter, IJsonRpcMessag
     /// <inheritdoc />
     public JsonRpcMessage Deserialize(ReadOnlySequence<byte> contentBuffer)
     {
-        // The document copies the bytes, so the handler may reuse its buffer as soon as this returns.
-        var root = JsonDocument.Parse(contentBuffer).RootElement;
+        // The handler reuses its buffer as soon as this returns, while results and arguments are read later (on another
+        // thread, under load). JsonDocument.Parse would keep pointing into a single-segment buffer; ParseValue copies.
+        var reader = new Utf8JsonReader(contentBuffer);
+        var root = JsonElement.ParseValue(ref reader);
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new JsonException("A JSON-RPC message must be a JSON object.");
