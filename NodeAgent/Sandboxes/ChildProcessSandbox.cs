@@ -53,12 +53,18 @@ internal sealed class ChildProcessSandbox : ISandbox
 
     public async Task KillAsync()
     {
+        // Taken before the kill: once the root dies, its orphans are no longer reachable from it in /proc.
+        var tree = HostProcesses.Tree(_process.Id).ToList();
         if (!_process.HasExited)
         {
             await _destroy();
         }
 
         await Exited;
+
+        // The root can exit a moment before the rest of the tree it took down; "gone" means every process in it.
+        // SIGKILLed processes end within milliseconds; the bound only keeps a process stuck in the kernel from hanging teardown.
+        await HostProcesses.WaitUntilEndedAsync(tree, TimeSpan.FromSeconds(10));
     }
 
     public async ValueTask DisposeAsync()

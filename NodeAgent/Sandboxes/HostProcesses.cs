@@ -1,6 +1,6 @@
 namespace MeshRpc.NodeAgent.Sandboxes;
 
-/// <summary>Maps a process id seen inside a PID namespace to its id on the host, using /proc.</summary>
+/// <summary>A sandbox's processes as the host sees them, from /proc: ids across PID namespaces, and whether they still run.</summary>
 internal static class HostProcesses
 {
     /// <summary>
@@ -8,6 +8,20 @@ internal static class HostProcesses
     /// <paramref name="namespacePid"/>. Walks only the sandbox's own process tree, not all of /proc.
     /// </summary>
     public static int? Find(int rootPid, int namespacePid)
+    {
+        foreach (var pid in Tree(rootPid))
+        {
+            if (InnermostPid(pid) == namespacePid)
+            {
+                return pid;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The root and all its descendants, breadth first, as /proc shows them now.</summary>
+    public static IEnumerable<int> Tree(int rootPid)
     {
         var pending = new Queue<int>([rootPid]);
         var seen = new HashSet<int>();
@@ -18,18 +32,35 @@ internal static class HostProcesses
                 continue;
             }
 
-            if (InnermostPid(pid) == namespacePid)
-            {
-                return pid;
-            }
-
+            yield return pid;
             foreach (var child in Children(pid))
             {
                 pending.Enqueue(child);
             }
         }
+    }
 
-        return null;
+    /// <summary>Waits until none of <paramref name="pids"/> runs any more (gone, or a zombie awaiting its reaper), or the timeout passes.</summary>
+    public static async Task WaitUntilEndedAsync(IReadOnlyCollection<int> pids, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (pids.Any(IsRunning) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            var state = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("State:", StringComparison.Ordinal));
+            return state is not null && !state.Contains("(zombie)", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static int? InnermostPid(int pid)
