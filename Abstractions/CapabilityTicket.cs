@@ -32,6 +32,14 @@ public sealed record CapabilityTicket
     [JsonPropertyName("endpoints")]
     public required TicketEndpoints Endpoints { get; init; }
 
+    /// <summary>
+    /// The worker's TLS certificate, pinned: present exactly when the direct endpoint is <c>tls://</c>. The caller accepts
+    /// no other certificate, whatever the path (direct or relay).
+    /// </summary>
+    [JsonPropertyName("tls")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TicketTls? Tls { get; init; }
+
     /// <summary>How the caller proves possession of the ticket at connect.</summary>
     [JsonPropertyName("auth")]
     public required TicketAuth Auth { get; init; }
@@ -54,9 +62,23 @@ public sealed record TicketContract(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("hash")] string Hash);
 
-/// <summary>The worker's data-plane endpoints.</summary>
+/// <summary>
+/// The worker's data-plane endpoints: <see cref="Direct"/> is the worker's own <c>tls://host:port</c> (or <c>tcp://</c> where
+/// the mesh runs without TLS); <see cref="Relay"/>, when the gateway offers one, is a WebSocket URL through the gateway and
+/// the worker's node agent, for callers that cannot reach the direct endpoint.
+/// </summary>
 public sealed record TicketEndpoints(
-    [property: JsonPropertyName("direct")] string Direct);
+    [property: JsonPropertyName("direct")] string Direct,
+    [property: JsonPropertyName("relay"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Relay = null);
+
+/// <summary>The worker's self-signed certificate, pinned by the SHA-256 of its DER encoding (as WebRTC pins DTLS certificates).</summary>
+public sealed record TicketTls(
+    [property: JsonPropertyName("algorithm")] string Algorithm,
+    [property: JsonPropertyName("fingerprint")] string Fingerprint)
+{
+    /// <summary>The only fingerprint algorithm tickets use.</summary>
+    public const string Sha256 = "sha-256";
+}
 
 /// <summary>
 /// Handshake credentials. <see cref="Claims"/> and <see cref="Signature"/> are the gateway's signed statement (which worker,
@@ -69,7 +91,15 @@ public sealed record TicketAuth(
     [property: JsonPropertyName("claims")] string Claims,
     [property: JsonPropertyName("signature")] string Signature,
     [property: JsonPropertyName("expiresAt")] DateTimeOffset ExpiresAt,
-    [property: JsonPropertyName("secret")] string Secret);
+    [property: JsonPropertyName("secret")] string Secret)
+{
+    // Tickets end up in logs and assertion messages through ToString; the secret must not.
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append(System.Globalization.CultureInfo.InvariantCulture, $"Algorithm = {Algorithm}, KeyId = {KeyId}, Claims = {Claims}, Signature = {Signature}, ExpiresAt = {ExpiresAt:O}, Secret = <redacted>");
+        return true;
+    }
+}
 
 /// <summary>Heartbeat timing, in milliseconds.</summary>
 public sealed record TicketHeartbeat(

@@ -4,7 +4,9 @@ using MeshRpc.Gateway.Configuration;
 using MeshRpc.Gateway.Gems;
 using MeshRpc.Gateway.Placement;
 using MeshRpc.Gateway.Registry;
+using MeshRpc.Gateway.Relay;
 using MeshRpc.Gateway.Spawn;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace MeshRpc.Gateway;
 
@@ -27,6 +29,12 @@ public static class GatewayApp
         builder.Services.AddSingleton<NodeAgentClients>();
         builder.Services.AddSingleton<TicketIssuer>();
         builder.Services.AddSingleton<SpawnService>();
+        builder.Services.AddReverseProxy().LoadFromMemory([], []);
+
+        // YARP brings data protection (for session affinity, which no route uses); keys that live as long as the process suffice.
+        builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+        builder.Services.AddSingleton<NodeRoutes>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<NodeRoutes>());
         builder.Services.AddOpenApi("uah-core", options => options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new() { Title = "UAH CORE", Version = "v2", Description = "MeshRpc control plane: service registry, summons, tickets, gems." };
@@ -39,6 +47,7 @@ public static class GatewayApp
         var app = builder.Build();
         app.MapOpenApi();
         app.MapGatewayApi();
+        app.MapReverseProxy();
         return app;
     }
 }

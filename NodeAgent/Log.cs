@@ -26,4 +26,7 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Information, "Sandbox provider: {Sandbox}; reaped {Reaped} sandboxes left by an earlier run.")]
     public static partial void SandboxReady(ILogger logger, string sandbox, int reaped);
+
+    [LoggerMessage(9, LogLevel.Debug, "A relayed connection to worker {WorkerId} closed.")]
+    public static partial void RelayClosed(ILogger logger, string workerId);
 }

@@ -34,7 +34,9 @@ public static class NodeAgentApp
         builder.Services.AddHostedService<GatewayRegistration>();
 
         var app = builder.Build();
+        app.UseWebSockets();
         app.MapAgentApi();
+        app.MapRelay();
 
         // Sandboxes a killed predecessor left behind go before this agent takes any work.
         var sandboxes = app.Services.GetRequiredService<ISandboxProvider>();

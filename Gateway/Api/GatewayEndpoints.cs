@@ -3,6 +3,7 @@ using MeshRpc.ControlPlane;
 using MeshRpc.Gateway.Configuration;
 using MeshRpc.Gateway.Gems;
 using MeshRpc.Gateway.Registry;
+using MeshRpc.Gateway.Relay;
 using MeshRpc.Gateway.Spawn;
 using Refit;
 
@@ -21,9 +22,12 @@ internal static class GatewayEndpoints
             .Produces<List<WorkerReport>>()
             .WithSummary("Every live worker in the swarm, as its node reports it.");
 
-        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets) =>
+        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets, NodeRoutes routes) =>
         {
             registry.Register(registration);
+
+            // Route to the node at once, so its first worker's relay works without waiting for the periodic refresh.
+            routes.Refresh();
             return Results.Ok(new NodeRegistered(tickets.Signer.KeyId, tickets.Signer.PublicKey));
         })
             .Produces<NodeRegistered>()
@@ -38,11 +42,11 @@ internal static class GatewayEndpoints
             .Produces<MeshError>(StatusCodes.Status404NotFound)
             .WithSummary("A node agent reports its live workers.");
 
-        app.MapPost("/api/v2/swarm_spawn_ephemeral", async (SpawnEphemeralRequest request, SpawnService spawn, CancellationToken cancellationToken) =>
+        app.MapPost("/api/v2/swarm_spawn_ephemeral", async (SpawnEphemeralRequest request, SpawnService spawn, HttpRequest http, CancellationToken cancellationToken) =>
         {
             try
             {
-                return Results.Ok(await spawn.SpawnAsync(request, cancellationToken));
+                return Results.Ok(await spawn.SpawnAsync(request, http, cancellationToken));
             }
             catch (GatewayException ex)
             {
@@ -55,11 +59,11 @@ internal static class GatewayEndpoints
             .Produces<MeshError>(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Summons an ephemeral worker (by gem pointer or raw source) on the best node and returns its Capability Ticket.");
 
-        app.MapPost("/api/v1/lxc_provision", async (LxcProvisionRequest request, SpawnService spawn, CancellationToken cancellationToken) =>
+        app.MapPost("/api/v1/lxc_provision", async (LxcProvisionRequest request, SpawnService spawn, HttpRequest http, CancellationToken cancellationToken) =>
         {
             try
             {
-                return Results.Ok(await spawn.SpawnAsync(request.Spawn, cancellationToken, request.NodeId));
+                return Results.Ok(await spawn.SpawnAsync(request.Spawn, http, cancellationToken, request.NodeId));
             }
             catch (GatewayException ex)
             {

@@ -27,6 +27,12 @@ public sealed record GatewayOptions
     /// <summary>Largest gem accepted.</summary>
     public long MaxGemBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>Whether tickets list the WebSocket relay through this gateway (<c>--relay false</c> turns it off).</summary>
+    public bool Relay { get; init; } = true;
+
+    /// <summary>The gateway's address as callers see it, for relay URLs; by default, the address each summon came in on.</summary>
+    public Uri? PublicUrl { get; init; }
+
     /// <summary>Reads options from configuration keys.</summary>
     public static GatewayOptions From(IConfiguration configuration)
     {
@@ -39,6 +45,9 @@ public sealed record GatewayOptions
             TicketLifetime = int.TryParse(configuration["ticket-lifetime-ms"], out var lifetime) ? TimeSpan.FromMilliseconds(lifetime) : defaults.TicketLifetime,
             NodeDeadAfter = int.TryParse(configuration["node-dead-after-ms"], out var deadMs) ? TimeSpan.FromMilliseconds(deadMs) : defaults.NodeDeadAfter,
             WorkerHeartbeatTimeoutMs = int.TryParse(configuration["heartbeat-timeout-ms"], out var hb) ? hb : defaults.WorkerHeartbeatTimeoutMs,
+            Relay = configuration["relay"] is not { } relay || (bool.TryParse(relay, out var on) ? on
+                : throw new InvalidOperationException($"--relay takes true or false, not '{relay}'.")),
+            PublicUrl = configuration["public-url"] is { } url ? new Uri(url.EndsWith('/') ? url : url + "/") : null,
         };
     }
 }

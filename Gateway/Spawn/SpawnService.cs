@@ -6,6 +6,7 @@ using MeshRpc.Gateway.Configuration;
 using MeshRpc.Gateway.Gems;
 using MeshRpc.Gateway.Placement;
 using MeshRpc.Gateway.Registry;
+using MeshRpc.Gateway.Relay;
 using Refit;
 
 namespace MeshRpc.Gateway.Spawn;
@@ -32,7 +33,7 @@ public sealed class SpawnService
     }
 
     /// <summary>Summons a worker; throws <see cref="GatewayException"/> saying what is wrong and how to fix it.</summary>
-    public async Task<SpawnEphemeralResponse> SpawnAsync(SpawnEphemeralRequest request, CancellationToken cancellationToken, string? pinnedNode = null)
+    public async Task<SpawnEphemeralResponse> SpawnAsync(SpawnEphemeralRequest request, HttpRequest http, CancellationToken cancellationToken, string? pinnedNode = null)
     {
         var started = Stopwatch.GetTimestamp();
         var gem = ResolveCode(request);
@@ -63,7 +64,8 @@ public sealed class SpawnService
                 : new WorkerReport(forged.WorkerId, request.Contract, forged.Endpoint, forged.ProcessId, DateTimeOffset.UtcNow));
         }
 
-        var ticket = _tickets.Issue(forged, node.Registration.NodeId, request.Contract, request.ContractHash, heartbeatTimeoutMs);
+        var relay = RelayAddress.For(_options, http, node.Registration.NodeId, forged.WorkerId);
+        var ticket = _tickets.Issue(forged, node.Registration.NodeId, relay, request.Contract, request.ContractHash, heartbeatTimeoutMs);
         var timings = new SpawnTimings(
             Stopwatch.GetElapsedTime(started, placed).TotalMilliseconds,
             Stopwatch.GetElapsedTime(placed).TotalMilliseconds);

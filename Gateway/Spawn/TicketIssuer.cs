@@ -24,12 +24,13 @@ public sealed class TicketIssuer
     /// <summary>The signer; its key id and public key go to node agents at registration.</summary>
     public TicketSigner Signer { get; }
 
-    /// <summary>Issues a ticket for a forged worker.</summary>
-    public CapabilityTicket Issue(ForgeResponse forged, string nodeId, string contract, string contractHash, int heartbeatTimeoutMs)
+    /// <summary>Issues a ticket for a forged worker, pinning the certificate its node reported.</summary>
+    public CapabilityTicket Issue(ForgeResponse forged, string nodeId, string? relay, string contract, string contractHash, int heartbeatTimeoutMs)
     {
         ArgumentNullException.ThrowIfNull(forged);
-        return Signer.Issue(forged.WorkerId, Convert.FromBase64String(forged.WorkerKey), forged.Endpoint, nodeId, contract, contractHash,
-            heartbeatTimeoutMs, _time.GetUtcNow(), _options.TicketLifetime);
+        var tls = forged.CertificateSha256 is { } fingerprint ? new TicketTls(TicketTls.Sha256, fingerprint) : null;
+        return Signer.Issue(forged.WorkerId, Convert.FromBase64String(forged.WorkerKey), new TicketEndpoints(forged.Endpoint, relay), tls, nodeId,
+            contract, contractHash, heartbeatTimeoutMs, _time.GetUtcNow(), _options.TicketLifetime);
     }
 
     // The key outlives restarts, so tickets issued before one still open their workers after it.

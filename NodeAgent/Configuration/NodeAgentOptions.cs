@@ -14,6 +14,12 @@ public sealed record NodeAgentOptions
     /// <summary>The address workers listen on; callers connect to it directly.</summary>
     public string DataPlaneAddress { get; init; } = "127.0.0.1";
 
+    /// <summary>
+    /// Whether workers serve TLS with a fresh self-signed certificate that tickets pin (the default). Turn off
+    /// (<c>--data-plane-tls false</c>) only where every network between callers and workers is trusted.
+    /// </summary>
+    public bool DataPlaneTls { get; init; } = true;
+
     /// <summary>How many workers this node runs at once.</summary>
     public int Slots { get; init; } = 16;
 
@@ -44,7 +50,7 @@ public sealed record NodeAgentOptions
     /// <summary>Whether workers put remote stack traces in error replies (off: callers may be untrusted).</summary>
     public bool WorkerErrorDiagnostics { get; init; }
 
-    /// <summary>Reads the options from configuration keys <c>gateway</c>, <c>node-id</c>, <c>data-plane</c>, <c>slots</c>, <c>work-dir</c>, <c>sandbox</c>, <c>warm-pool</c>, <c>memory-mb</c>, <c>max-processes</c>, <c>cpus</c>.</summary>
+    /// <summary>Reads the options from configuration keys <c>gateway</c>, <c>node-id</c>, <c>data-plane</c>, <c>data-plane-tls</c>, <c>slots</c>, <c>work-dir</c>, <c>sandbox</c>, <c>warm-pool</c>, <c>memory-mb</c>, <c>max-processes</c>, <c>cpus</c>.</summary>
     public static NodeAgentOptions From(IConfiguration configuration)
     {
         var gateway = configuration["gateway"] ?? throw new InvalidOperationException(
@@ -54,6 +60,7 @@ public sealed record NodeAgentOptions
         {
             NodeId = configuration["node-id"] ?? defaults.NodeId,
             DataPlaneAddress = configuration["data-plane"] ?? defaults.DataPlaneAddress,
+            DataPlaneTls = configuration["data-plane-tls"] is not { } tls || ParseSwitch(tls, "data-plane-tls"),
             Slots = int.TryParse(configuration["slots"], out var slots) ? slots : defaults.Slots,
             WorkDirectory = configuration["work-dir"] ?? defaults.WorkDirectory,
             WorkerErrorDiagnostics = bool.TryParse(configuration["worker-error-diagnostics"], out var diagnostics) && diagnostics,
@@ -67,4 +74,7 @@ public sealed record NodeAgentOptions
                 ScratchBytes: defaults.Limits.ScratchBytes),
         };
     }
+
+    private static bool ParseSwitch(string value, string key) => bool.TryParse(value, out var on) ? on : throw new InvalidOperationException(
+        $"--{key} takes true or false, not '{value}'.");
 }

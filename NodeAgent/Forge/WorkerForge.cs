@@ -56,7 +56,7 @@ public sealed class WorkerForge
         try
         {
             var status = await StartHostAsync(sandbox, request, code, workerKey, cancellationToken);
-            var endpoint = $"tcp://{_options.DataPlaneAddress}:{status.Port}";
+            var endpoint = $"{(status.CertificateSha256 is null ? "tcp" : "tls")}://{_options.DataPlaneAddress}:{status.Port}";
             var hostPid = sandbox.HostProcessIdOf(status.ProcessId);
             var report = new WorkerReport(request.WorkerId, request.Contract, endpoint, hostPid, DateTimeOffset.UtcNow);
             _workers.Add(new RunningWorker(report, sandbox));
@@ -68,6 +68,7 @@ public sealed class WorkerForge
                 WorkerKey = Convert.ToBase64String(workerKey),
                 ProcessId = hostPid,
                 Sandbox = _sandboxes.Name,
+                CertificateSha256 = status.CertificateSha256,
             };
         }
         catch (Exception ex)
@@ -95,6 +96,7 @@ public sealed class WorkerForge
             HeartbeatTimeoutMs = request.HeartbeatTimeoutMs,
             Contract = request.Contract,
             IncludeErrorDiagnostics = _options.WorkerErrorDiagnostics,
+            Tls = _options.DataPlaneTls,
         };
         if (request.SourceCode is { } source)
         {

@@ -19,6 +19,9 @@ public sealed class WorkerTable
     /// <summary>How many workers run now.</summary>
     public int Count => _workers.Count;
 
+    /// <summary>The report of a live worker, or null when no such worker runs here.</summary>
+    public WorkerReport? Find(string workerId) => _workers.TryGetValue(workerId, out var worker) ? worker.Report : null;
+
     /// <summary>Reports of every live worker.</summary>
     public IReadOnlyList<WorkerReport> Reports() => [.. _workers.Values.Select(w => w.Report)];
 

@@ -1,18 +1,22 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using MeshRpc.Hosting;
 using MeshRpc.Tickets;
+using MeshRpc.Tls;
 using MeshRpc.WorkerHost;
 
 // Exit codes the node agent reads: 0 stopped, 2 could not start, 3 heartbeat lost.
 const int CouldNotStart = 2;
 const int HeartbeatLost = 3;
 
-// A pooled host compiles its hot paths while it waits; a cold one goes straight to work.
+// A pooled host compiles its hot paths and makes its certificate while it waits; a cold one goes straight to work.
+X509Certificate2? certificate = null;
 if (args.Contains("--pooled"))
 {
-    await Warmup.RunAsync();
+    certificate = WorkerCertificate.Create();
+    await Warmup.RunAsync(certificate);
 }
 
 WorkerHostConfig? config;
@@ -58,6 +62,7 @@ try
         BindAddress = IPAddress.Parse(config.BindAddress),
         HeartbeatTimeout = TimeSpan.FromMilliseconds(config.HeartbeatTimeoutMs),
         IncludeErrorDiagnostics = config.IncludeErrorDiagnostics,
+        Certificate = config.Tls ? certificate ?? WorkerCertificate.Create() : null,
     };
 }
 catch (FormatException ex)
@@ -71,7 +76,10 @@ catch (System.Security.Cryptography.CryptographicException ex)
 
 await using var server = new WorkerServer(options, contract, worker);
 var endpoint = server.Start();
-Report(new WorkerHostStatus(endpoint.Port, Environment.ProcessId, null));
+Report(new WorkerHostStatus(endpoint.Port, Environment.ProcessId, null)
+{
+    CertificateSha256 = options.Certificate is { } served ? WorkerCertificate.Fingerprint(served) : null,
+});
 
 var stopped = new TaskCompletionSource();
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>

@@ -1,27 +1,65 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using MeshRpc.Hosting;
 using MeshRpc.Tickets;
+using MeshRpc.Tls;
 
 namespace MeshRpc.WorkerHost;
 
 /// <summary>
-/// Runs one handshake and one call against itself over loopback, so a pooled host has compiled its hot paths
-/// (framing, handshake, formatter, dispatch) before a summon arrives, rather than while the caller waits.
+/// Walks a pooled host through everything a summon will make it do, so its hot paths are compiled before a summon
+/// arrives rather than while the caller waits: the start-up protocol's JSON, loading an assembly into a gem context,
+/// and one handshake and call against itself over loopback (framing, handshake, formatter, dispatch).
 /// </summary>
 internal static class Warmup
 {
-    public static async Task RunAsync()
+    public static async Task RunAsync(X509Certificate2 certificate)
+    {
+        RehearseStartupProtocol();
+        RehearseGemLoad();
+        await RehearseCallAsync(certificate);
+    }
+
+    private static void RehearseStartupProtocol()
+    {
+        var config = new WorkerHostConfig
+        {
+            WorkerId = "warmup", WorkerKey = "AA==", TicketKeyId = "warmup", TicketPublicKey = "AA==", BindAddress = "127.0.0.1",
+            HeartbeatTimeoutMs = 1, Contract = "warmup", GemDirectory = "/", EntryAssembly = "warmup.dll", WorkerType = "Warmup",
+        };
+        _ = JsonSerializer.Deserialize(JsonSerializer.Serialize(config, WorkerHostJsonContext.Default.WorkerHostConfig), WorkerHostJsonContext.Default.WorkerHostConfig);
+        _ = JsonSerializer.Serialize(new WorkerHostStatus(1, 1, null), WorkerHostJsonContext.Default.WorkerHostStatus);
+
+        // Opens standard output's writer; an empty write puts nothing on the pipe the agent reads the status from.
+        Console.Out.Write(string.Empty);
+        Console.Out.Flush();
+    }
+
+    // A throwaway context over the host's own folder: the real loader's path (context, file load, module
+    // constructor, type lookup, activation) without touching any gem.
+    private static void RehearseGemLoad()
+    {
+        var abstractions = typeof(MeshWorkerAttribute).Assembly.Location;
+        var context = new GemLoadContext(Path.GetDirectoryName(abstractions)!);
+        var assembly = context.LoadFromAssemblyPath(abstractions);
+        MeshContracts.RegisterFrom(assembly);
+        var type = assembly.GetType(typeof(MeshWorkerAttribute).FullName!, throwOnError: false);
+        _ = type is null ? null : Activator.CreateInstance(type);
+    }
+
+    private static async Task RehearseCallAsync(X509Certificate2 certificate)
     {
         var workerKey = new byte[32];
         var signer = TicketSigner.CreateEphemeral();
         var contract = new MeshContract<IWarmup>("meshrpc.warmup", "warmup", _ => throw new NotSupportedException(), static (dispatcher, target) =>
             dispatcher.Add("Echo", new Func<string, Task<string>>(target.EchoAsync)));
         await using var server = new WorkerServer(
-            new WorkerServerOptions { WorkerId = "warmup", WorkerKey = workerKey, Tickets = signer.CreateVerifier(), BindAddress = IPAddress.Loopback, HeartbeatTimeout = TimeSpan.FromMinutes(1) },
+            new WorkerServerOptions { WorkerId = "warmup", WorkerKey = workerKey, Tickets = signer.CreateVerifier(), BindAddress = IPAddress.Loopback, HeartbeatTimeout = TimeSpan.FromMinutes(1), Certificate = certificate },
             contract,
             new Echo());
         var endpoint = server.Start();
-        var ticket = signer.Issue("warmup", workerKey, $"tcp://127.0.0.1:{endpoint.Port}", "local", contract.Name, contract.Hash, 60_000, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
+        var ticket = signer.Issue("warmup", workerKey, new TicketEndpoints($"tls://127.0.0.1:{endpoint.Port}"), new TicketTls(TicketTls.Sha256, WorkerCertificate.Fingerprint(certificate)), "local", contract.Name, contract.Hash, 60_000, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
         await using var connection = await WorkerConnection.ConnectAsync(ticket, contract);
         await connection.Rpc.InvokeWithCancellationAsync<string>("Echo", ["warm"], CancellationToken.None);
     }

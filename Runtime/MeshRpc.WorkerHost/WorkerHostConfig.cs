@@ -41,11 +41,17 @@ public sealed record WorkerHostConfig
 
     /// <summary>Whether error replies include remote stack traces.</summary>
     public bool IncludeErrorDiagnostics { get; init; }
+
+    /// <summary>Whether the data plane is TLS with a fresh self-signed certificate (the default) or plain TCP.</summary>
+    public bool Tls { get; init; } = true;
 }
 
 /// <summary>The first line a worker host prints: where it listens, or why it could not start.</summary>
 public sealed record WorkerHostStatus(int? Port, int ProcessId, string? Error)
 {
+    /// <summary>The SHA-256 fingerprint of the worker's TLS certificate, for the gateway to pin in tickets; null without TLS.</summary>
+    public string? CertificateSha256 { get; init; }
+
     /// <summary>Compiler errors, when summoned source did not compile.</summary>
     public IReadOnlyList<SourceDiagnostic>? Diagnostics { get; init; }
 }

@@ -19,14 +19,24 @@ internal static class ForgeBenchmark
         Console.WriteLine();
         Console.WriteLine("| provider | floor: /bin/true | floor: .NET hello | cold summon → first call | cold / .NET floor | warm-pool summon → first call |");
         Console.WriteLine("|---|---|---|---|---|---|");
+        var breakdowns = new List<string>();
         foreach (var provider in providers)
         {
             var trueFloor = await FloorAsync(provider, ["/bin/true"], samples);
             var helloFloor = await FloorAsync(provider, [DotnetMuxer, typeof(ForgeBenchmark).Assembly.Location, "--hello"], samples);
             var cold = await SummonsAsync(provider, warmPool: 0, samples);
             var warm = await SummonsAsync(provider, warmPool: 2, samples);
-            Console.WriteLine($"| {provider} | {trueFloor:0.0} | {helloFloor:0.0} | {cold:0.0} | {cold / helloFloor:0.00} | {warm:0.0} |");
+            Console.WriteLine($"| {provider} | {trueFloor:0.0} | {helloFloor:0.0} | {cold.Total:0.0} | {cold.Total / helloFloor:0.00} | {warm.Total:0.0} |");
+            breakdowns.Add(cold.Row(provider, "cold"));
+            breakdowns.Add(warm.Row(provider, "warm pool"));
         }
+
+        Console.WriteLine();
+        Console.WriteLine("Where a summon's time goes (medians of each part, so they need not add up to the total):");
+        Console.WriteLine();
+        Console.WriteLine("| provider | summon | gateway (placement, ticket, HTTP) | node forge | connect + handshake | first call | total |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
+        breakdowns.ForEach(Console.WriteLine);
     }
 
     private static string DotnetMuxer => MeshRpc.Hosting.DotnetMuxer.Path;
@@ -73,14 +83,14 @@ internal static class ForgeBenchmark
         }
     }
 
-    /// <summary>Median time from asking the gateway for a worker to the first call's answer.</summary>
-    private static async Task<double> SummonsAsync(string provider, int warmPool, int samples)
+    /// <summary>Median time from asking the gateway for a worker to the first call's answer, and of each part.</summary>
+    private static async Task<SummonTimes> SummonsAsync(string provider, int warmPool, int samples)
     {
         string[] agentArguments = warmPool > 0 ? ["--warm-pool", warmPool.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
         await using var mesh = await EmbeddedMesh.StartAsync(provider, CancellationToken.None, agentArguments);
         using var client = new MeshClient(mesh.GatewayAddress);
         await client.PublishGemAsync(TestGem.Pack());
-        var times = new List<double>();
+        var summons = new SummonTimes();
         for (var i = 0; i < samples + 1; i++)
         {
             if (warmPool > 0)
@@ -89,18 +99,41 @@ internal static class ForgeBenchmark
                 await Task.Delay(TimeSpan.FromSeconds(1.5));
             }
 
+            // SummonAsync is exactly SpawnAsync then ConnectAsync; split here to time each part.
             var started = Stopwatch.GetTimestamp();
-            await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer));
+            var spawned = await client.SpawnAsync(MeshContracts.Get<ITestWorker>(), SummonRequest.FromGem(TestGem.Pointer));
+            var summoned = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            await using var worker = await client.ConnectAsync<ITestWorker>(spawned.Ticket);
+            var connected = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             await worker.EchoAsync("first");
-            var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var answered = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (i > 0)
             {
-                times.Add(elapsed);
+                summons.Add(summoned - spawned.Timings.ForgeMs, spawned.Timings.ForgeMs, connected - summoned, answered - connected, answered);
             }
         }
 
-        return Median(times);
+        return summons;
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+    private sealed class SummonTimes
+    {
+        private readonly List<double> _gateway = [], _forge = [], _connect = [], _firstCall = [], _total = [];
+
+        public double Total => Median(_total);
+
+        public void Add(double gateway, double forge, double connect, double firstCall, double total)
+        {
+            _gateway.Add(gateway);
+            _forge.Add(forge);
+            _connect.Add(connect);
+            _firstCall.Add(firstCall);
+            _total.Add(total);
+        }
+
+        public string Row(string provider, string mode) =>
+            $"| {provider} | {mode} | {Median(_gateway):0.0} | {Median(_forge):0.0} | {Median(_connect):0.0} | {Median(_firstCall):0.0} | {Total:0.0} |";
+    }
 }

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -19,8 +20,7 @@ public sealed class HandshakeTests(MeshProcesses mesh) : IClassFixture<MeshProce
         var ticket = (await client.SpawnAsync(Contract, SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken)).Ticket;
         try
         {
-            using var tcp = await ConnectRawAsync(ticket);
-            var stream = tcp.GetStream();
+            await using var stream = await ConnectRawAsync(ticket);
             await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken);
 
             await Frames.WriteAsync(stream, Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":7,"method":"Increment","params":[]}"""), TestContext.Current.CancellationToken);
@@ -95,7 +95,7 @@ public sealed class HandshakeTests(MeshProcesses mesh) : IClassFixture<MeshProce
         var otherTicket = ((IGhostProxy)other).Connection.Ticket;
 
         // Other's signed claims, presented at target's door under target's name.
-        var misdirected = otherTicket with { WorkerId = targetTicket.WorkerId, Endpoints = targetTicket.Endpoints };
+        var misdirected = otherTicket with { WorkerId = targetTicket.WorkerId, Endpoints = targetTicket.Endpoints, Tls = targetTicket.Tls };
         var error = await Assert.ThrowsAsync<CallRefusedException>(() => WorkerConnection.ConnectAsync(misdirected, Contract, TestContext.Current.CancellationToken));
 
         Assert.Contains($"the ticket is for worker {otherTicket.WorkerId}, and this is worker {targetTicket.WorkerId}", error.Message, StringComparison.Ordinal);
@@ -111,9 +111,8 @@ public sealed class HandshakeTests(MeshProcesses mesh) : IClassFixture<MeshProce
 
         // A legitimate handshake, recorded byte for byte as an eavesdropper would.
         byte[] recorded;
-        using (var first = await ConnectRawAsync(ticket))
+        await using (var stream = await ConnectRawAsync(ticket))
         {
-            var stream = first.GetStream();
             var challenge = JsonSerializer.Deserialize(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken), HandshakeJsonContext.Default.ChallengeMessage)!;
             recorded = JsonSerializer.SerializeToUtf8Bytes(HandshakeRequest.For(ticket, Contract, challenge.Params.Nonce), HandshakeJsonContext.Default.HandshakeRequest);
             await Frames.WriteAsync(stream, recorded, TestContext.Current.CancellationToken);
@@ -121,8 +120,7 @@ public sealed class HandshakeTests(MeshProcesses mesh) : IClassFixture<MeshProce
             Assert.True(accepted.RootElement.TryGetProperty("result", out _), accepted.RootElement.ToString());
         }
 
-        using var replay = await ConnectRawAsync(ticket);
-        var replayStream = replay.GetStream();
+        await using var replayStream = await ConnectRawAsync(ticket);
         await Frames.ReadAsync(replayStream, 64 * 1024, TestContext.Current.CancellationToken);
         await Frames.WriteAsync(replayStream, recorded, TestContext.Current.CancellationToken);
 
@@ -131,11 +129,24 @@ public sealed class HandshakeTests(MeshProcesses mesh) : IClassFixture<MeshProce
         Assert.Equal("still mine", await worker.EchoAsync("still mine"));
     }
 
-    private static async Task<TcpClient> ConnectRawAsync(CapabilityTicket ticket)
+    /// <summary>A bare data-plane stream to the worker (TLS with the ticket's pin where the ticket has one), with no handshake yet.</summary>
+    internal static async Task<Stream> ConnectRawAsync(CapabilityTicket ticket)
     {
         var endpoint = new Uri(ticket.Endpoints.Direct);
-        var tcp = new TcpClient();
-        await tcp.ConnectAsync(endpoint.Host, endpoint.Port, TestContext.Current.CancellationToken);
-        return tcp;
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(endpoint.Host, endpoint.Port, TestContext.Current.CancellationToken);
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        if (ticket.Tls is not { } pin)
+        {
+            return stream;
+        }
+
+        var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "meshrpc-worker",
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && MeshRpc.Tls.WorkerCertificate.Fingerprint(certificate) == pin.Fingerprint,
+        }, TestContext.Current.CancellationToken);
+        return tls;
     }
 }

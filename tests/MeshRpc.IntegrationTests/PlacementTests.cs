@@ -19,7 +19,7 @@ public sealed class PlacementTests(SwarmProcesses swarm) : IClassFixture<SwarmPr
             var perNode = workers.GroupBy(w => ((IGhostProxy)w).Connection.Ticket.NodeId).ToDictionary(g => g.Key, g => g.Count());
             Assert.Equal(swarm.NodeIds.Order(), perNode.Keys.Order());
             Assert.All(perNode.Values, count => Assert.Equal(SwarmProcesses.SlotsPerNode, count));
-            Assert.All(workers, w => Assert.StartsWith("tcp://127.0.0.", ((IGhostProxy)w).Connection.Ticket.Endpoints.Direct, StringComparison.Ordinal));
+            Assert.All(workers, w => Assert.StartsWith("tls://127.0.0.", ((IGhostProxy)w).Connection.Ticket.Endpoints.Direct, StringComparison.Ordinal));
             Assert.Equal(3, workers.Select(w => new Uri(((IGhostProxy)w).Connection.Ticket.Endpoints.Direct).Host).Distinct().Count());
             Assert.All(await Task.WhenAll(workers.Select(w => w.EchoAsync("x"))), echo => Assert.Equal("x", echo));
 

@@ -1,7 +1,19 @@
 using MeshRpc;
 using MeshRpc.TestWorker;
 
-// Usage: MeshRpc.TestCaller <gateway-url> <heartbeat-timeout-ms>
+// Usage: MeshRpc.TestCaller <gateway-url> <heartbeat-timeout-ms>   summons, reports, and heartbeats until killed
+//        MeshRpc.TestCaller call <gateway-url>                      summons, calls, reports the route taken, tears down
+if (args[0] == "call")
+{
+    using var caller = new MeshClient(new Uri(args[1]));
+    await using var called = await caller.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer));
+    var connection = ((IGhostProxy)called).Connection;
+    var echo = await called.EchoAsync("relayed?");
+    await called.IncrementAsync();
+    Console.WriteLine($"CALLED {connection.Route} {echo} {await called.IncrementAsync()} {connection.Ticket.Endpoints.Direct}");
+    return;
+}
+
 using var mesh = new MeshClient(new Uri(args[0]));
 var worker = await mesh.SummonAsync<ITestWorker>(
     SummonRequest.FromGem(TestGem.Pointer) with { HeartbeatTimeout = TimeSpan.FromMilliseconds(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)) });

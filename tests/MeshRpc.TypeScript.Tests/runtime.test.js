@@ -57,3 +57,18 @@ test('frames split and joined across chunks come out whole, and an oversized hea
   assert.deepEqual(seen, ['{"a":1}', '{"b":"€"}']);
   assert.match(new Frames.Reader().push(new Uint8Array([0x7f, 0xff, 0xff, 0xff])).error, /over the .* limit/);
 });
+
+test('direct endpoints parse as TLS or plain TCP, and the pin must fit the endpoint', () => {
+  const { parseDirectEndpoint, certificatePin } = context.MeshRpc;
+  assert.deepEqual(JSON.parse(JSON.stringify(parseDirectEndpoint('tls://127.0.0.2:4100'))), { host: '127.0.0.2', port: 4100, tls: true });
+  assert.deepEqual(JSON.parse(JSON.stringify(parseDirectEndpoint('tcp://[::1]:80'))), { host: '::1', port: 80, tls: false });
+  assert.equal(parseDirectEndpoint('ws://127.0.0.1:1/x'), null);
+
+  const pin = 'ab'.repeat(32);
+  const ticket = (direct, tls) => ({ endpoints: { direct }, tls });
+  assert.equal(certificatePin(ticket('tls://h:1', { algorithm: 'sha-256', fingerprint: pin }), true).pin, pin);
+  assert.match(certificatePin(ticket('tls://h:1', undefined), true).problem, /pins no sha-256 certificate fingerprint/);
+  assert.match(certificatePin(ticket('tls://h:1', { algorithm: 'md5', fingerprint: pin }), true).problem, /pins no sha-256/);
+  assert.match(certificatePin(ticket('tcp://h:1', { algorithm: 'sha-256', fingerprint: pin }), false).problem, /plain TCP but the ticket pins/);
+  assert.equal(certificatePin(ticket('tcp://h:1', undefined), false).problem, null);
+});

@@ -206,6 +206,24 @@ test('a stub with another contract hash is refused, naming both hashes, and the 
   }
 });
 
+test('the data plane is TLS pinned by the ticket: a wrong fingerprint is refused, naming both, and the worker keeps serving', async () => {
+  const worker = await summon(Stubs.TestWorker, { gem: 'gem://test-worker@1.0.0' });
+  try {
+    const ticket = JSON.parse(JSON.stringify(worker.connection.ticket));
+    assert.match(ticket.endpoints.direct, /^tls:\/\//);
+    assert.match(ticket.tls.fingerprint, /^[0-9a-f]{64}$/);
+    const wrong = '0'.repeat(64);
+    const tampered = { ...ticket, tls: { algorithm: 'sha-256', fingerprint: wrong } };
+    const { error } = await call(Stubs.TestWorker.connect, tampered);
+    assert.equal(error.code, MeshRpc.ErrorCodes.CallRefused);
+    assert.ok(error.message.includes(ticket.tls.fingerprint), error.message);
+    assert.ok(error.message.includes(`pins ${wrong}`), error.message);
+    assert.equal(await ok(worker.echo, 'still pinned'), 'still pinned');
+  } finally {
+    await call(worker.destruct);
+  }
+});
+
 test('an unknown gem and a dead endpoint are error values naming the problem', async () => {
   const { error } = await call(Stubs.TestWorker.summon, mesh.gatewayUrl, { gem: 'gem://no-such-gem@9.9.9' });
   assert.equal(error.code, MeshRpc.ErrorCodes.SummonFailed);

@@ -36,6 +36,9 @@ public sealed class MeshClient : IDisposable
     /// <summary>The gateway's HTTP API.</summary>
     public IUahCoreApi Gateway { get; }
 
+    /// <summary>How proxies connect to their workers: direct, relay, or direct with relay fallback (the default).</summary>
+    public WorkerConnectOptions ConnectOptions { get; init; } = WorkerConnectOptions.Default;
+
     /// <summary>Summons a worker serving <typeparamref name="T"/> and returns its ghost proxy; dispose it to tear the worker down.</summary>
     public async Task<T> SummonAsync<T>(SummonRequest request, CancellationToken cancellationToken = default)
         where T : class
@@ -78,7 +81,7 @@ public sealed class MeshClient : IDisposable
         WorkerConnection connection;
         try
         {
-            connection = await WorkerConnection.ConnectAsync(ticket, contract, cancellationToken);
+            connection = await WorkerConnection.ConnectAsync(ticket, contract, ConnectOptions, cancellationToken);
         }
         catch
         {

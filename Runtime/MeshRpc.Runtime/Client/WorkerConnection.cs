@@ -1,6 +1,8 @@
-using System.Net.Sockets;
+using System.Net.Security;
+using System.Security.Authentication;
 using System.Text.Json;
 using MeshRpc.Client;
+using MeshRpc.Tls;
 using MeshRpc.Wire;
 using StreamJsonRpc;
 
@@ -14,17 +16,18 @@ public sealed class WorkerConnection : IAsyncDisposable
 {
     private const int MaxHandshakeFrameBytes = 64 * 1024;
 
-    private readonly TcpClient _tcp;
+    private readonly Stream _stream;
     private readonly CancellationTokenSource _stopHeartbeat = new();
     private readonly Task _heartbeat;
     private Func<ValueTask>? _onDisposed;
     private int _disposed;
 
-    private WorkerConnection(CapabilityTicket ticket, MeshContract contract, TcpClient tcp, JsonRpc rpc, int workerProcessId)
+    private WorkerConnection(CapabilityTicket ticket, MeshContract contract, Stream stream, JsonRpc rpc, int workerProcessId, DataPlaneRoute route)
     {
         Ticket = ticket;
         Contract = contract;
-        _tcp = tcp;
+        _stream = stream;
+        Route = route;
         Rpc = rpc;
         WorkerProcessId = workerProcessId;
         _heartbeat = HeartbeatAsync(TimeSpan.FromMilliseconds(ticket.Heartbeat.IntervalMs), _stopHeartbeat.Token);
@@ -39,56 +42,59 @@ public sealed class WorkerConnection : IAsyncDisposable
     /// <summary>The worker's process id, as the worker reported it in the handshake.</summary>
     public int WorkerProcessId { get; }
 
+    /// <summary>The path this connection took: <see cref="DataPlaneRoute.Direct"/> or <see cref="DataPlaneRoute.Relay"/>.</summary>
+    public DataPlaneRoute Route { get; }
+
     /// <summary>The JSON-RPC connection; generated proxies call through it.</summary>
     public JsonRpc Rpc { get; }
 
     /// <summary>
     /// Connects to the worker a ticket names and proves possession of the ticket's secret.
     /// Throws <see cref="WorkerLostException"/> when the worker cannot be reached and
-    /// <see cref="CallRefusedException"/> when it refuses the handshake.
+    /// <see cref="CallRefusedException"/> when it refuses the handshake or presents a certificate other than the pinned one.
     /// </summary>
-    public static async Task<WorkerConnection> ConnectAsync(CapabilityTicket ticket, MeshContract contract, CancellationToken cancellationToken = default)
+    public static Task<WorkerConnection> ConnectAsync(CapabilityTicket ticket, MeshContract contract, CancellationToken cancellationToken = default) =>
+        ConnectAsync(ticket, contract, WorkerConnectOptions.Default, cancellationToken);
+
+    /// <inheritdoc cref="ConnectAsync(CapabilityTicket, MeshContract, CancellationToken)" />
+    public static async Task<WorkerConnection> ConnectAsync(
+        CapabilityTicket ticket, MeshContract contract, WorkerConnectOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ticket);
         ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(options);
         if (ticket.Auth.Algorithm != Protocol.AuthAlgorithm)
         {
             throw new CallRefusedException(
                 $"The ticket uses auth algorithm '{ticket.Auth.Algorithm}', but this client speaks '{Protocol.AuthAlgorithm}'. Upgrade the MeshRpc runtime.");
         }
 
-        var (host, port) = TicketEndpoint.ParseTcp(ticket.Endpoints.Direct);
-        var tcp = new TcpClient { NoDelay = true };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.ConnectTimeout);
+        Stream? stream = null;
+        var endpoint = ticket.Endpoints.Direct;
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            deadline.CancelAfter(TimeSpan.FromSeconds(15));
-            try
+            (stream, var route, endpoint) = await DataPlaneDialer.DialAsync(ticket, options, deadline.Token);
+            if (ticket.Tls is { } tls)
             {
-                await tcp.ConnectAsync(host, port, deadline.Token);
-            }
-            catch (SocketException ex)
-            {
-                throw new WorkerLostException(ticket.WorkerId,
-                    $"Could not connect to worker {ticket.WorkerId} at {ticket.Endpoints.Direct}: {ex.SocketErrorCode}. " +
-                    "The worker may have exited (its heartbeat timeout passed or it was torn down) or its address is not reachable from here.", ex);
+                stream = await SecureAsync(stream, new PinnedCertificate(tls), ticket, endpoint, deadline.Token);
             }
 
-            var stream = tcp.GetStream();
             var processId = await HandshakeAsync(stream, ticket, contract, deadline.Token);
             var rpc = new JsonRpc(MeshJson.CreateHandler(stream, contract));
             rpc.StartListening();
-            return new WorkerConnection(ticket, contract, tcp, rpc, processId);
+            return new WorkerConnection(ticket, contract, stream, rpc, processId, route);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            tcp.Dispose();
+            await DisposeQuietlyAsync(stream);
             throw new WorkerLostException(ticket.WorkerId,
-                $"Worker {ticket.WorkerId} at {ticket.Endpoints.Direct} did not complete the handshake within 15 seconds.", ex);
+                $"Worker {ticket.WorkerId} at {endpoint} did not complete the connection and handshake within {options.ConnectTimeout.TotalSeconds:0.#} seconds.", ex);
         }
         catch
         {
-            tcp.Dispose();
+            await DisposeQuietlyAsync(stream);
             throw;
         }
     }
@@ -107,7 +113,7 @@ public sealed class WorkerConnection : IAsyncDisposable
         await _stopHeartbeat.CancelAsync();
         await _heartbeat;
         Rpc.Dispose();
-        _tcp.Dispose();
+        await _stream.DisposeAsync();
         _stopHeartbeat.Dispose();
         if (_onDisposed is { } onDisposed)
         {
@@ -115,7 +121,36 @@ public sealed class WorkerConnection : IAsyncDisposable
         }
     }
 
-    private static async Task<int> HandshakeAsync(NetworkStream stream, CapabilityTicket ticket, MeshContract contract, CancellationToken cancellationToken)
+    private static async Task<Stream> SecureAsync(Stream stream, PinnedCertificate pin, CapabilityTicket ticket, string endpoint, CancellationToken cancellationToken)
+    {
+        var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(pin.ClientOptions(), cancellationToken);
+            return tls;
+        }
+        catch (AuthenticationException ex) when (pin.Refused)
+        {
+            await tls.DisposeAsync();
+            throw new CallRefusedException(pin.Mismatch(ticket.WorkerId, endpoint), ex);
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException)
+        {
+            await tls.DisposeAsync();
+            throw new WorkerLostException(ticket.WorkerId,
+                $"The TLS handshake with worker {ticket.WorkerId} at {endpoint} failed: {ex.Message}. The worker may have exited, or the endpoint is not a MeshRpc worker.", ex);
+        }
+    }
+
+    private static async ValueTask DisposeQuietlyAsync(Stream? stream)
+    {
+        if (stream is not null)
+        {
+            await stream.DisposeAsync();
+        }
+    }
+
+    private static async Task<int> HandshakeAsync(Stream stream, CapabilityTicket ticket, MeshContract contract, CancellationToken cancellationToken)
     {
         var challengeBytes = await ReadFrameAsync(stream, ticket, "challenge", cancellationToken);
         var challenge = Deserialize(challengeBytes, HandshakeJsonContext.Default.ChallengeMessage, ticket);
@@ -154,7 +189,7 @@ public sealed class WorkerConnection : IAsyncDisposable
             $"Worker {ticket.WorkerId} answered the handshake with neither a result nor an error.");
     }
 
-    private static async Task<byte[]> ReadFrameAsync(NetworkStream stream, CapabilityTicket ticket, string what, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadFrameAsync(Stream stream, CapabilityTicket ticket, string what, CancellationToken cancellationToken)
     {
         try
         {

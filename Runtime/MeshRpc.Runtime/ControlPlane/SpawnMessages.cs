@@ -59,7 +59,7 @@ public sealed record ForgeResponse
     /// <summary>The worker's id.</summary>
     public required string WorkerId { get; init; }
 
-    /// <summary>The data-plane endpoint, <c>tcp://host:port</c>.</summary>
+    /// <summary>The data-plane endpoint, <c>tls://host:port</c> (or <c>tcp://host:port</c> on a node without TLS).</summary>
     public required string Endpoint { get; init; }
 
     /// <summary>The worker's key, base64: the gateway derives each ticket's secret from it; it never crosses the data plane.</summary>
@@ -70,6 +70,9 @@ public sealed record ForgeResponse
 
     /// <summary>The sandbox provider that runs the worker.</summary>
     public required string Sandbox { get; init; }
+
+    /// <summary>Lowercase hex SHA-256 of the worker's TLS certificate, which the gateway pins in tickets; null without TLS.</summary>
+    public string? CertificateSha256 { get; init; }
 }
 
 /// <summary>The error body every MeshRpc HTTP endpoint returns: a stable code and a message that says how to fix it.</summary>

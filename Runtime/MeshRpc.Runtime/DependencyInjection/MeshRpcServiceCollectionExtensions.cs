@@ -6,12 +6,15 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers MeshRpc with a service collection.</summary>
 public static class MeshRpcServiceCollectionExtensions
 {
-    /// <summary>Registers a <see cref="MeshClient"/> for the gateway at <paramref name="gateway"/>.</summary>
-    public static IMeshRpcBuilder AddMeshRpc(this IServiceCollection services, Uri gateway)
+    /// <summary>
+    /// Registers a <see cref="MeshClient"/> for the gateway at <paramref name="gateway"/>; <paramref name="connect"/> says how its
+    /// proxies reach workers (by default: directly, falling back to the gateway's relay).
+    /// </summary>
+    public static IMeshRpcBuilder AddMeshRpc(this IServiceCollection services, Uri gateway, WorkerConnectOptions? connect = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(gateway);
-        services.TryAddSingleton(_ => new MeshClient(gateway));
+        services.TryAddSingleton(_ => new MeshClient(gateway) { ConnectOptions = connect ?? WorkerConnectOptions.Default });
         return new MeshRpcBuilder(services);
     }
 

@@ -1,18 +1,24 @@
 namespace MeshRpc.Hosting;
 
-/// <summary>Fires once when no heartbeat has arrived for longer than the timeout.</summary>
+/// <summary>
+/// Fires once when no heartbeat has arrived for longer than the timeout. Until the first beat, it also allows a grace
+/// period: the first caller has to receive its ticket and finish connecting (TLS, handshake) before it can beat.
+/// </summary>
 public sealed class HeartbeatWatchdog : IDisposable
 {
     private readonly TimeSpan _timeout;
+    private readonly TimeSpan _firstBeatGrace;
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
     private readonly TaskCompletionSource _expired = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastBeat;
+    private int _beaten;
 
-    /// <summary>Starts the watchdog; the first period begins now.</summary>
-    public HeartbeatWatchdog(TimeSpan timeout, TimeProvider? time = null)
+    /// <summary>Starts the watchdog; the first period begins now and lasts <paramref name="timeout"/> plus <paramref name="firstBeatGrace"/>.</summary>
+    public HeartbeatWatchdog(TimeSpan timeout, TimeProvider? time = null, TimeSpan firstBeatGrace = default)
     {
         _timeout = timeout;
+        _firstBeatGrace = firstBeatGrace;
         _time = time ?? TimeProvider.System;
         _lastBeat = _time.GetTimestamp();
         var period = TimeSpan.FromTicks(Math.Clamp(timeout.Ticks / 10, TimeSpan.FromMilliseconds(20).Ticks, TimeSpan.FromSeconds(1).Ticks));
@@ -23,14 +29,19 @@ public sealed class HeartbeatWatchdog : IDisposable
     public Task Expired => _expired.Task;
 
     /// <summary>Records a sign of life.</summary>
-    public void Beat() => Interlocked.Exchange(ref _lastBeat, _time.GetTimestamp());
+    public void Beat()
+    {
+        Interlocked.Exchange(ref _lastBeat, _time.GetTimestamp());
+        Volatile.Write(ref _beaten, 1);
+    }
 
     /// <inheritdoc />
     public void Dispose() => _timer.Dispose();
 
     private void Check()
     {
-        if (_time.GetElapsedTime(Interlocked.Read(ref _lastBeat)) > _timeout)
+        var allowed = Volatile.Read(ref _beaten) == 1 ? _timeout : _timeout + _firstBeatGrace;
+        if (_time.GetElapsedTime(Interlocked.Read(ref _lastBeat)) > allowed)
         {
             _expired.TrySetResult();
         }

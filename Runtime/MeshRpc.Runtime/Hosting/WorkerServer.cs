@@ -1,7 +1,10 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text.Json;
+using MeshRpc.Tls;
 using MeshRpc.Wire;
 
 namespace MeshRpc.Hosting;
@@ -33,7 +36,7 @@ public sealed class WorkerServer : IAsyncDisposable
         _contract = contract;
         _target = target;
         _listener = new TcpListener(options.BindAddress, 0);
-        _watchdog = new HeartbeatWatchdog(options.HeartbeatTimeout, time);
+        _watchdog = new HeartbeatWatchdog(options.HeartbeatTimeout, time, firstBeatGrace: options.HandshakeTimeout);
     }
 
     /// <summary>Completes when no caller has heartbeated for the heartbeat timeout.</summary>
@@ -99,7 +102,7 @@ public sealed class WorkerServer : IAsyncDisposable
     {
         using (client)
         {
-            var stream = client.GetStream();
+            Stream stream = client.GetStream();
             bool accepted;
             if (Interlocked.Increment(ref _pendingHandshakes) > _options.MaxPendingHandshakes)
             {
@@ -113,11 +116,19 @@ public sealed class WorkerServer : IAsyncDisposable
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 deadline.CancelAfter(_options.HandshakeTimeout);
+                if (_options.Certificate is { } certificate)
+                {
+                    // TLS first, inside the same deadline and pending-handshake budget as the ticket handshake.
+                    var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+                    stream = tls;
+                    await tls.AuthenticateAsServerAsync(WorkerCertificate.ServerOptions(certificate), deadline.Token);
+                }
+
                 accepted = await HandshakeAsync(stream, deadline.Token);
             }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException or AuthenticationException)
             {
-                // A peer that stalls, disconnects or sends garbage framing before authenticating gets no further.
+                // A peer that stalls, disconnects, fails TLS or sends garbage framing before authenticating gets no further.
                 accepted = false;
             }
             finally
@@ -125,6 +136,7 @@ public sealed class WorkerServer : IAsyncDisposable
                 Interlocked.Decrement(ref _pendingHandshakes);
             }
 
+            await using var disposeStream = stream;
             if (!accepted)
             {
                 Interlocked.Increment(ref _refused);
@@ -143,7 +155,7 @@ public sealed class WorkerServer : IAsyncDisposable
         }
     }
 
-    private async Task<bool> HandshakeAsync(NetworkStream stream, CancellationToken cancellationToken)
+    private async Task<bool> HandshakeAsync(Stream stream, CancellationToken cancellationToken)
     {
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var challenge = new ChallengeMessage("2.0", Protocol.ChallengeMethod, new ChallengeParams(Protocol.Version, _options.WorkerId, nonce));
@@ -264,7 +276,7 @@ public sealed class WorkerServer : IAsyncDisposable
         return null;
     }
 
-    private static async Task RefuseAsync(NetworkStream stream, JsonElement? id, string reason, CancellationToken cancellationToken)
+    private static async Task RefuseAsync(Stream stream, JsonElement? id, string reason, CancellationToken cancellationToken)
     {
         var refusal = new RefusalMessage("2.0", id, new RefusalError(Protocol.HandshakeRefusedCode, reason));
         await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(refusal, HandshakeJsonContext.Default.RefusalMessage), cancellationToken);

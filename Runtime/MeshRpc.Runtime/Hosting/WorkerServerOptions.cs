@@ -14,14 +14,25 @@ public sealed record WorkerServerOptions
     /// <summary>Verifies the gateway's signature, the audience and the expiry of presented tickets.</summary>
     public required Tickets.TicketVerifier Tickets { get; init; }
 
+    /// <summary>
+    /// The worker's TLS certificate (see <see cref="Tls.WorkerCertificate"/>), whose fingerprint the gateway pins in tickets;
+    /// null serves plain TCP, for trusted networks only.
+    /// </summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
+
     /// <summary>The node's data-plane address to listen on (port is always ephemeral).</summary>
     public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
 
     /// <summary>How long the worker lives without a heartbeat from any caller.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a new connection has to complete the handshake.</summary>
-    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long a new connection has to complete TLS and the ticket handshake. As long as a MeshRpc client waits
+    /// (<see cref="WorkerConnectOptions.ConnectTimeout"/>): a freshly started worker on a busy node spends part of this
+    /// compiling its own TLS and handshake code, and must not drop a legitimate caller for that. Slow strangers cost
+    /// little meanwhile: <see cref="MaxPendingHandshakes"/> bounds them.
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Largest frame accepted before the handshake completes.</summary>
     public int MaxHandshakeFrameBytes { get; init; } = 16 * 1024;

@@ -48,9 +48,9 @@ public sealed class TicketSigner
         return "es256-" + Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()))[..16];
     }
 
-    /// <summary>Issues a ticket for a forged worker.</summary>
+    /// <summary>Issues a ticket for a forged worker listening at <paramref name="endpoints"/> with the certificate <paramref name="tls"/> pins.</summary>
     public CapabilityTicket Issue(
-        string workerId, byte[] workerKey, string endpoint, string nodeId, string contract, string contractHash,
+        string workerId, byte[] workerKey, TicketEndpoints endpoints, TicketTls? tls, string nodeId, string contract, string contractHash,
         int heartbeatTimeoutMs, DateTimeOffset now, TimeSpan lifetime)
     {
         var ticketId = "t-" + Guid.NewGuid().ToString("N");
@@ -68,7 +68,8 @@ public sealed class TicketSigner
             WorkerId = workerId,
             Contract = new TicketContract(contract, contractHash),
             NodeId = nodeId,
-            Endpoints = new TicketEndpoints(endpoint),
+            Endpoints = endpoints,
+            Tls = tls,
             Auth = new TicketAuth(Protocol.AuthAlgorithm, KeyId, encodedClaims, signature, DateTimeOffset.FromUnixTimeSeconds(claims.ExpiresAt),
                 Convert.ToBase64String(TicketSecrets.Derive(workerKey, ticketId))),
             Heartbeat = new TicketHeartbeat(interval, heartbeatTimeoutMs),

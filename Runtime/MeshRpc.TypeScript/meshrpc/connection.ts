@@ -46,6 +46,7 @@ namespace MeshRpc {
         private teardown: ((callback: (error: MeshError | null) => void) => void) | null = null;
         private destructed = false;
         private handshakeTimer: unknown = null;
+        private refusedCertificate: string | null = null;
         private heartbeatTimer: unknown = null;
 
         constructor(public readonly ticket: CapabilityTicket, public readonly contract: ContractIdentity, onReady: Callback<Connection>) {
@@ -67,15 +68,31 @@ namespace MeshRpc {
                 callback(error(ErrorCodes.CallRefused, "The ticket uses auth algorithm '" + ticket.auth.algorithm + "', but this client speaks '" + authAlgorithm + "'. Upgrade the MeshRpc runtime."));
                 return;
             }
-            var endpoint = parseTcpEndpoint(ticket.endpoints.direct);
+            var endpoint = parseDirectEndpoint(ticket.endpoints.direct);
             if (endpoint === null) {
-                callback(error(ErrorCodes.InvalidArgument, "The ticket's direct endpoint '" + ticket.endpoints.direct + "' is not of the form tcp://host:port."));
+                callback(error(ErrorCodes.InvalidArgument, "The ticket's direct endpoint '" + ticket.endpoints.direct + "' is not of the form tls://host:port or tcp://host:port."));
+                return;
+            }
+            var pinned = certificatePin(ticket, endpoint.tls);
+            if (pinned.problem !== null) {
+                callback(error(ErrorCodes.InvalidArgument, pinned.problem));
                 return;
             }
             var connection = new Connection(ticket, contract, callback);
+            var pin = pinned.pin;
+            var tls: MeshTlsOptions | undefined = pin === null ? undefined : {
+                verify: function (presented: string): boolean {
+                    if (presented === pin) {
+                        return true;
+                    }
+                    connection.refusedCertificate = presented;
+                    return false;
+                }
+            };
             connection.socket = host.connect(endpoint.host, endpoint.port,
                 function (bytes: Uint8Array) { connection.receive(bytes); },
-                function (reason: string | null) { connection.closed(reason); });
+                function (reason: string | null) { connection.closed(reason); },
+                tls);
             connection.handshakeTimer = setTimeout(function () {
                 if (connection.state === "challenge" || connection.state === "handshake") {
                     connection.fail(error(ErrorCodes.WorkerLost, "Worker " + ticket.workerId + " at " + ticket.endpoints.direct + " did not complete the handshake within " + (handshakeTimeoutMs / 1000) + " seconds."));
@@ -336,7 +353,11 @@ namespace MeshRpc {
 
         private closed(reason: string | null): void {
             var workerId = this.ticket.workerId;
-            if (this.state === "challenge" || this.state === "handshake") {
+            if (this.refusedCertificate !== null) {
+                this.fail(error(ErrorCodes.CallRefused, "The TLS certificate at " + this.ticket.endpoints.direct + " has fingerprint sha-256 " + this.refusedCertificate +
+                    ", but the ticket for worker " + workerId + " pins " + (this.ticket.tls ? this.ticket.tls.fingerprint : "") +
+                    ". Either something is intercepting the connection or the ticket is not for the worker listening there; refusing to talk to it. Summon the worker again."));
+            } else if (this.state === "challenge" || this.state === "handshake") {
                 this.fail(error(ErrorCodes.WorkerLost, "Could not connect to worker " + workerId + " at " + this.ticket.endpoints.direct + (reason ? ": " + reason : "") +
                     ". The worker may have exited (its heartbeat timeout passed or it was torn down) or its address is not reachable from here."));
             } else {

@@ -10,13 +10,22 @@ interface MeshSocket {
     close(): void;
 }
 
+/**
+ * TLS for a connection. The worker's certificate is self-signed: the host checks no CA and no name, computes the lowercase
+ * hex SHA-256 of the certificate's DER encoding and asks verify(); only on true does it deliver or send any data.
+ */
+interface MeshTlsOptions {
+    verify(certificateSha256: string): boolean;
+}
+
 /** What a host injects. */
 interface MeshHostBridge {
     /**
-     * Opens a TCP connection. onData gets every chunk received, in order. onClose is called exactly once: with null
-     * after close() or an orderly end, with an error message when the connection failed or broke.
+     * Opens a TCP connection, with TLS when tls is given. onData gets every chunk received, in order. onClose is called
+     * exactly once: with null after close() or an orderly end, with an error message when the connection failed or broke
+     * (including a certificate verify() refused).
      */
-    connect(host: string, port: number, onData: (bytes: Uint8Array) => void, onClose: (error: string | null) => void): MeshSocket;
+    connect(host: string, port: number, onData: (bytes: Uint8Array) => void, onClose: (error: string | null) => void, tls?: MeshTlsOptions): MeshSocket;
 
     /**
      * One HTTP request with a JSON (or empty) body. The callback gets a transport error, or the status and body text.

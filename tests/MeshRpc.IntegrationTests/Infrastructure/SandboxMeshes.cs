@@ -69,3 +69,11 @@ public sealed class LxcPoolMesh : LxcMesh
 
     protected override IEnumerable<string> PoolArguments => ["--warm-pool", PoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture)];
 }
+
+/// <summary>A mesh whose node serves workers over plain TCP (<c>--data-plane-tls false</c>).</summary>
+public sealed class PlaintextMesh : MeshProcesses
+{
+    protected override string RequestedSandbox => "process";
+
+    protected override IEnumerable<string> AgentArguments => ["--data-plane-tls", "false"];
+}

@@ -34,4 +34,29 @@ public sealed class HeartbeatWatchdogTests
         time.Advance(TimeSpan.FromSeconds(4));
         Assert.True(watchdog.Expired.IsCompleted);
     }
+
+    [Fact]
+    public void FirstBeat_GetsTheGrace_LaterBeatsDoNot()
+    {
+        var time = new FakeTimeProvider();
+        using var watchdog = new HeartbeatWatchdog(TimeSpan.FromSeconds(3), time, firstBeatGrace: TimeSpan.FromSeconds(5));
+
+        time.Advance(TimeSpan.FromSeconds(7));
+        Assert.False(watchdog.Expired.IsCompleted);
+        watchdog.Beat();
+
+        time.Advance(TimeSpan.FromSeconds(4));
+        Assert.True(watchdog.Expired.IsCompleted);
+    }
+
+    [Fact]
+    public void NoCallerEver_ExpiresAfterTimeoutPlusGrace()
+    {
+        var time = new FakeTimeProvider();
+        using var watchdog = new HeartbeatWatchdog(TimeSpan.FromSeconds(3), time, firstBeatGrace: TimeSpan.FromSeconds(5));
+
+        time.Advance(TimeSpan.FromSeconds(9));
+
+        Assert.True(watchdog.Expired.IsCompleted);
+    }
 }

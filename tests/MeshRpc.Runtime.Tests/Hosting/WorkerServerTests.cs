@@ -151,7 +151,7 @@ public sealed class WorkerServerTests
     }
 
     private static CapabilityTicket TicketFor(IPEndPoint endpoint) =>
-        Signer.Issue("w-test", WorkerKey, $"tcp://{endpoint.Address}:{endpoint.Port}", "node-test",
+        Signer.Issue("w-test", WorkerKey, new TicketEndpoints($"tcp://{endpoint.Address}:{endpoint.Port}"), null, "node-test",
             MeshContracts.Get<ITestWorker>().Name, MeshContracts.Get<ITestWorker>().Hash, 3000, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
 
     private static RunningServer Start(TimeSpan? handshakeTimeout = null, bool includeDiagnostics = false, TimeSpan? idleTimeout = null)

@@ -77,5 +77,5 @@ public sealed class TicketVerifierTests
     }
 
     private static CapabilityTicket Issue(TicketSigner signer, DateTimeOffset now, TimeSpan lifetime) =>
-        signer.Issue("w-0123456789abcdef", WorkerKey, "tcp://127.0.0.1:1", "node", "C", "0123456789abcdef0123456789abcdef", 3000, now, lifetime);
+        signer.Issue("w-0123456789abcdef", WorkerKey, new TicketEndpoints("tcp://127.0.0.1:1"), null, "node", "C", "0123456789abcdef0123456789abcdef", 3000, now, lifetime);
 }

@@ -1,0 +1,78 @@
+using MeshRpc.Gateway.Registry;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace MeshRpc.Gateway.Relay;
+
+/// <summary>
+/// Keeps YARP's routes in step with the live registry: <c>/nodes/{nodeId}/...</c> goes to that node's agent while the
+/// node is live, and stops routing once it is dead or gone. Liveness is a matter of time passing, not only of events,
+/// so the routes are recomputed every half second and handed to YARP only when they change.
+/// </summary>
+public sealed class NodeRoutes : BackgroundService
+{
+    private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(500);
+
+    private readonly NodeRegistry _registry;
+    private readonly InMemoryConfigProvider _proxy;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private string _current = string.Empty;
+
+    /// <summary>Creates the route keeper.</summary>
+    public NodeRoutes(NodeRegistry registry, InMemoryConfigProvider proxy, TimeProvider time)
+    {
+        _registry = registry;
+        _proxy = proxy;
+        _time = time;
+    }
+
+    /// <summary>The path prefix under which a node's agent is reachable through the gateway.</summary>
+    public static string PrefixOf(string nodeId) => "/nodes/" + Uri.EscapeDataString(nodeId);
+
+    /// <summary>Recomputes the routes now; returns whether they changed.</summary>
+    public bool Refresh()
+    {
+        lock (_gate)
+        {
+            var live = _registry.Nodes.Where(_registry.IsLive).Select(n => (n.Registration.NodeId, n.Registration.AgentUrl)).ToList();
+            var key = string.Join('\n', live.Select(n => n.NodeId + " " + n.AgentUrl));
+            if (key == _current)
+            {
+                return false;
+            }
+
+            _proxy.Update([.. live.Select(n => Route(n.NodeId))], [.. live.Select(n => Cluster(n.NodeId, n.AgentUrl))]);
+            _current = key;
+            return true;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Period, _time);
+        do
+        {
+            Refresh();
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    private static RouteConfig Route(string nodeId) => new()
+    {
+        RouteId = "node-" + nodeId,
+        ClusterId = "node-" + nodeId,
+        Match = new RouteMatch { Path = PrefixOf(nodeId) + "/{**rest}" },
+        Transforms = [new Dictionary<string, string> { ["PathRemovePrefix"] = PrefixOf(nodeId) }],
+    };
+
+    private static ClusterConfig Cluster(string nodeId, string agentUrl) => new()
+    {
+        ClusterId = "node-" + nodeId,
+        Destinations = new Dictionary<string, DestinationConfig> { ["agent"] = new() { Address = agentUrl } },
+
+        // A relayed worker connection may sit idle between calls; the worker's own idle deadline governs it, not YARP's 100 s default.
+        HttpRequest = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(10) },
+    };
+}
