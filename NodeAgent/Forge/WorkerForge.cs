@@ -42,8 +42,8 @@ public sealed class WorkerForge
             throw new ForgeException(MeshErrorCodes.NoNodeAvailable, $"Node {_options.NodeId} is full: all {_options.Slots} worker slots are taken.");
         }
 
-        var trust = _trust.Current ?? throw new ForgeException(MeshErrorCodes.ForgeFailed,
-            $"Node {_options.NodeId} has not yet learned the gateway's ticket key; it registers within a second of starting. Try again.");
+        var trust = await _trust.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken) ?? throw new ForgeException(MeshErrorCodes.ForgeFailed,
+            $"Node {_options.NodeId} has not learned the gateway's ticket key: it could not register with {_options.Gateway} in the last 5 s. Check that the agent reaches the gateway, then try again.");
         var code = await InjectionOfAsync(request, cancellationToken) with { TicketKeyId = trust.TicketKeyId, TicketPublicKey = trust.TicketPublicKey };
         var workerKey = RandomNumberGenerator.GetBytes(32);
 

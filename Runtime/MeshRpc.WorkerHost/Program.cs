@@ -1,6 +1,5 @@
 using System.Net;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using MeshRpc.Hosting;
 using MeshRpc.Tickets;
@@ -11,12 +10,13 @@ using MeshRpc.WorkerHost;
 const int CouldNotStart = 2;
 const int HeartbeatLost = 3;
 
-// A pooled host compiles its hot paths and makes its certificate while it waits; a cold one goes straight to work.
-X509Certificate2? certificate = null;
+// TLS set-up (a key, a certificate, and the trust store that building a server context loads once per process) is the
+// slowest part of a cold start, so it runs on another core while the host reads its configuration and loads the worker.
+// A pooled host then compiles its hot paths while it waits for a summon.
+var tls = Task.Run(WorkerCertificate.CreateForServer);
 if (args.Contains("--pooled"))
 {
-    certificate = WorkerCertificate.Create();
-    await Warmup.RunAsync(certificate);
+    await Warmup.RunAsync(await tls);
 }
 
 WorkerHostConfig? config;
@@ -62,7 +62,7 @@ try
         BindAddress = IPAddress.Parse(config.BindAddress),
         HeartbeatTimeout = TimeSpan.FromMilliseconds(config.HeartbeatTimeoutMs),
         IncludeErrorDiagnostics = config.IncludeErrorDiagnostics,
-        Certificate = config.Tls ? certificate ?? WorkerCertificate.Create() : null,
+        Certificate = config.Tls ? await tls : null,
     };
 }
 catch (FormatException ex)

@@ -10,7 +10,7 @@ namespace MeshRpc.WorkerHost;
 /// <summary>
 /// Walks a pooled host through everything a summon will make it do, so its hot paths are compiled before a summon
 /// arrives rather than while the caller waits: the start-up protocol's JSON, loading an assembly into a gem context,
-/// and one handshake and call against itself over loopback (framing, handshake, formatter, dispatch).
+/// and one TLS connection, handshake and call against itself over loopback (TLS, framing, handshake, formatter, dispatch).
 /// </summary>
 internal static class Warmup
 {

@@ -8,8 +8,9 @@ using Quickstart;
 namespace MeshRpc.Benchmarks;
 
 /// <summary>
-/// Summon-to-first-call per sandbox provider, cold and from the warm pool, beside two floors measured in the same run
-/// in the same kind of sandbox: starting <c>/bin/true</c>, and starting a .NET hello-world (this program's --hello).
+/// Summon-to-first-call per sandbox provider, cold and from the warm pool, with the data plane's TLS on (the default) and
+/// off, beside two floors measured in the same run in the same kind of sandbox: starting <c>/bin/true</c>, and starting
+/// a .NET hello-world (this program's --hello).
 /// </summary>
 internal static class ForgeBenchmark
 {
@@ -17,18 +18,22 @@ internal static class ForgeBenchmark
     {
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {samples} samples per cell; times are medians (p50) in ms");
         Console.WriteLine();
-        Console.WriteLine("| provider | floor: /bin/true | floor: .NET hello | cold summon → first call | cold / .NET floor | warm-pool summon → first call |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine("| provider | floor: /bin/true | floor: .NET hello | cold summon → first call | cold / .NET floor | warm-pool summon → first call | cold, TLS off | warm-pool, TLS off |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         var breakdowns = new List<string>();
         foreach (var provider in providers)
         {
             var trueFloor = await FloorAsync(provider, ["/bin/true"], samples);
             var helloFloor = await FloorAsync(provider, [DotnetMuxer, typeof(ForgeBenchmark).Assembly.Location, "--hello"], samples);
-            var cold = await SummonsAsync(provider, warmPool: 0, samples);
-            var warm = await SummonsAsync(provider, warmPool: 2, samples);
-            Console.WriteLine($"| {provider} | {trueFloor:0.0} | {helloFloor:0.0} | {cold.Total:0.0} | {cold.Total / helloFloor:0.00} | {warm.Total:0.0} |");
+            var cold = await SummonsAsync(provider, warmPool: 0, tls: true, samples);
+            var warm = await SummonsAsync(provider, warmPool: 2, tls: true, samples);
+            var coldPlain = await SummonsAsync(provider, warmPool: 0, tls: false, samples);
+            var warmPlain = await SummonsAsync(provider, warmPool: 2, tls: false, samples);
+            Console.WriteLine($"| {provider} | {trueFloor:0.0} | {helloFloor:0.0} | {cold.Total:0.0} | {cold.Total / helloFloor:0.00} | {warm.Total:0.0} | {coldPlain.Total:0.0} | {warmPlain.Total:0.0} |");
             breakdowns.Add(cold.Row(provider, "cold"));
             breakdowns.Add(warm.Row(provider, "warm pool"));
+            breakdowns.Add(coldPlain.Row(provider, "cold, TLS off"));
+            breakdowns.Add(warmPlain.Row(provider, "warm pool, TLS off"));
         }
 
         Console.WriteLine();
@@ -84,9 +89,9 @@ internal static class ForgeBenchmark
     }
 
     /// <summary>Median time from asking the gateway for a worker to the first call's answer, and of each part.</summary>
-    private static async Task<SummonTimes> SummonsAsync(string provider, int warmPool, int samples)
+    private static async Task<SummonTimes> SummonsAsync(string provider, int warmPool, bool tls, int samples)
     {
-        string[] agentArguments = warmPool > 0 ? ["--warm-pool", warmPool.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
+        string[] agentArguments = ["--warm-pool", warmPool.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-plane-tls", tls ? "true" : "false"];
         await using var mesh = await EmbeddedMesh.StartAsync(provider, CancellationToken.None, agentArguments);
         using var client = new MeshClient(mesh.GatewayAddress);
         await client.PublishGemAsync(TestGem.Pack());

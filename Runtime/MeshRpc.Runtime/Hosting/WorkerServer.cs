@@ -20,6 +20,7 @@ public sealed class WorkerServer : IAsyncDisposable
     private readonly object _target;
     private readonly TcpListener _listener;
     private readonly HeartbeatWatchdog _watchdog;
+    private readonly SslServerAuthenticationOptions? _tls;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _connections = [];
     private Task? _acceptLoop;
@@ -37,6 +38,7 @@ public sealed class WorkerServer : IAsyncDisposable
         _target = target;
         _listener = new TcpListener(options.BindAddress, 0);
         _watchdog = new HeartbeatWatchdog(options.HeartbeatTimeout, time, firstBeatGrace: options.HandshakeTimeout);
+        _tls = options.Certificate is { } certificate ? WorkerCertificate.ServerOptions(certificate) : null;
     }
 
     /// <summary>Completes when no caller has heartbeated for the heartbeat timeout.</summary>
@@ -116,12 +118,12 @@ public sealed class WorkerServer : IAsyncDisposable
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 deadline.CancelAfter(_options.HandshakeTimeout);
-                if (_options.Certificate is { } certificate)
+                if (_tls is not null)
                 {
                     // TLS first, inside the same deadline and pending-handshake budget as the ticket handshake.
                     var tls = new SslStream(stream, leaveInnerStreamOpen: false);
                     stream = tls;
-                    await tls.AuthenticateAsServerAsync(WorkerCertificate.ServerOptions(certificate), deadline.Token);
+                    await tls.AuthenticateAsServerAsync(_tls, deadline.Token);
                 }
 
                 accepted = await HandshakeAsync(stream, deadline.Token);

@@ -22,6 +22,17 @@ public static class WorkerCertificate
         return request.CreateSelfSigned(now.AddHours(-1), now.AddDays(30));
     }
 
+    /// <summary>
+    /// Creates the certificate and builds one server context for it, which loads the system trust store: the first
+    /// context in a process costs tens of milliseconds, later ones (the server's own) about one.
+    /// </summary>
+    public static X509Certificate2 CreateForServer()
+    {
+        var certificate = Create();
+        _ = ServerOptions(certificate);
+        return certificate;
+    }
+
     /// <summary>The pin: lowercase hex SHA-256 of the certificate's DER encoding.</summary>
     public static string Fingerprint(X509Certificate certificate)
     {

@@ -39,11 +39,14 @@ public class MeshProcesses : IAsyncLifetime
     /// <summary>A new client for the mesh.</summary>
     public MeshClient CreateClient() => new(GatewayAddress);
 
+    /// <summary>Extra gateway arguments, for subclasses.</summary>
+    protected virtual IEnumerable<string> GatewayArguments => [];
+
     /// <summary>Starts a gateway process (on <paramref name="address"/>, or an ephemeral port) and returns it with its address.</summary>
-    public static async Task<(ChildProcess Process, Uri Address)> StartGatewayAsync(string workDirectory, Uri? address = null)
+    public static async Task<(ChildProcess Process, Uri Address)> StartGatewayAsync(string workDirectory, Uri? address = null, IEnumerable<string>? arguments = null)
     {
         var gateway = ChildProcess.Start("MeshRpc.Gateway.dll",
-            "--gem-store", Path.Combine(workDirectory, "gems"), "--node-dead-after-ms", "3000", "--urls", address?.ToString().TrimEnd('/') ?? "http://127.0.0.1:0");
+            ["--gem-store", Path.Combine(workDirectory, "gems"), "--node-dead-after-ms", "3000", "--urls", address?.ToString().TrimEnd('/') ?? "http://127.0.0.1:0", .. arguments ?? []]);
         return (gateway, new Uri(await gateway.WaitForLineAsync("MESHRPC-LISTENING", StartTimeout)));
     }
 
@@ -57,13 +60,13 @@ public class MeshProcesses : IAsyncLifetime
     public async Task RestartGatewayAsync()
     {
         await _gateway!.DisposeAsync();
-        (_gateway, _) = await StartGatewayAsync(WorkDirectory, GatewayAddress);
+        (_gateway, _) = await StartGatewayAsync(WorkDirectory, GatewayAddress, GatewayArguments);
     }
 
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
     {
-        (_gateway, GatewayAddress) = await StartGatewayAsync(WorkDirectory);
+        (_gateway, GatewayAddress) = await StartGatewayAsync(WorkDirectory, arguments: GatewayArguments);
         await StartAgentAsync();
 
         using var client = CreateClient();

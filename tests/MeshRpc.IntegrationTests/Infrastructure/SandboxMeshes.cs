@@ -77,3 +77,15 @@ public sealed class PlaintextMesh : MeshProcesses
 
     protected override IEnumerable<string> AgentArguments => ["--data-plane-tls", "false"];
 }
+
+/// <summary>A mesh whose gateway issues tickets that expire five seconds after issue (time enough to connect on a busy machine).</summary>
+public sealed class ShortTicketMesh : MeshProcesses
+{
+    /// <summary>The tickets' lifetime.</summary>
+    public static readonly TimeSpan TicketLifetime = TimeSpan.FromSeconds(5);
+
+    protected override string RequestedSandbox => "process";
+
+    protected override IEnumerable<string> GatewayArguments =>
+        ["--ticket-lifetime-ms", ((int)TicketLifetime.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)];
+}
