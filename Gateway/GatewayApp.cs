@@ -24,7 +24,7 @@ public static class GatewayApp
         builder.Services.AddSingleton(GatewayOptions.From(builder.Configuration));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeRegistry>();
-        builder.Services.AddSingleton<IPlacementPolicy, MostFreeSlotsPlacement>();
+        builder.Services.AddSingleton<IPlacementPolicy, MostFreeCapacityPlacement>();
         builder.Services.AddSingleton<GemStore>();
         builder.Services.AddSingleton<NodeAgentClients>();
         builder.Services.AddSingleton<TicketIssuer>();

@@ -9,12 +9,20 @@ public interface IPlacementPolicy
     IEnumerable<NodeState> Rank(IReadOnlyList<NodeState> liveNodes);
 }
 
-/// <summary>The default: the node with the most free slots first, so concurrent summons spread out.</summary>
-public sealed class MostFreeSlotsPlacement : IPlacementPolicy
+/// <summary>
+/// The default: the node with the most free capacity first. Free worker slots decide, so concurrent summons spread out;
+/// between nodes with as many free slots, the one whose free slots give workers more memory, then the one with more
+/// cores. (Constraints such as labels and memory are checked before ranking.)
+/// </summary>
+public sealed class MostFreeCapacityPlacement : IPlacementPolicy
 {
     /// <inheritdoc />
     public IEnumerable<NodeState> Rank(IReadOnlyList<NodeState> liveNodes) =>
         liveNodes
-            .OrderByDescending(n => n.Registration.Slots - n.Workers.Count - n.Pending)
+            .OrderByDescending(FreeSlots)
+            .ThenByDescending(n => (long)FreeSlots(n) * n.Registration.WorkerMemoryMb)
+            .ThenByDescending(n => n.Registration.Cores)
             .ThenBy(n => n.Registration.NodeId, StringComparer.Ordinal);
+
+    private static int FreeSlots(NodeState node) => node.Registration.Slots - node.Workers.Count - node.Pending;
 }

@@ -75,7 +75,7 @@ public sealed class WarmPool : BackgroundService
                 while (Count() < _options.WarmPoolSize)
                 {
                     var name = LxcSandboxProvider.NamePrefix + "w-" + Guid.NewGuid().ToString("N")[..16];
-                    var spec = new SandboxSpec(name, WorkerHostCommand.Create(pooled: true), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.Limits);
+                    var spec = new SandboxSpec(name, WorkerHostCommand.Create(_options.DataPlaneTls, pooled: true), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.Limits);
                     var sandbox = await _sandboxes.StartAsync(spec, stoppingToken);
                     lock (_idle)
                     {

@@ -49,7 +49,7 @@ public sealed class WorkerForge
 
         // A pooled sandbox already runs a waiting worker host under its own worker id; the request's id is for a cold one.
         var sandbox = _pool.TryTake() ?? await _sandboxes.StartAsync(
-            new SandboxSpec(LxcSandboxProvider.NamePrefix + request.WorkerId, WorkerHostCommand.Create(), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.Limits),
+            new SandboxSpec(LxcSandboxProvider.NamePrefix + request.WorkerId, WorkerHostCommand.Create(_options.DataPlaneTls), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.Limits),
             cancellationToken);
         request = request with { WorkerId = WarmPool.WorkerIdOf(sandbox) };
         code = code with { WorkerId = request.WorkerId };
@@ -96,7 +96,6 @@ public sealed class WorkerForge
             HeartbeatTimeoutMs = request.HeartbeatTimeoutMs,
             Contract = request.Contract,
             IncludeErrorDiagnostics = _options.WorkerErrorDiagnostics,
-            Tls = _options.DataPlaneTls,
         };
         if (request.SourceCode is { } source)
         {

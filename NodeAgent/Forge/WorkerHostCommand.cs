@@ -11,6 +11,10 @@ public static class WorkerHostCommand
     /// <summary>The folder the worker host runs from.</summary>
     public static string HostDirectory { get; } = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
 
-    /// <summary>The full command; a pooled host warms up while it waits for its code.</summary>
-    public static IReadOnlyList<string> Create(bool pooled = false) => pooled ? [DotnetMuxer.Path, HostAssembly, "--pooled"] : [DotnetMuxer.Path, HostAssembly];
+    /// <summary>
+    /// The full command. A pooled host warms up while it waits for its code; a TLS host makes its certificate from its
+    /// first instruction on, which is why TLS is on the command line and not in the start-up configuration it reads later.
+    /// </summary>
+    public static IReadOnlyList<string> Create(bool tls, bool pooled = false) =>
+        [DotnetMuxer.Path, HostAssembly, .. tls ? (string[])["--tls"] : [], .. pooled ? (string[])["--pooled"] : []];
 }

@@ -6,17 +6,18 @@ using MeshRpc.Tickets;
 using MeshRpc.Tls;
 using MeshRpc.WorkerHost;
 
+// Usage: MeshRpc.WorkerHost [--tls] [--pooled]; the start-up configuration arrives as one JSON line on standard input.
 // Exit codes the node agent reads: 0 stopped, 2 could not start, 3 heartbeat lost.
 const int CouldNotStart = 2;
 const int HeartbeatLost = 3;
 
-// TLS set-up (a key, a certificate, and the trust store that building a server context loads once per process) is the
-// slowest part of a cold start, so it runs on another core while the host reads its configuration and loads the worker.
-// A pooled host then compiles its hot paths while it waits for a summon.
-var tls = Task.Run(WorkerCertificate.CreateForServer);
+// --tls: serve TLS with a fresh certificate. Its set-up (a key, a certificate, and the trust store that building a
+// server context loads once per process) is the slowest part of a cold start, so it runs on another core while the
+// host reads its configuration and loads the worker. A pooled host then compiles its hot paths while it waits.
+var tls = args.Contains("--tls") ? Task.Run(WorkerCertificate.CreateForServer) : null;
 if (args.Contains("--pooled"))
 {
-    await Warmup.RunAsync(await tls);
+    await Warmup.RunAsync(tls is null ? null : await tls);
 }
 
 WorkerHostConfig? config;
@@ -62,7 +63,7 @@ try
         BindAddress = IPAddress.Parse(config.BindAddress),
         HeartbeatTimeout = TimeSpan.FromMilliseconds(config.HeartbeatTimeoutMs),
         IncludeErrorDiagnostics = config.IncludeErrorDiagnostics,
-        Certificate = config.Tls ? await tls : null,
+        Certificate = tls is null ? null : await tls,
     };
 }
 catch (FormatException ex)

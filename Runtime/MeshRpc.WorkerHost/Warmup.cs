@@ -14,7 +14,7 @@ namespace MeshRpc.WorkerHost;
 /// </summary>
 internal static class Warmup
 {
-    public static async Task RunAsync(X509Certificate2 certificate)
+    public static async Task RunAsync(X509Certificate2? certificate)
     {
         RehearseStartupProtocol();
         RehearseGemLoad();
@@ -48,7 +48,7 @@ internal static class Warmup
         _ = type is null ? null : Activator.CreateInstance(type);
     }
 
-    private static async Task RehearseCallAsync(X509Certificate2 certificate)
+    private static async Task RehearseCallAsync(X509Certificate2? certificate)
     {
         var workerKey = new byte[32];
         var signer = TicketSigner.CreateEphemeral();
@@ -59,7 +59,10 @@ internal static class Warmup
             contract,
             new Echo());
         var endpoint = server.Start();
-        var ticket = signer.Issue("warmup", workerKey, new TicketEndpoints($"tls://127.0.0.1:{endpoint.Port}"), new TicketTls(TicketTls.Sha256, WorkerCertificate.Fingerprint(certificate)), "local", contract.Name, contract.Hash, 60_000, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
+        var (endpoints, tls) = certificate is null
+            ? (new TicketEndpoints($"tcp://127.0.0.1:{endpoint.Port}"), (TicketTls?)null)
+            : (new TicketEndpoints($"tls://127.0.0.1:{endpoint.Port}"), new TicketTls(TicketTls.Sha256, WorkerCertificate.Fingerprint(certificate)));
+        var ticket = signer.Issue("warmup", workerKey, endpoints, tls, "local", contract.Name, contract.Hash, 60_000, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
         await using var connection = await WorkerConnection.ConnectAsync(ticket, contract);
         await connection.Rpc.InvokeWithCancellationAsync<string>("Echo", ["warm"], CancellationToken.None);
     }

@@ -41,9 +41,6 @@ public sealed record WorkerHostConfig
 
     /// <summary>Whether error replies include remote stack traces.</summary>
     public bool IncludeErrorDiagnostics { get; init; }
-
-    /// <summary>Whether the data plane is TLS with a fresh self-signed certificate (the default) or plain TCP.</summary>
-    public bool Tls { get; init; } = true;
 }
 
 /// <summary>The first line a worker host prints: where it listens, or why it could not start.</summary>

@@ -1,0 +1,51 @@
+using MeshRpc.ControlPlane;
+using MeshRpc.Gateway.Placement;
+using MeshRpc.Gateway.Registry;
+
+namespace MeshRpc.IntegrationTests;
+
+/// <summary>The default placement policy on its own (unit level): most free capacity first.</summary>
+public sealed class PlacementPolicyTests
+{
+    private static readonly MostFreeCapacityPlacement Policy = new();
+
+    [Fact]
+    public void MoreFreeSlots_ComeFirst_WhateverTheMemory()
+    {
+        var busyBig = Node("big", slots: 10, used: 8, memoryMb: 4096, cores: 32);
+        var idleSmall = Node("small", slots: 4, used: 0, memoryMb: 256, cores: 2);
+
+        Assert.Equal(["small", "big"], Ids(Policy.Rank([busyBig, idleSmall])));
+    }
+
+    [Fact]
+    public void EqualFreeSlots_MoreWorkerMemoryThenMoreCores_ComeFirst()
+    {
+        var small = Node("a-small", slots: 4, used: 0, memoryMb: 256, cores: 8);
+        var large = Node("b-large", slots: 4, used: 0, memoryMb: 1024, cores: 2);
+        var largeManyCores = Node("c-large-many-cores", slots: 6, used: 2, memoryMb: 1024, cores: 16);
+
+        Assert.Equal(["c-large-many-cores", "b-large", "a-small"], Ids(Policy.Rank([small, large, largeManyCores])));
+    }
+
+    [Fact]
+    public void PendingSummons_CountAsUsedSlots()
+    {
+        var pending = Node("a", slots: 4, used: 0, memoryMb: 512, cores: 4) with { Pending = 3 };
+        var free = Node("b", slots: 4, used: 1, memoryMb: 512, cores: 4);
+
+        Assert.Equal(["b", "a"], Ids(Policy.Rank([pending, free])));
+    }
+
+    private static string[] Ids(IEnumerable<NodeState> nodes) => [.. nodes.Select(n => n.Registration.NodeId)];
+
+    private static NodeState Node(string id, int slots, int used, int memoryMb, int cores) => new(
+        new NodeRegistration
+        {
+            NodeId = id, AgentUrl = "http://127.0.0.1:1", DataPlaneAddress = "127.0.0.1", Sandbox = "process",
+            Slots = slots, WorkerMemoryMb = memoryMb, Cores = cores,
+        },
+        DateTimeOffset.UtcNow,
+        [.. Enumerable.Range(0, used).Select(i => new WorkerReport($"w-{i}", "C", "tls://127.0.0.1:1", 1, DateTimeOffset.UtcNow))],
+        Pending: 0);
+}
