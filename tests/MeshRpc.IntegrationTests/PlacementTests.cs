@@ -44,6 +44,18 @@ public sealed class PlacementTests(SwarmProcesses swarm) : IClassFixture<SwarmPr
         Assert.Contains(dead.LostWorkers, w => w.WorkerId == strandedId);
         Assert.Empty(dead.Workers);
 
+        // YARP's routes follow the registry: the dead node's prefix stops routing, the live ones still do.
+        using var http = new HttpClient { BaseAddress = swarm.GatewayAddress };
+        Assert.True(await Poll.UntilAsync(async () =>
+        {
+            using var routed = await http.GetAsync("/nodes/node-c/api/v2/workers", TestContext.Current.CancellationToken);
+            return routed.StatusCode == System.Net.HttpStatusCode.NotFound;
+        }), "The gateway still routes /nodes/node-c/ after marking the node dead.");
+        using (var live = await http.GetAsync("/nodes/node-a/api/v2/workers", TestContext.Current.CancellationToken))
+        {
+            Assert.True(live.IsSuccessStatusCode, $"/nodes/node-a/ answered {live.StatusCode}.");
+        }
+
         // With its node gone, teardown cannot be confirmed; the worker dies on its own once the heartbeats stop.
         await Assert.ThrowsAsync<TeardownFailedException>(() => stranded.DisposeAsync().AsTask());
 
