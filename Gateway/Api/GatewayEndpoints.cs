@@ -42,11 +42,11 @@ internal static class GatewayEndpoints
             .Produces<MeshError>(StatusCodes.Status404NotFound)
             .WithSummary("A node agent reports its live workers.");
 
-        app.MapPost("/api/v2/swarm_spawn_ephemeral", async (SpawnEphemeralRequest request, SpawnService spawn, HttpRequest http, CancellationToken cancellationToken) =>
+        app.MapPost("/api/v2/swarm_spawn_ephemeral", async (SpawnEphemeralRequest request, SpawnService spawn, GatewayOptions options, HttpRequest http, CancellationToken cancellationToken) =>
         {
             try
             {
-                return Results.Ok(await spawn.SpawnAsync(request, http, cancellationToken));
+                return Results.Ok(await spawn.SpawnAsync(request, RelayAddress.BaseFor(options, http), cancellationToken));
             }
             catch (GatewayException ex)
             {
@@ -59,11 +59,11 @@ internal static class GatewayEndpoints
             .Produces<MeshError>(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Summons an ephemeral worker (by gem pointer or raw source) on the best node and returns its Capability Ticket.");
 
-        app.MapPost("/api/v1/lxc_provision", async (LxcProvisionRequest request, SpawnService spawn, HttpRequest http, CancellationToken cancellationToken) =>
+        app.MapPost("/api/v1/lxc_provision", async (LxcProvisionRequest request, SpawnService spawn, GatewayOptions options, HttpRequest http, CancellationToken cancellationToken) =>
         {
             try
             {
-                return Results.Ok(await spawn.SpawnAsync(request.Spawn, http, cancellationToken, request.NodeId));
+                return Results.Ok(await spawn.SpawnAsync(request.Spawn, RelayAddress.BaseFor(options, http), cancellationToken, request.NodeId));
             }
             catch (GatewayException ex)
             {

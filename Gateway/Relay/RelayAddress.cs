@@ -9,8 +9,8 @@ namespace MeshRpc.Gateway.Relay;
 /// </summary>
 public static class RelayAddress
 {
-    /// <summary>The relay URL for a worker, or null when the relay is turned off.</summary>
-    public static string? For(GatewayOptions options, HttpRequest request, string nodeId, string workerId)
+    /// <summary>The relay's base URL (<c>ws://</c> or <c>wss://</c>, ending in '/') for a summon that came in as <paramref name="request"/>, or null when the relay is off.</summary>
+    public static Uri? BaseFor(GatewayOptions options, HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(request);
@@ -20,10 +20,10 @@ public static class RelayAddress
         }
 
         var gateway = options.PublicUrl ?? new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/");
-        var relay = new UriBuilder(new Uri(gateway, $"nodes/{Uri.EscapeDataString(nodeId)}/relay/{Uri.EscapeDataString(workerId)}"))
-        {
-            Scheme = gateway.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
-        };
-        return relay.Uri.ToString();
+        return new UriBuilder(gateway) { Scheme = gateway.Scheme == Uri.UriSchemeHttps ? "wss" : "ws" }.Uri;
     }
+
+    /// <summary>The relay URL of one worker.</summary>
+    public static string For(Uri relayBase, string nodeId, string workerId) =>
+        new Uri(relayBase, $"nodes/{Uri.EscapeDataString(nodeId)}/relay/{Uri.EscapeDataString(workerId)}").ToString();
 }

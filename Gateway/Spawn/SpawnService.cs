@@ -32,8 +32,11 @@ public sealed class SpawnService
         _tickets = tickets;
     }
 
-    /// <summary>Summons a worker; throws <see cref="GatewayException"/> saying what is wrong and how to fix it.</summary>
-    public async Task<SpawnEphemeralResponse> SpawnAsync(SpawnEphemeralRequest request, HttpRequest http, CancellationToken cancellationToken, string? pinnedNode = null)
+    /// <summary>
+    /// Summons a worker; throws <see cref="GatewayException"/> saying what is wrong and how to fix it. The ticket lists
+    /// the relay under <paramref name="relayBase"/> when there is one.
+    /// </summary>
+    public async Task<SpawnEphemeralResponse> SpawnAsync(SpawnEphemeralRequest request, Uri? relayBase, CancellationToken cancellationToken, string? pinnedNode = null)
     {
         var started = Stopwatch.GetTimestamp();
         var gem = ResolveCode(request);
@@ -64,7 +67,7 @@ public sealed class SpawnService
                 : new WorkerReport(forged.WorkerId, request.Contract, forged.Endpoint, forged.ProcessId, DateTimeOffset.UtcNow));
         }
 
-        var relay = RelayAddress.For(_options, http, node.Registration.NodeId, forged.WorkerId);
+        var relay = relayBase is null ? null : RelayAddress.For(relayBase, node.Registration.NodeId, forged.WorkerId);
         var ticket = _tickets.Issue(forged, node.Registration.NodeId, relay, request.Contract, request.ContractHash, heartbeatTimeoutMs);
         var timings = new SpawnTimings(
             Stopwatch.GetElapsedTime(started, placed).TotalMilliseconds,
