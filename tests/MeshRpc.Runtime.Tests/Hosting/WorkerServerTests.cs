@@ -1,10 +1,12 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using MeshRpc.Hosting;
 using MeshRpc.TestWorker;
 using MeshRpc.Tickets;
+using MeshRpc.Tls;
 using MeshRpc.Wire;
 
 namespace MeshRpc.Runtime.Tests.Hosting;
@@ -107,11 +109,15 @@ public sealed class WorkerServerTests
         Assert.Equal(0, await stream.ReadAsync(new byte[1], guard.Token));
     }
 
-    [Fact]
-    public async Task HundredsOfSilentConnections_DoNotStopTheLegitimateCaller()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task HundredsOfSilentConnections_DoNotStopTheLegitimateCaller(bool tls)
     {
-        await using var server = Start();
-        await using var connection = await WorkerConnection.ConnectAsync(TicketFor(server.Endpoint), MeshContracts.Get<ITestWorker>(), TestContext.Current.CancellationToken);
+        // With TLS, a silent stranger never sends its ClientHello: it waits inside the same handshake budget.
+        using var certificate = tls ? WorkerCertificate.Create() : null;
+        await using var server = Start(certificate: certificate);
+        await using var connection = await WorkerConnection.ConnectAsync(TicketFor(server.Endpoint, certificate), MeshContracts.Get<ITestWorker>(), TestContext.Current.CancellationToken);
         var worker = MeshContracts.Get<ITestWorker>().CreateProxy(connection);
         var flood = new List<TcpClient>();
         try
@@ -137,7 +143,7 @@ public sealed class WorkerServerTests
 
         // Once the strangers leave, newcomers with tickets get in again.
         await Task.Delay(500, TestContext.Current.CancellationToken);
-        await using var late = await WorkerConnection.ConnectAsync(TicketFor(server.Endpoint), MeshContracts.Get<ITestWorker>(), TestContext.Current.CancellationToken);
+        await using var late = await WorkerConnection.ConnectAsync(TicketFor(server.Endpoint, certificate), MeshContracts.Get<ITestWorker>(), TestContext.Current.CancellationToken);
         Assert.Equal(21, await MeshContracts.Get<ITestWorker>().CreateProxy(late).IncrementAsync());
     }
 
@@ -150,11 +156,13 @@ public sealed class WorkerServerTests
         Assert.True(reply.RootElement.TryGetProperty("result", out _), reply.RootElement.ToString());
     }
 
-    private static CapabilityTicket TicketFor(IPEndPoint endpoint) =>
-        Signer.Issue("w-test", WorkerKey, new TicketEndpoints($"tcp://{endpoint.Address}:{endpoint.Port}"), null, "node-test",
+    private static CapabilityTicket TicketFor(IPEndPoint endpoint, X509Certificate2? certificate = null) =>
+        Signer.Issue("w-test", WorkerKey,
+            new TicketEndpoints($"{(certificate is null ? "tcp" : "tls")}://{endpoint.Address}:{endpoint.Port}"),
+            certificate is null ? null : new TicketTls(TicketTls.Sha256, WorkerCertificate.Fingerprint(certificate)), "node-test",
             MeshContracts.Get<ITestWorker>().Name, MeshContracts.Get<ITestWorker>().Hash, 3000, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
 
-    private static RunningServer Start(TimeSpan? handshakeTimeout = null, bool includeDiagnostics = false, TimeSpan? idleTimeout = null)
+    private static RunningServer Start(TimeSpan? handshakeTimeout = null, bool includeDiagnostics = false, TimeSpan? idleTimeout = null, X509Certificate2? certificate = null)
     {
         var server = new WorkerServer(
             new WorkerServerOptions
@@ -166,6 +174,7 @@ public sealed class WorkerServerTests
                 HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(5),
                 IncludeErrorDiagnostics = includeDiagnostics,
                 IdleTimeout = idleTimeout ?? TimeSpan.FromMinutes(2),
+                Certificate = certificate,
             },
             MeshContracts.Get<ITestWorker>(),
             new MeshRpc.TestWorker.TestWorker());
