@@ -42,11 +42,15 @@ public class MeshProcesses : IAsyncLifetime
     /// <summary>Extra gateway arguments, for subclasses.</summary>
     protected virtual IEnumerable<string> GatewayArguments => [];
 
-    /// <summary>Starts a gateway process (on <paramref name="address"/>, or an ephemeral port) and returns it with its address.</summary>
+    /// <summary>
+    /// Starts a gateway process (on <paramref name="address"/>, or an ephemeral port) and returns it with its address.
+    /// Nodes count as dead after 5 s without a heartbeat, the gateway's default: with the whole suite running on two
+    /// cores, an agent's once-a-second heartbeat can be late by a few seconds without the agent being gone.
+    /// </summary>
     public static async Task<(ChildProcess Process, Uri Address)> StartGatewayAsync(string workDirectory, Uri? address = null, IEnumerable<string>? arguments = null)
     {
         var gateway = ChildProcess.Start("MeshRpc.Gateway.dll",
-            ["--gem-store", Path.Combine(workDirectory, "gems"), "--node-dead-after-ms", "3000", "--urls", address?.ToString().TrimEnd('/') ?? "http://127.0.0.1:0", .. arguments ?? []]);
+            ["--gem-store", Path.Combine(workDirectory, "gems"), "--node-dead-after-ms", "5000", "--urls", address?.ToString().TrimEnd('/') ?? "http://127.0.0.1:0", .. arguments ?? []]);
         return (gateway, new Uri(await gateway.WaitForLineAsync("MESHRPC-LISTENING", StartTimeout)));
     }
 
