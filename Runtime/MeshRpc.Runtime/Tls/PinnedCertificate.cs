@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace MeshRpc.Tls;
@@ -35,6 +36,15 @@ internal sealed class PinnedCertificate
         // The pin replaces name checks, so the target host only feeds SNI, which the worker ignores.
         TargetHost = "meshrpc-worker",
         EnabledSslProtocols = SslProtocols.Tls13,
+
+        // SslStream builds a chain before asking the callback; against no roots at all, since none are trusted here,
+        // that build needs neither the system trust store nor the network.
+        CertificateChainPolicy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+        },
         RemoteCertificateValidationCallback = (_, certificate, _, _) =>
         {
             Presented = certificate is null ? null : WorkerCertificate.Fingerprint(certificate);
