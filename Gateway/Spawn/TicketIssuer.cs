@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using MeshRpc.ControlPlane;
 using MeshRpc.Gateway.Configuration;
 using MeshRpc.Tickets;
+using MeshRpc.Tls;
 
 namespace MeshRpc.Gateway.Spawn;
 
@@ -28,8 +29,7 @@ public sealed class TicketIssuer
     public CapabilityTicket Issue(ForgeResponse forged, string nodeId, string? relay, string contract, string contractHash, int heartbeatTimeoutMs)
     {
         ArgumentNullException.ThrowIfNull(forged);
-        var tls = forged.CertificateSha256 is { } fingerprint ? new TicketTls(TicketTls.Sha256, fingerprint) : null;
-        return Signer.Issue(forged.WorkerId, Convert.FromBase64String(forged.WorkerKey), new TicketEndpoints(forged.Endpoint, relay), tls, nodeId,
+        return Signer.Issue(forged.WorkerId, Convert.FromBase64String(forged.WorkerKey), new TicketEndpoints(forged.Endpoint, relay), PinnedEndpoint.Pin(forged.CertificateSha256), nodeId,
             contract, contractHash, heartbeatTimeoutMs, _time.GetUtcNow(), _options.TicketLifetime);
     }
 

@@ -5,6 +5,7 @@ using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Registration;
 using MeshRpc.NodeAgent.Sandboxes;
 using MeshRpc.NodeAgent.Workers;
+using MeshRpc.Tls;
 using MeshRpc.WorkerHost;
 
 namespace MeshRpc.NodeAgent.Forge;
@@ -55,8 +56,8 @@ public sealed class WorkerForge
         code = code with { WorkerId = request.WorkerId };
         try
         {
-            var status = await StartHostAsync(sandbox, request, code, workerKey, cancellationToken);
-            var endpoint = $"{(status.CertificateSha256 is null ? "tcp" : "tls")}://{_options.DataPlaneAddress}:{status.Port}";
+            var (status, port) = await StartHostAsync(sandbox, request, code, workerKey, cancellationToken);
+            var endpoint = PinnedEndpoint.Direct(_options.DataPlaneAddress, port, status.CertificateSha256);
             var hostPid = sandbox.HostProcessIdOf(status.ProcessId);
             var report = new WorkerReport(request.WorkerId, request.Contract, endpoint, hostPid, DateTimeOffset.UtcNow);
             _workers.Add(new RunningWorker(report, sandbox));
@@ -122,7 +123,7 @@ public sealed class WorkerForge
         };
     }
 
-    private async Task<WorkerHostStatus> StartHostAsync(
+    private async Task<(WorkerHostStatus Status, int Port)> StartHostAsync(
         ISandbox sandbox, ForgeRequest request, WorkerHostConfig code, byte[] workerKey, CancellationToken cancellationToken)
     {
         var config = code with { WorkerKey = Convert.ToBase64String(workerKey) };
@@ -156,12 +157,12 @@ public sealed class WorkerForge
             throw new ForgeException(MeshErrorCodes.CompileFailed, status.Error ?? "The summoned source does not compile.", diagnostics: diagnostics);
         }
 
-        if (status.Error is not null || status.Port is null)
+        if (status.Error is not null || status.Port is not { } port)
         {
             throw new ForgeException(MeshErrorCodes.ForgeFailed, $"The worker host could not start worker {request.WorkerId}: {status.Error}");
         }
 
-        return status;
+        return (status, port);
     }
 
     private static WorkerHostStatus Parse(string line, string workerId)

@@ -59,10 +59,9 @@ internal static class Warmup
             contract,
             new Echo());
         var endpoint = server.Start();
-        var (endpoints, tls) = certificate is null
-            ? (new TicketEndpoints($"tcp://127.0.0.1:{endpoint.Port}"), (TicketTls?)null)
-            : (new TicketEndpoints($"tls://127.0.0.1:{endpoint.Port}"), new TicketTls(TicketTls.Sha256, WorkerCertificate.Fingerprint(certificate)));
-        var ticket = signer.Issue("warmup", workerKey, endpoints, tls, "local", contract.Name, contract.Hash, 60_000, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
+        var fingerprint = certificate is null ? null : WorkerCertificate.Fingerprint(certificate);
+        var ticket = signer.Issue("warmup", workerKey, new TicketEndpoints(PinnedEndpoint.Direct("127.0.0.1", endpoint.Port, fingerprint)), PinnedEndpoint.Pin(fingerprint),
+            "local", contract.Name, contract.Hash, 60_000, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
         await using var connection = await WorkerConnection.ConnectAsync(ticket, contract);
         await connection.Rpc.InvokeWithCancellationAsync<string>("Echo", ["warm"], CancellationToken.None);
     }

@@ -156,11 +156,13 @@ public sealed class WorkerServerTests
         Assert.True(reply.RootElement.TryGetProperty("result", out _), reply.RootElement.ToString());
     }
 
-    private static CapabilityTicket TicketFor(IPEndPoint endpoint, X509Certificate2? certificate = null) =>
-        Signer.Issue("w-test", WorkerKey,
-            new TicketEndpoints($"{(certificate is null ? "tcp" : "tls")}://{endpoint.Address}:{endpoint.Port}"),
-            certificate is null ? null : new TicketTls(TicketTls.Sha256, WorkerCertificate.Fingerprint(certificate)), "node-test",
-            MeshContracts.Get<ITestWorker>().Name, MeshContracts.Get<ITestWorker>().Hash, 3000, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
+    private static CapabilityTicket TicketFor(IPEndPoint endpoint, X509Certificate2? certificate = null)
+    {
+        var fingerprint = certificate is null ? null : WorkerCertificate.Fingerprint(certificate);
+        return Signer.Issue("w-test", WorkerKey, new TicketEndpoints(PinnedEndpoint.Direct(endpoint.Address.ToString(), endpoint.Port, fingerprint)),
+            PinnedEndpoint.Pin(fingerprint), "node-test", MeshContracts.Get<ITestWorker>().Name, MeshContracts.Get<ITestWorker>().Hash, 3000,
+            DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
+    }
 
     private static RunningServer Start(TimeSpan? handshakeTimeout = null, bool includeDiagnostics = false, TimeSpan? idleTimeout = null, X509Certificate2? certificate = null)
     {
