@@ -49,7 +49,7 @@ public sealed class WorkerForge
         var workerKey = RandomNumberGenerator.GetBytes(32);
 
         // A pooled sandbox already runs a waiting worker host under its own worker id; the request's id is for a cold one.
-        var sandbox = _pool.TryTake() ?? await _sandboxes.StartAsync(
+        var sandbox = _pool.TryTake(code.Gem) ?? await _sandboxes.StartAsync(
             new SandboxSpec(LxcSandboxProvider.NamePrefix + request.WorkerId, WorkerHostCommand.Create(_options.DataPlaneTls), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.Limits),
             cancellationToken);
         request = request with { WorkerId = WarmPool.WorkerIdOf(sandbox) };
@@ -117,9 +117,7 @@ public sealed class WorkerForge
 
         return common with
         {
-            GemDirectory = Path.Combine(_sandboxes.GemCacheMountPoint, Path.GetFileName(gemDirectory)),
-            EntryAssembly = manifest.EntryAssembly,
-            WorkerType = manifest.WorkerType,
+            Gem = new GemLocation(Path.Combine(_sandboxes.GemCacheMountPoint, Path.GetFileName(gemDirectory)), manifest.EntryAssembly, manifest.WorkerType),
         };
     }
 
@@ -127,8 +125,7 @@ public sealed class WorkerForge
         ISandbox sandbox, ForgeRequest request, WorkerHostConfig code, byte[] workerKey, CancellationToken cancellationToken)
     {
         var config = code with { WorkerKey = Convert.ToBase64String(workerKey) };
-        await sandbox.Input.WriteLineAsync(JsonSerializer.Serialize(config, WorkerHostJsonContext.Default.WorkerHostConfig).AsMemory(), cancellationToken);
-        await sandbox.Input.FlushAsync(cancellationToken);
+        await HostInput.WriteAsync(sandbox, new WorkerHostInstruction { Start = config }, cancellationToken);
         sandbox.Input.Close();
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -6,7 +6,8 @@ using MeshRpc.Tickets;
 using MeshRpc.Tls;
 using MeshRpc.WorkerHost;
 
-// Usage: MeshRpc.WorkerHost [--tls] [--pooled]; the start-up configuration arrives as one JSON line on standard input.
+// Usage: MeshRpc.WorkerHost [--tls] [--pooled]; the start-up configuration arrives as JSON lines on standard input
+// (StartupInput).
 // Exit codes the node agent reads: 0 stopped, 2 could not start, 3 heartbeat lost.
 const int CouldNotStart = 2;
 const int HeartbeatLost = 3;
@@ -20,34 +21,24 @@ if (args.Contains("--pooled"))
     await Warmup.RunAsync(tls is null ? null : await tls);
 }
 
-WorkerHostConfig? config;
-try
-{
-    var line = await Console.In.ReadLineAsync();
-    config = line is null ? null : JsonSerializer.Deserialize(line, WorkerHostJsonContext.Default.WorkerHostConfig);
-}
-catch (JsonException ex)
-{
-    return Fail($"The start-up configuration on standard input is not valid JSON: {ex.Message}");
-}
-
+var (config, primed, inputError) = await StartupInput.ReadAsync(Console.In);
 if (config is null)
 {
-    return Fail("No start-up configuration arrived on standard input; the node agent writes one JSON line there.");
+    return Fail(inputError!);
 }
 
 MeshRpc.MeshContract contract;
 object worker;
 try
 {
-    (contract, worker) = WorkerLoader.Load(config);
+    (contract, worker) = WorkerLoader.Load(config, primed);
 }
 catch (SourceCompileException ex)
 {
     Report(new WorkerHostStatus(null, Environment.ProcessId, ex.Message) { Diagnostics = ex.Diagnostics });
     return CouldNotStart;
 }
-catch (Exception ex) when (ex is WorkerLoadException or IOException or BadImageFormatException or UnauthorizedAccessException)
+catch (Exception ex) when (WorkerLoader.IsLoadFailure(ex))
 {
     return Fail(ex.Message);
 }

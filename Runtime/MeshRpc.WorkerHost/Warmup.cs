@@ -26,9 +26,10 @@ internal static class Warmup
         var config = new WorkerHostConfig
         {
             WorkerId = "warmup", WorkerKey = "AA==", TicketKeyId = "warmup", TicketPublicKey = "AA==", BindAddress = "127.0.0.1",
-            HeartbeatTimeoutMs = 1, Contract = "warmup", GemDirectory = "/", EntryAssembly = "warmup.dll", WorkerType = "Warmup",
+            HeartbeatTimeoutMs = 1, Contract = "warmup", Gem = new GemLocation("/", "warmup.dll", "Warmup"),
         };
-        _ = JsonSerializer.Deserialize(JsonSerializer.Serialize(config, WorkerHostJsonContext.Default.WorkerHostConfig), WorkerHostJsonContext.Default.WorkerHostConfig);
+        var line = JsonSerializer.Serialize(new WorkerHostInstruction { Start = config }, WorkerHostJsonContext.Default.WorkerHostInstruction);
+        _ = JsonSerializer.Deserialize(line, WorkerHostJsonContext.Default.WorkerHostInstruction);
         _ = JsonSerializer.Serialize(new WorkerHostStatus(1, 1, null), WorkerHostJsonContext.Default.WorkerHostStatus);
 
         // Opens standard output's writer; an empty write puts nothing on the pipe the agent reads the status from.

@@ -24,14 +24,8 @@ public sealed record WorkerHostConfig
     /// <summary>How long the worker lives without a heartbeat.</summary>
     public required int HeartbeatTimeoutMs { get; init; }
 
-    /// <summary>Folder holding the unpacked gem, when running a gem.</summary>
-    public string? GemDirectory { get; init; }
-
-    /// <summary>The gem's entry assembly file name, when running a gem.</summary>
-    public string? EntryAssembly { get; init; }
-
-    /// <summary>Full name of the class implementing the contract, when running a gem.</summary>
-    public string? WorkerType { get; init; }
+    /// <summary>The gem to run, when running a gem.</summary>
+    public GemLocation? Gem { get; init; }
 
     /// <summary>C# source to compile here, in the sandbox, when summoned from source.</summary>
     public string? SourceCode { get; init; }
@@ -41,6 +35,25 @@ public sealed record WorkerHostConfig
 
     /// <summary>Whether error replies include remote stack traces.</summary>
     public bool IncludeErrorDiagnostics { get; init; }
+}
+
+/// <summary>Where a gem is inside the sandbox, and what to run from it.</summary>
+/// <param name="Directory">Folder holding the unpacked gem.</param>
+/// <param name="EntryAssembly">The gem's entry assembly file name.</param>
+/// <param name="WorkerType">Full name of the class implementing the contract.</param>
+public sealed record GemLocation(string Directory, string EntryAssembly, string WorkerType);
+
+/// <summary>
+/// One line on a worker host's standard input. A pooled host may first be told which gem to load while it waits
+/// (<see cref="Prime"/>), so a summon of that gem skips the load; the start-up configuration is always the last line.
+/// </summary>
+public sealed record WorkerHostInstruction
+{
+    /// <summary>A gem to load now, ahead of a summon likely to run it. A primed host serves that gem or nothing.</summary>
+    public GemLocation? Prime { get; init; }
+
+    /// <summary>The start-up configuration: the worker's identity, keys and code.</summary>
+    public WorkerHostConfig? Start { get; init; }
 }
 
 /// <summary>The first line a worker host prints: where it listens, or why it could not start.</summary>
@@ -55,7 +68,7 @@ public sealed record WorkerHostStatus(int? Port, int ProcessId, string? Error)
 
 /// <summary>Source-generated JSON for the host's start-up protocol.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(WorkerHostConfig))]
+[JsonSerializable(typeof(WorkerHostInstruction))]
 [JsonSerializable(typeof(WorkerHostStatus))]
 public sealed partial class WorkerHostJsonContext : JsonSerializerContext
 {

@@ -3,13 +3,16 @@ using System.Reflection;
 
 namespace MeshRpc.WorkerHost;
 
-/// <summary>Loads a gem and creates its worker object. Loading plug-in code is the one place the host uses reflection.</summary>
+/// <summary>
+/// Loads a gem (or takes the one a pooled host was primed with) or compiles source, and creates its worker object.
+/// Loading plug-in code is the one place the host uses reflection.
+/// </summary>
 internal static class WorkerLoader
 {
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The worker host is never trimmed: it loads arbitrary gem code by design.")]
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "The worker host is never trimmed: it loads arbitrary gem code by design.")]
-    public static (MeshContract Contract, object Worker) Load(WorkerHostConfig config)
+    public static (MeshContract Contract, object Worker) Load(WorkerHostConfig config, PrimedGem? primed)
     {
+        var prepared = primed?.Take(config.Gem);
         if (config.SourceCode is { } source)
         {
             var compiled = SourceCompiler.Compile(source);
@@ -27,45 +30,24 @@ internal static class WorkerLoader
             return (sourceContract, Create(implementations[0], config.Contract));
         }
 
-        if (config.GemDirectory is null || config.EntryAssembly is null || config.WorkerType is null)
+        if (config.Gem is not { } gem)
         {
-            throw new WorkerLoadException("The start-up configuration names neither source code nor a gem (gemDirectory, entryAssembly, workerType).");
+            throw new WorkerLoadException("The start-up configuration names neither source code nor a gem.");
         }
 
-        var context = new GemLoadContext(config.GemDirectory);
-        Assembly? entry = null;
-        foreach (var path in Directory.EnumerateFiles(config.GemDirectory, "*.dll").Order(StringComparer.Ordinal))
-        {
-            if (GemLoadContext.HostAssemblies.Contains(Path.GetFileNameWithoutExtension(path)))
-            {
-                continue;
-            }
-
-            var assembly = context.LoadFromAssemblyPath(path);
-            MeshContracts.RegisterFrom(assembly);
-            if (string.Equals(Path.GetFileName(path), config.EntryAssembly, StringComparison.Ordinal))
-            {
-                entry = assembly;
-            }
-        }
-
-        if (entry is null)
-        {
-            throw new WorkerLoadException($"The gem has no entry assembly '{config.EntryAssembly}'.");
-        }
-
+        prepared ??= PreparedGem.Load(gem);
         var contract = FindContract(config.Contract, "the gem");
-
-        var type = entry.GetType(config.WorkerType, throwOnError: false) ?? throw new WorkerLoadException(
-            $"The gem's entry assembly '{config.EntryAssembly}' has no type '{config.WorkerType}'. Check the manifest's workerType.");
-
-        if (!contract.ContractType.IsAssignableFrom(type))
+        if (!contract.ContractType.IsAssignableFrom(prepared.WorkerType))
         {
-            throw new WorkerLoadException($"The worker type '{config.WorkerType}' does not implement the contract '{config.Contract}'.");
+            throw new WorkerLoadException($"The worker type '{gem.WorkerType}' does not implement the contract '{config.Contract}'.");
         }
 
-        return (contract, Create(type, config.WorkerType));
+        return (contract, Create(prepared.WorkerType, gem.WorkerType));
     }
+
+    /// <summary>Whether <paramref name="exception"/> means the worker's code cannot be loaded, as opposed to a bug in the host.</summary>
+    public static bool IsLoadFailure(Exception exception) =>
+        exception is WorkerLoadException or IOException or BadImageFormatException or UnauthorizedAccessException;
 
     private static MeshContract FindContract(string name, string where) =>
         MeshContracts.Find(name) ?? throw new WorkerLoadException(

@@ -1,9 +1,11 @@
+using System.Text.RegularExpressions;
+using MeshRpc.ControlPlane;
 using MeshRpc.IntegrationTests.Infrastructure;
 using MeshRpc.TestWorker;
 
 namespace MeshRpc.IntegrationTests;
 
-/// <summary>Pre-forged sandboxes: a summon takes one, the pool refills, and none outlives the agent.</summary>
+/// <summary>Pre-forged sandboxes: a summon takes one, the pool refills (primed with the gem last summoned), and none outlives the agent.</summary>
 public sealed class LxcWarmPoolTests(LxcPoolMesh mesh) : IClassFixture<LxcPoolMesh>
 {
     [Fact]
@@ -34,6 +36,77 @@ public sealed class LxcWarmPoolTests(LxcPoolMesh mesh) : IClassFixture<LxcPoolMe
 
         Assert.Equal(SummonFailureReason.CompileFailed, error.Reason);
         Assert.NotEmpty(error.Diagnostics);
+    }
+
+    [Fact]
+    public async Task AfterASummon_TheRefillIsPrimedWithItsGem_AndTheNextSummonOfThatGemTakesIt()
+    {
+        SandboxSupport.Require(mesh, "lxc");
+        using var client = mesh.CreateClient();
+        var cancellation = TestContext.Current.CancellationToken;
+        await WaitForContainersAsync(LxcPoolMesh.PoolSize);
+        await using (var first = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), cancellation))
+        {
+            Assert.Equal("first", await first.EchoAsync("first"));
+        }
+
+        // Primed: an idle pooled host has the gem's assembly mapped before any summon asked it to run that gem.
+        var gemAssembly = $"{GemArchive.Digest(TestGem.Pack())["sha256:".Length..]}/{Path.GetFileName(typeof(TestWorker.TestWorker).Assembly.Location)}";
+        List<string> primed = [];
+        Assert.True(await Poll.UntilAsync(() => Task.FromResult((primed = PooledHostsWithMapped(gemAssembly)).Count > 0)),
+            $"No pooled worker host was primed with the test-worker gem.\n{mesh.Logs}");
+
+        await using var second = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), cancellation);
+        Assert.Contains(((IGhostProxy)second).Connection.Ticket.WorkerId, primed);
+        Assert.Equal("second", await second.EchoAsync("second"));
+    }
+
+    [Fact]
+    public async Task SummonsOfDifferentGems_InTurn_EachRunTheirOwnGem()
+    {
+        SandboxSupport.Require(mesh, "lxc");
+        using var client = mesh.CreateClient();
+        var cancellation = TestContext.Current.CancellationToken;
+        await WaitForContainersAsync(LxcPoolMesh.PoolSize);
+
+        for (var round = 0; round < 3; round++)
+        {
+            await using (var test = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), cancellation))
+            {
+                Assert.Equal($"round {round}", await test.EchoAsync($"round {round}"));
+            }
+
+            await using (var shapes = await client.SummonAsync<IShapesWorker>(SummonRequest.FromGem(TestGem.ShapesPointer), cancellation))
+            {
+                Assert.Equal("base", await shapes.FromBaseAsync());
+            }
+
+            // Let the refills (and their priming) happen between rounds, as they would between real summons.
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+        }
+    }
+
+    /// <summary>Worker ids of the idle pooled hosts (LXC containers) whose process has <paramref name="file"/> mapped.</summary>
+    private static List<string> PooledHostsWithMapped(string file)
+    {
+        var ids = new List<string>();
+        foreach (var pid in Processes.WithCommandLineContaining(["--pooled"]))
+        {
+            try
+            {
+                if (File.ReadAllText($"/proc/{pid}/maps").Contains(file, StringComparison.Ordinal)
+                    && Regex.Match(File.ReadAllText($"/proc/{pid}/cgroup"), "meshrpc-(w-[0-9a-f]{16})") is { Success: true } container)
+                {
+                    ids.Add(container.Groups[1].Value);
+                }
+            }
+            catch (IOException)
+            {
+                // Exited while we looked.
+            }
+        }
+
+        return ids;
     }
 
     private async Task<IReadOnlyList<string>> WaitForContainersAsync(int atLeast)

@@ -25,6 +25,9 @@ public sealed partial class ChildProcess : IAsyncDisposable
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
 
+    /// <summary>The process's standard input.</summary>
+    public StreamWriter Input => _process.StandardInput;
+
     /// <summary>Whether the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
