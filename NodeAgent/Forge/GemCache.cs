@@ -74,6 +74,13 @@ public sealed class GemCache
         // Unpack beside the final folder and rename, so a half-unpacked gem is never visible.
         var staging = Path.Combine(_root, ".staging-" + Guid.NewGuid().ToString("N"));
         GemArchive.Extract(archive, Directory.CreateDirectory(staging).FullName);
+        if (GemArchive.ReadManifest(archive).Native is { } native && !OperatingSystem.IsWindows())
+        {
+            // Zip entries carry no file modes: the native host must be made executable to be run at all.
+            File.SetUnixFileMode(Path.Combine(staging, native.Executable),
+                UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
         try
         {
             Directory.Move(staging, directory);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using MeshRpc.NodeAgent.Sandboxes;
-using MeshRpc.WorkerHost;
+using MeshRpc.Hosting;
 
 namespace MeshRpc.NodeAgent.Forge;
 

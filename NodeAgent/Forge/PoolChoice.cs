@@ -1,4 +1,4 @@
-using MeshRpc.WorkerHost;
+using MeshRpc.Hosting;
 
 namespace MeshRpc.NodeAgent.Forge;
 

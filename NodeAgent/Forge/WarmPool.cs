@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Sandboxes;
-using MeshRpc.WorkerHost;
+using MeshRpc.Hosting;
 
 namespace MeshRpc.NodeAgent.Forge;
 

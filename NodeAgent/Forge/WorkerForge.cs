@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using MeshRpc.ControlPlane;
@@ -6,7 +7,7 @@ using MeshRpc.NodeAgent.Registration;
 using MeshRpc.NodeAgent.Sandboxes;
 using MeshRpc.NodeAgent.Workers;
 using MeshRpc.Tls;
-using MeshRpc.WorkerHost;
+using MeshRpc.Hosting;
 
 namespace MeshRpc.NodeAgent.Forge;
 
@@ -45,12 +46,15 @@ public sealed class WorkerForge
 
         var trust = await _trust.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken) ?? throw new ForgeException(MeshErrorCodes.ForgeFailed,
             $"Node {_options.NodeId} has not learned the gateway's ticket key: it could not register with {_options.Gateway} in the last 5 s. Check that the agent reaches the gateway, then try again.");
-        var code = await InjectionOfAsync(request, cancellationToken) with { TicketKeyId = trust.TicketKeyId, TicketPublicKey = trust.TicketPublicKey };
+        var (code, nativeHost) = await InjectionOfAsync(request, cancellationToken);
+        code = code with { TicketKeyId = trust.TicketKeyId, TicketPublicKey = trust.TicketPublicKey };
         var workerKey = RandomNumberGenerator.GetBytes(32);
 
         // A pooled sandbox already runs a waiting worker host under its own worker id; the request's id is for a cold one.
+        // A pooled .NET host beats any cold start, so a gem's native host only replaces the cold .NET one.
+        var hostCommand = nativeHost is null ? WorkerHostCommand.Create(_options.DataPlaneTls) : WorkerHostCommand.Native(nativeHost, _options.DataPlaneTls);
         var sandbox = _pool.TryTake(code.Gem) ?? await _sandboxes.StartAsync(
-            new SandboxSpec(LxcSandboxProvider.NamePrefix + request.WorkerId, WorkerHostCommand.Create(_options.DataPlaneTls), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.Limits),
+            new SandboxSpec(LxcSandboxProvider.NamePrefix + request.WorkerId, hostCommand, WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.Limits),
             cancellationToken);
         request = request with { WorkerId = WarmPool.WorkerIdOf(sandbox) };
         code = code with { WorkerId = request.WorkerId };
@@ -83,9 +87,10 @@ public sealed class WorkerForge
 
     /// <summary>
     /// What code the worker host gets: a verified gem from the cache (seen read-only inside the sandbox), or the raw
-    /// source, which the host compiles inside the sandbox. The agent itself never compiles anything.
+    /// source, which the host compiles inside the sandbox. The agent itself never compiles anything. For a gem with a
+    /// native host for this node's platform, also that program's path inside the sandbox.
     /// </summary>
-    private async Task<WorkerHostConfig> InjectionOfAsync(ForgeRequest request, CancellationToken cancellationToken)
+    private async Task<(WorkerHostConfig Config, string? NativeHost)> InjectionOfAsync(ForgeRequest request, CancellationToken cancellationToken)
     {
         var common = new WorkerHostConfig
         {
@@ -100,7 +105,7 @@ public sealed class WorkerForge
         };
         if (request.SourceCode is { } source)
         {
-            return common with { SourceCode = source };
+            return (common with { SourceCode = source }, null);
         }
 
         if (request.GemDigest is not { } digest)
@@ -115,10 +120,11 @@ public sealed class WorkerForge
             throw new ForgeException(MeshErrorCodes.ContractMismatch, $"Gem {digest} serves contract {manifest.Contract}, not {request.Contract}.");
         }
 
-        return common with
-        {
-            Gem = new GemLocation(Path.Combine(_sandboxes.GemCacheMountPoint, Path.GetFileName(gemDirectory)), manifest.EntryAssembly, manifest.WorkerType),
-        };
+        var mounted = Path.Combine(_sandboxes.GemCacheMountPoint, Path.GetFileName(gemDirectory));
+        var nativeHost = manifest.Native is { } native && native.Platform == RuntimeInformation.RuntimeIdentifier
+            ? Path.Combine(mounted, native.Executable)
+            : null;
+        return (common with { Gem = new GemLocation(mounted, manifest.EntryAssembly, manifest.WorkerType) }, nativeHost);
     }
 
     private async Task<(WorkerHostStatus Status, int Port)> StartHostAsync(

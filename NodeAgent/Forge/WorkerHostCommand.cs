@@ -16,5 +16,10 @@ public static class WorkerHostCommand
     /// first instruction on, which is why TLS is on the command line and not in the start-up configuration it reads later.
     /// </summary>
     public static IReadOnlyList<string> Create(bool tls, bool pooled = false) =>
-        [DotnetMuxer.Path, HostAssembly, .. tls ? (string[])["--tls"] : [], .. pooled ? (string[])["--pooled"] : []];
+        [DotnetMuxer.Path, HostAssembly, .. Flags(tls, pooled)];
+
+    /// <summary>The command of a gem's native host (its path inside the sandbox), which takes the same flags.</summary>
+    public static IReadOnlyList<string> Native(string executable, bool tls) => [executable, .. Flags(tls, pooled: false)];
+
+    private static string[] Flags(bool tls, bool pooled) => [.. tls ? (string[])["--tls"] : [], .. pooled ? (string[])["--pooled"] : []];
 }

@@ -9,30 +9,38 @@ namespace MeshRpc.Benchmarks;
 
 /// <summary>
 /// Summon-to-first-call per sandbox provider, cold and from the warm pool, with the data plane's TLS on (the default) and
-/// off, beside two floors measured in the same run in the same kind of sandbox: starting <c>/bin/true</c>, and starting
-/// a .NET hello-world (this program's --hello).
+/// off, and cold for a gem that ships a native host (Native AOT), beside floors measured in the same run in the same
+/// kind of sandbox: starting <c>/bin/true</c>, a .NET hello-world (this program's --hello), and the native host itself
+/// given no input (it prints one status line and exits).
 /// </summary>
 internal static class ForgeBenchmark
 {
     public static async Task RunAsync(int samples, IReadOnlyList<string> providers)
     {
+        var nativeHost = await NativeHostBuild.PublishAsync();
+        var nativeGem = TestGem.PackNative(nativeHost);
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {samples} samples per cell; times are medians (p50) in ms");
         Console.WriteLine();
-        Console.WriteLine("| provider | floor: /bin/true | floor: .NET hello | cold summon → first call | cold / .NET floor | warm-pool summon → first call | cold, TLS off | warm-pool, TLS off |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| provider | floor: /bin/true | floor: .NET hello | floor: native host | cold summon → first call | cold / .NET floor | cold, native gem | native / .NET floor | warm-pool summon → first call | cold, TLS off | warm-pool, TLS off |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         var breakdowns = new List<string>();
         foreach (var provider in providers)
         {
-            var trueFloor = await FloorAsync(provider, ["/bin/true"], samples);
-            var helloFloor = await FloorAsync(provider, [DotnetMuxer, typeof(ForgeBenchmark).Assembly.Location, "--hello"], samples);
-            var cold = await SummonsAsync(provider, warmPool: 0, tls: true, samples);
-            var warm = await SummonsAsync(provider, warmPool: 2, tls: true, samples);
-            var coldPlain = await SummonsAsync(provider, warmPool: 0, tls: false, samples);
-            var warmPlain = await SummonsAsync(provider, warmPool: 2, tls: false, samples);
-            Console.WriteLine($"| {provider} | {trueFloor:0.0} | {helloFloor:0.0} | {cold.Total:0.0} | {cold.Total / helloFloor:0.00} | {warm.Total:0.0} | {coldPlain.Total:0.0} | {warmPlain.Total:0.0} |");
+            var trueFloor = await FloorAsync(provider, _ => ["/bin/true"], samples);
+            var helloFloor = await FloorAsync(provider, _ => [DotnetMuxer, typeof(ForgeBenchmark).Assembly.Location, "--hello"], samples);
+            var nativeFloor = await FloorAsync(provider, gems => [Path.Combine(gems, Path.GetFileName(nativeHost))], samples, nativeHost);
+            var cold = await SummonsAsync(provider, TestGem.Pointer, warmPool: 0, tls: true, samples, nativeGem);
+            var native = await SummonsAsync(provider, TestGem.NativePointer, warmPool: 0, tls: true, samples, nativeGem);
+            var warm = await SummonsAsync(provider, TestGem.Pointer, warmPool: 2, tls: true, samples, nativeGem);
+            var coldPlain = await SummonsAsync(provider, TestGem.Pointer, warmPool: 0, tls: false, samples, nativeGem);
+            var nativePlain = await SummonsAsync(provider, TestGem.NativePointer, warmPool: 0, tls: false, samples, nativeGem);
+            var warmPlain = await SummonsAsync(provider, TestGem.Pointer, warmPool: 2, tls: false, samples, nativeGem);
+            Console.WriteLine($"| {provider} | {trueFloor:0.0} | {helloFloor:0.0} | {nativeFloor:0.0} | {cold.Total:0.0} | {cold.Total / helloFloor:0.00} | {native.Total:0.0} | {native.Total / helloFloor:0.00} | {warm.Total:0.0} | {coldPlain.Total:0.0} | {warmPlain.Total:0.0} |");
             breakdowns.Add(cold.Row(provider, "cold"));
+            breakdowns.Add(native.Row(provider, "cold, native gem"));
             breakdowns.Add(warm.Row(provider, "warm pool"));
             breakdowns.Add(coldPlain.Row(provider, "cold, TLS off"));
+            breakdowns.Add(nativePlain.Row(provider, "cold, native gem, TLS off"));
             breakdowns.Add(warmPlain.Row(provider, "warm pool, TLS off"));
         }
 
@@ -46,14 +54,23 @@ internal static class ForgeBenchmark
 
     private static string DotnetMuxer => MeshRpc.Hosting.DotnetMuxer.Path;
 
-    /// <summary>Median time to start a sandbox running <paramref name="command"/> and see it exit.</summary>
-    private static async Task<double> FloorAsync(string provider, string[] command, int samples)
+    /// <summary>
+    /// Median time to start a sandbox running <paramref name="command"/> (given where the gem cache appears inside the
+    /// sandbox, where <paramref name="gemFile"/> is copied) and see it exit. The native host, given no input, reports
+    /// that and exits with code 2; anything else must exit with 0.
+    /// </summary>
+    private static async Task<double> FloorAsync(string provider, Func<string, string[]> command, int samples, string? gemFile = null)
     {
         var work = Directory.CreateTempSubdirectory("meshrpc-floor-").FullName;
         try
         {
             var options = new NodeAgentOptions { Gateway = new Uri("http://127.0.0.1:1"), WorkDirectory = work };
             Directory.CreateDirectory(options.GemCacheDirectory);
+            if (gemFile is not null)
+            {
+                File.Copy(gemFile, Path.Combine(options.GemCacheDirectory, Path.GetFileName(gemFile)));
+            }
+
             ISandboxProvider sandboxes = provider switch
             {
                 "lxc" => new LxcSandboxProvider(options),
@@ -63,13 +80,13 @@ internal static class ForgeBenchmark
             var times = new List<double>();
             for (var i = 0; i < samples + 1; i++)
             {
-                var spec = new SandboxSpec($"{LxcSandboxProvider.NamePrefix}floor-{i}", command, WorkerHostCommand.HostDirectory, options.GemCacheDirectory, options.Limits);
+                var spec = new SandboxSpec($"{LxcSandboxProvider.NamePrefix}floor-{i}", command(sandboxes.GemCacheMountPoint), WorkerHostCommand.HostDirectory, options.GemCacheDirectory, options.Limits);
                 var started = Stopwatch.GetTimestamp();
                 await using var sandbox = await sandboxes.StartAsync(spec, CancellationToken.None);
                 sandbox.Input.Close();
                 var exitCode = await sandbox.Exited;
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (exitCode != 0)
+                if (exitCode != (gemFile is null ? 0 : MeshRpc.Hosting.WorkerHostProcess.CouldNotStart))
                 {
                     throw new InvalidOperationException($"The floor command failed in {provider} with exit code {exitCode}.");
                 }
@@ -89,12 +106,13 @@ internal static class ForgeBenchmark
     }
 
     /// <summary>Median time from asking the gateway for a worker to the first call's answer, and of each part.</summary>
-    private static async Task<SummonTimes> SummonsAsync(string provider, int warmPool, bool tls, int samples)
+    private static async Task<SummonTimes> SummonsAsync(string provider, string gem, int warmPool, bool tls, int samples, byte[] nativeGem)
     {
         string[] agentArguments = ["--warm-pool", warmPool.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-plane-tls", tls ? "true" : "false"];
         await using var mesh = await EmbeddedMesh.StartAsync(provider, CancellationToken.None, agentArguments);
         using var client = new MeshClient(mesh.GatewayAddress);
         await client.PublishGemAsync(TestGem.Pack());
+        await client.PublishGemAsync(nativeGem);
         var summons = new SummonTimes();
         for (var i = 0; i < samples + 1; i++)
         {
@@ -106,7 +124,7 @@ internal static class ForgeBenchmark
 
             // SummonAsync is exactly SpawnAsync then ConnectAsync; split here to time each part.
             var started = Stopwatch.GetTimestamp();
-            var spawned = await client.SpawnAsync(MeshContracts.Get<ITestWorker>(), SummonRequest.FromGem(TestGem.Pointer));
+            var spawned = await client.SpawnAsync(MeshContracts.Get<ITestWorker>(), SummonRequest.FromGem(gem));
             var summoned = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             await using var worker = await client.ConnectAsync<ITestWorker>(spawned.Ticket);
             var connected = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -1,4 +1,3 @@
-using MeshRpc.Hosting;
 using MeshRpc.IntegrationTests.Infrastructure;
 using Quickstart.Worker;
 
@@ -13,14 +12,7 @@ public sealed class AotCallerTests(MeshProcesses mesh) : IClassFixture<MeshProce
         var output = Directory.CreateTempSubdirectory("meshrpc-aot-").FullName;
         try
         {
-            await using (var publish = ChildProcess.StartProgram(DotnetMuxer.Path,
-                "publish", Path.Combine(RepoPaths.Root, "samples", "AotCaller", "AotCaller.csproj"),
-                "-c", "Release", "-r", "linux-x64", "-o", output, "-p:TreatWarningsAsErrors=true", "-nologo"))
-            {
-                var exitCode = await publish.WaitForExitAsync(TimeSpan.FromMinutes(10));
-                Assert.True(exitCode == 0, $"NativeAOT publish failed:\n{publish.Output}");
-                Assert.DoesNotContain("warning", publish.Output, StringComparison.OrdinalIgnoreCase);
-            }
+            await NativePublish.PublishAsync("samples/AotCaller/AotCaller.csproj", output);
 
             using var client = mesh.CreateClient();
             await client.PublishGemAsync(CalculatorGem.Pack(), TestContext.Current.CancellationToken);

@@ -1,5 +1,5 @@
 using MeshRpc.NodeAgent.Forge;
-using MeshRpc.WorkerHost;
+using MeshRpc.Hosting;
 
 namespace MeshRpc.IntegrationTests;
 

@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using MeshRpc.ControlPlane;
 using MeshRpc.IntegrationTests.Infrastructure;
 using MeshRpc.Tickets;
 using MeshRpc.TestWorker;
-using MeshRpc.WorkerHost;
+using MeshRpc.Hosting;
 
 namespace MeshRpc.IntegrationTests;
 
@@ -28,10 +27,10 @@ public sealed class PrimedHostTests : IDisposable
         var contract = MeshContracts.Get<ITestWorker>();
         await using var host = StartPooledHost();
 
-        await SendAsync(host, new WorkerHostInstruction { Prime = gem });
-        await SendAsync(host, new WorkerHostInstruction { Start = Config(gem, contract.Name) });
+        await HostChannel.SendAsync(host, new WorkerHostInstruction { Prime = gem });
+        await HostChannel.SendAsync(host, new WorkerHostInstruction { Start = Config(gem, contract.Name) });
 
-        var status = await StatusAsync(host);
+        var status = await HostChannel.StatusAsync(host);
         Assert.True(status.Port is not null, status.Error);
         var ticket = _signer.Issue(WorkerId, _workerKey, new TicketEndpoints($"tcp://127.0.0.1:{status.Port}"), null, "local",
             contract.Name, contract.Hash, 30_000, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
@@ -46,10 +45,10 @@ public sealed class PrimedHostTests : IDisposable
         var other = Unpack("shapes-worker", TestGem.PackShapes());
         await using var host = StartPooledHost();
 
-        await SendAsync(host, new WorkerHostInstruction { Prime = primed });
-        await SendAsync(host, new WorkerHostInstruction { Start = Config(other, MeshContracts.Get<IShapesWorker>().Name) });
+        await HostChannel.SendAsync(host, new WorkerHostInstruction { Prime = primed });
+        await HostChannel.SendAsync(host, new WorkerHostInstruction { Start = Config(other, MeshContracts.Get<IShapesWorker>().Name) });
 
-        var status = await StatusAsync(host);
+        var status = await HostChannel.StatusAsync(host);
         Assert.Null(status.Port);
         Assert.Contains($"primed with the gem in {primed.Directory} and cannot serve the gem in {other.Directory}", status.Error, StringComparison.Ordinal);
         Assert.Equal(2, await host.WaitForExitAsync(StartTimeout));
@@ -61,10 +60,10 @@ public sealed class PrimedHostTests : IDisposable
         var primed = Unpack("test-worker", TestGem.Pack());
         await using var host = StartPooledHost();
 
-        await SendAsync(host, new WorkerHostInstruction { Prime = primed });
-        await SendAsync(host, new WorkerHostInstruction { Start = Config(null, MeshContracts.Get<ITestWorker>().Name) with { SourceCode = "class C {}" } });
+        await HostChannel.SendAsync(host, new WorkerHostInstruction { Prime = primed });
+        await HostChannel.SendAsync(host, new WorkerHostInstruction { Start = Config(null, MeshContracts.Get<ITestWorker>().Name) with { SourceCode = "class C {}" } });
 
-        var status = await StatusAsync(host);
+        var status = await HostChannel.StatusAsync(host);
         Assert.Contains("cannot serve summoned source", status.Error, StringComparison.Ordinal);
     }
 
@@ -74,10 +73,10 @@ public sealed class PrimedHostTests : IDisposable
         var broken = Unpack("test-worker", TestGem.Pack()) with { EntryAssembly = "Missing.dll" };
         await using var host = StartPooledHost();
 
-        await SendAsync(host, new WorkerHostInstruction { Prime = broken });
-        await SendAsync(host, new WorkerHostInstruction { Start = Config(broken, MeshContracts.Get<ITestWorker>().Name) });
+        await HostChannel.SendAsync(host, new WorkerHostInstruction { Prime = broken });
+        await HostChannel.SendAsync(host, new WorkerHostInstruction { Start = Config(broken, MeshContracts.Get<ITestWorker>().Name) });
 
-        var status = await StatusAsync(host);
+        var status = await HostChannel.StatusAsync(host);
         Assert.Equal("The gem has no entry assembly 'Missing.dll'.", status.Error);
     }
 
@@ -86,10 +85,9 @@ public sealed class PrimedHostTests : IDisposable
     {
         await using var host = StartPooledHost();
 
-        await host.Input.WriteLineAsync("{\"hello\":1}".AsMemory(), TestContext.Current.CancellationToken);
-        await host.Input.FlushAsync(TestContext.Current.CancellationToken);
+        await HostChannel.SendAsync(host, new WorkerHostInstruction());
 
-        var status = await StatusAsync(host);
+        var status = await HostChannel.StatusAsync(host);
         Assert.Contains("may prime one gem, then must give the configuration ('start')", status.Error, StringComparison.Ordinal);
     }
 
@@ -117,16 +115,4 @@ public sealed class PrimedHostTests : IDisposable
             Contract = contract,
             Gem = gem,
         };
-
-    private static async Task SendAsync(ChildProcess host, WorkerHostInstruction instruction)
-    {
-        await host.Input.WriteLineAsync(JsonSerializer.Serialize(instruction, WorkerHostJsonContext.Default.WorkerHostInstruction).AsMemory(), TestContext.Current.CancellationToken);
-        await host.Input.FlushAsync(TestContext.Current.CancellationToken);
-    }
-
-    private static async Task<WorkerHostStatus> StatusAsync(ChildProcess host)
-    {
-        var line = await host.WaitForLineAsync("{", StartTimeout);
-        return JsonSerializer.Deserialize("{" + line, WorkerHostJsonContext.Default.WorkerHostStatus)!;
-    }
 }

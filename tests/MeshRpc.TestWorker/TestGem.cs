@@ -14,6 +14,9 @@ public static class TestGem
     /// <summary>The pointer of the gem serving <see cref="ISandboxProbe"/>.</summary>
     public const string ProbePointer = "gem://sandbox-probe@1.0.0";
 
+    /// <summary>The pointer of the gem serving <see cref="ITestWorker"/> with a native host built in.</summary>
+    public const string NativePointer = "gem://test-worker-native@1.0.0";
+
     /// <summary>The gem serving <see cref="ISandboxProbe"/>.</summary>
     public static byte[] PackProbe() => Pack<ISandboxProbe, SandboxProbe>("sandbox-probe");
 
@@ -23,7 +26,20 @@ public static class TestGem
     /// <summary>The gem serving <see cref="IShapesWorker"/>.</summary>
     public static byte[] PackShapes() => Pack<IShapesWorker, ShapesWorker>("shapes-worker");
 
-    private static byte[] Pack<TContract, TWorker>(string name)
+    /// <summary>
+    /// The gem serving <see cref="ITestWorker"/> that also ships <paramref name="nativeHost"/>: MeshRpc.TestNativeWorker
+    /// published with Native AOT, which nodes of <paramref name="platform"/> run instead of the .NET worker host. It is
+    /// <see cref="NativePointer"/> for linux-x64, and <see cref="NativePointerFor"/> the platform otherwise.
+    /// </summary>
+    public static byte[] PackNative(string nativeHost, string platform = "linux-x64") =>
+        Pack<ITestWorker, TestWorker>(NativeNameFor(platform), (nativeHost, platform));
+
+    /// <summary>The pointer of <see cref="PackNative"/>'s gem for <paramref name="platform"/>.</summary>
+    public static string NativePointerFor(string platform) => $"gem://{NativeNameFor(platform)}@1.0.0";
+
+    private static string NativeNameFor(string platform) => platform == "linux-x64" ? "test-worker-native" : "test-worker-native-" + platform;
+
+    private static byte[] Pack<TContract, TWorker>(string name, (string Path, string Platform)? nativeHost = null)
         where TContract : class => GemArchive.Pack(
         new GemManifest
         {
@@ -32,6 +48,7 @@ public static class TestGem
             Contract = MeshContracts.Get<TContract>().Name,
             EntryAssembly = Path.GetFileName(typeof(TWorker).Assembly.Location),
             WorkerType = typeof(TWorker).FullName!,
+            Native = nativeHost is { } native ? new NativeHost(Path.GetFileName(native.Path), native.Platform) : null,
         },
-        [typeof(TWorker).Assembly.Location]);
+        [typeof(TWorker).Assembly.Location, .. nativeHost is { } file ? (string[])[file.Path] : []]);
 }

@@ -65,6 +65,12 @@ public static class GemArchive
             throw new InvalidDataException($"The gem's manifest names entry assembly '{manifest.EntryAssembly}', but the archive has no such file at its root.");
         }
 
+        if (manifest.Native is { } native && (zip.GetEntry(native.Executable) is null || string.IsNullOrWhiteSpace(native.Platform)))
+        {
+            throw new InvalidDataException(
+                $"The gem's manifest names native host '{native.Executable}' for platform '{native.Platform}', but the archive has no such file at its root or the platform is empty.");
+        }
+
         return manifest;
     }
 

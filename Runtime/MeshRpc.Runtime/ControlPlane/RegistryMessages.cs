@@ -78,4 +78,16 @@ public sealed record GemManifest
 
     /// <summary>The full name of the class implementing the contract.</summary>
     public required string WorkerType { get; init; }
+
+    /// <summary>
+    /// A worker host with this gem's worker built in, compiled ahead of time for one platform, when the gem ships one.
+    /// Nodes of that platform start it directly, which saves a cold summon the .NET runtime's start-up and compiling;
+    /// other nodes load <see cref="EntryAssembly"/> as usual.
+    /// </summary>
+    public NativeHost? Native { get; init; }
 }
+
+/// <summary>A gem's natively compiled worker host (see <see cref="Hosting.MeshWorkerHost"/>).</summary>
+/// <param name="Executable">The program's file name at the archive's root.</param>
+/// <param name="Platform">The .NET runtime identifier it was compiled for, e.g. <c>linux-x64</c>.</param>
+public sealed record NativeHost(string Executable, string Platform);

@@ -45,6 +45,26 @@ public sealed class GemArchiveTests
     }
 
     [Fact]
+    public void Rejects_ManifestNamingAMissingNativeHost()
+    {
+        var manifest = """{"name":"a","version":"1","contract":"C","entryAssembly":"w.dll","workerType":"W","native":{"executable":"w-native","platform":"linux-x64"}}""";
+
+        var error = Assert.Throws<InvalidDataException>(() => GemArchive.ReadManifest(Zip(("manifest.json", manifest), ("w.dll", "x"))));
+
+        Assert.Contains("native host 'w-native' for platform 'linux-x64'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reads_ANativeHost()
+    {
+        var manifest = """{"name":"a","version":"1","contract":"C","entryAssembly":"w.dll","workerType":"W","native":{"executable":"w-native","platform":"linux-x64"}}""";
+
+        var read = GemArchive.ReadManifest(Zip(("manifest.json", manifest), ("w.dll", "x"), ("w-native", "\u007fELF")));
+
+        Assert.Equal(new NativeHost("w-native", "linux-x64"), read.Native);
+    }
+
+    [Fact]
     public void Extract_RefusesEntriesOutsideTheTarget()
     {
         var target = Directory.CreateTempSubdirectory().FullName;

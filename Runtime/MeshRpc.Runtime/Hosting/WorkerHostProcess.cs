@@ -1,0 +1,147 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using MeshRpc.Tickets;
+using MeshRpc.Tls;
+
+namespace MeshRpc.Hosting;
+
+/// <summary>
+/// The life of a worker host process, shared by the .NET worker host and by native gems: the node agent's start-up
+/// protocol on standard input and output, TLS, serving the worker, and the exit codes the agent reads.
+/// </summary>
+/// <remarks>
+/// Standard input carries JSON lines (<see cref="WorkerHostInstruction"/>): at most one gem to prime, then the
+/// start-up configuration. Standard output carries one <see cref="WorkerHostStatus"/> line: the port, or why not.
+/// </remarks>
+public static class WorkerHostProcess
+{
+    /// <summary>Exit code: the agent stopped the worker (SIGTERM).</summary>
+    public const int Stopped = 0;
+
+    /// <summary>Exit code: the worker could not start; the status line says why.</summary>
+    public const int CouldNotStart = 2;
+
+    /// <summary>Exit code: no caller heartbeated for the heartbeat timeout.</summary>
+    public const int HeartbeatLost = 3;
+
+    /// <summary>
+    /// With <c>--tls</c>, starts making the worker's certificate and its server context at once, on another core: with
+    /// the system trust store that the first context loads, it is the slowest part of a cold start.
+    /// </summary>
+    public static Task<X509Certificate2>? StartTls(IReadOnlyList<string> args) =>
+        args.Contains("--tls") ? Task.Run(WorkerCertificate.CreateForServer) : null;
+
+    /// <summary>
+    /// Reads standard input up to the start-up configuration. A prime line is handed to <paramref name="prime"/>, at
+    /// most once; a host that cannot be primed passes null and refuses it.
+    /// </summary>
+    public static async Task<(WorkerHostConfig? Config, string? Error)> ReadStartAsync(TextReader input, Action<GemLocation>? prime)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var primed = false;
+        while (await input.ReadLineAsync() is { } line)
+        {
+            WorkerHostInstruction? instruction;
+            try
+            {
+                instruction = JsonSerializer.Deserialize(line, WorkerHostJsonContext.Default.WorkerHostInstruction);
+            }
+            catch (JsonException ex)
+            {
+                return (null, $"A line of the start-up input on standard input is not valid JSON: {ex.Message}");
+            }
+
+            if (instruction?.Start is { } config)
+            {
+                return (config, null);
+            }
+
+            if (instruction?.Prime is not { } gem || primed)
+            {
+                return (null, "The start-up input may prime one gem, then must give the configuration ('start'); this line is neither.");
+            }
+
+            if (prime is null)
+            {
+                return (null, "This worker host cannot be primed with a gem: it runs one built-in worker. Send only the configuration ('start').");
+            }
+
+            prime(gem);
+            primed = true;
+        }
+
+        return (null, "No start-up configuration arrived on standard input; the node agent writes it there as one JSON line.");
+    }
+
+    /// <summary>Serves <paramref name="worker"/> as <paramref name="config"/> says until stopped or abandoned; returns the exit code.</summary>
+    public static async Task<int> ServeAsync(WorkerHostConfig config, MeshContract contract, object worker, Task<X509Certificate2>? tls)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        WorkerServerOptions options;
+        try
+        {
+            options = new WorkerServerOptions
+            {
+                WorkerId = config.WorkerId,
+                WorkerKey = Convert.FromBase64String(config.WorkerKey),
+                Tickets = new TicketVerifier(config.TicketKeyId, config.TicketPublicKey),
+                BindAddress = IPAddress.Parse(config.BindAddress),
+                HeartbeatTimeout = TimeSpan.FromMilliseconds(config.HeartbeatTimeoutMs),
+                IncludeErrorDiagnostics = config.IncludeErrorDiagnostics,
+                Certificate = tls is null ? null : await tls,
+            };
+        }
+        catch (FormatException ex)
+        {
+            return Fail($"The start-up configuration has a malformed key or address: {ex.Message}");
+        }
+        catch (CryptographicException ex)
+        {
+            return Fail($"The gateway's ticket key in the start-up configuration is not a valid public key: {ex.Message}");
+        }
+
+        await using var server = new WorkerServer(options, contract, worker);
+        var endpoint = server.Start();
+        Report(new WorkerHostStatus(endpoint.Port, Environment.ProcessId, null)
+        {
+            CertificateSha256 = options.Certificate is { } served ? WorkerCertificate.Fingerprint(served) : null,
+        });
+
+        var stopped = new TaskCompletionSource();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stopped.TrySetResult();
+        });
+
+        var exitCode = await Task.WhenAny(server.HeartbeatLost, stopped.Task) == server.HeartbeatLost ? HeartbeatLost : Stopped;
+        if (exitCode == HeartbeatLost)
+        {
+            await Console.Error.WriteLineAsync($"worker {config.WorkerId}: no heartbeat for {config.HeartbeatTimeoutMs} ms; exiting.");
+        }
+
+        if (worker is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+
+        return exitCode;
+    }
+
+    /// <summary>Reports that the worker cannot start, and why; returns <see cref="CouldNotStart"/>.</summary>
+    public static int Fail(string error)
+    {
+        Report(new WorkerHostStatus(null, Environment.ProcessId, error));
+        return CouldNotStart;
+    }
+
+    /// <summary>Writes the status line the node agent waits for.</summary>
+    public static void Report(WorkerHostStatus status)
+    {
+        Console.Out.WriteLine(JsonSerializer.Serialize(status, WorkerHostJsonContext.Default.WorkerHostStatus));
+        Console.Out.Flush();
+    }
+}
