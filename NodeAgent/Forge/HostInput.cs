@@ -1,6 +1,6 @@
 using System.Text.Json;
-using MeshRpc.NodeAgent.Sandboxes;
 using MeshRpc.Hosting;
+using MeshRpc.NodeAgent.Sandboxes;
 
 namespace MeshRpc.NodeAgent.Forge;
 

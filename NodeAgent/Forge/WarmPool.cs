@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using MeshRpc.Hosting;
 using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Sandboxes;
-using MeshRpc.Hosting;
 
 namespace MeshRpc.NodeAgent.Forge;
 

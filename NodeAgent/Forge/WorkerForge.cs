@@ -2,12 +2,12 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
 using MeshRpc.ControlPlane;
+using MeshRpc.Hosting;
 using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Registration;
 using MeshRpc.NodeAgent.Sandboxes;
 using MeshRpc.NodeAgent.Workers;
 using MeshRpc.Tls;
-using MeshRpc.Hosting;
 
 namespace MeshRpc.NodeAgent.Forge;
 

@@ -18,6 +18,18 @@ internal static class ForgeBenchmark
     public static async Task RunAsync(int samples, IReadOnlyList<string> providers)
     {
         var nativeHost = await NativeHostBuild.PublishAsync();
+        try
+        {
+            await MeasureAsync(samples, providers, nativeHost);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(nativeHost)!, recursive: true);
+        }
+    }
+
+    private static async Task MeasureAsync(int samples, IReadOnlyList<string> providers, string nativeHost)
+    {
         var nativeGem = TestGem.PackNative(nativeHost);
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {samples} samples per cell; times are medians (p50) in ms");
         Console.WriteLine();

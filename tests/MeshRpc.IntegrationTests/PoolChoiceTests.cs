@@ -1,5 +1,5 @@
-using MeshRpc.NodeAgent.Forge;
 using MeshRpc.Hosting;
+using MeshRpc.NodeAgent.Forge;
 
 namespace MeshRpc.IntegrationTests;
 

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using MeshRpc.ControlPlane;
-using MeshRpc.IntegrationTests.Infrastructure;
-using MeshRpc.Tickets;
-using MeshRpc.TestWorker;
 using MeshRpc.Hosting;
+using MeshRpc.IntegrationTests.Infrastructure;
+using MeshRpc.TestWorker;
+using MeshRpc.Tickets;
 
 namespace MeshRpc.IntegrationTests;
 
