@@ -10,13 +10,7 @@ namespace MeshRpc.WorkerHost;
 /// </summary>
 internal sealed class PreparedGem
 {
-    private PreparedGem(GemLocation location, Type workerType)
-    {
-        Location = location;
-        WorkerType = workerType;
-    }
-
-    public GemLocation Location { get; }
+    private PreparedGem(Type workerType) => WorkerType = workerType;
 
     public Type WorkerType { get; }
 
@@ -47,6 +41,6 @@ internal sealed class PreparedGem
 
         var type = entry.GetType(gem.WorkerType, throwOnError: false) ?? throw new WorkerLoadException(
             $"The gem's entry assembly '{gem.EntryAssembly}' has no type '{gem.WorkerType}'. Check the manifest's workerType.");
-        return new PreparedGem(gem, type);
+        return new PreparedGem(type);
     }
 }
