@@ -53,7 +53,8 @@ public sealed class LxcWarmPoolTests(LxcPoolMesh mesh) : IClassFixture<LxcPoolMe
         // Primed: an idle pooled host has the gem's assembly mapped before any summon asked it to run that gem.
         var gemAssembly = $"{GemArchive.Digest(TestGem.Pack())["sha256:".Length..]}/{Path.GetFileName(typeof(TestWorker.TestWorker).Assembly.Location)}";
         List<string> primed = [];
-        Assert.True(await Poll.UntilAsync(() => Task.FromResult((primed = PooledHostsWithMapped(gemAssembly)).Count > 0)),
+        // A refill starts, warms up and loads the gem on half a CPU (LxcMesh's limit), while the rest of the suite runs.
+        Assert.True(await Poll.UntilAsync(() => Task.FromResult((primed = PooledHostsWithMapped(gemAssembly)).Count > 0), TimeSpan.FromSeconds(60)),
             $"No pooled worker host was primed with the test-worker gem.\n{mesh.Logs}");
 
         await using var second = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), cancellation);
