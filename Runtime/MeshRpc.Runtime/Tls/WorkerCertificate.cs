@@ -1,4 +1,5 @@
 using System.Net.Security;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -11,6 +12,8 @@ namespace MeshRpc.Tls;
 /// </summary>
 public static class WorkerCertificate
 {
+    private static readonly ConditionalWeakTable<X509Certificate2, SslStreamCertificateContext> Contexts = new();
+
     /// <summary>Creates a self-signed ECDSA P-256 certificate for one worker host's lifetime.</summary>
     public static X509Certificate2 Create()
     {
@@ -23,8 +26,8 @@ public static class WorkerCertificate
     }
 
     /// <summary>
-    /// Creates the certificate and builds one server context for it, which loads the system trust store: the first
-    /// context in a process costs tens of milliseconds, later ones (the server's own) about one.
+    /// Creates the certificate and its server context, which <see cref="ServerOptions"/> then reuses. The first context
+    /// in a process loads the system trust store and costs tens of milliseconds, so a host makes it early.
     /// </summary>
     public static X509Certificate2 CreateForServer()
     {
@@ -41,9 +44,13 @@ public static class WorkerCertificate
     }
 
     /// <summary>Server options for a worker presenting <paramref name="certificate"/>.</summary>
+    /// <remarks>
+    /// Every server for one certificate shares one context: building one builds a chain, and a pooled host's rehearsal
+    /// server then leaves its context, and the TLS state made for it, ready for the real one.
+    /// </remarks>
     public static SslServerAuthenticationOptions ServerOptions(X509Certificate2 certificate) => new()
     {
-        ServerCertificateContext = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true),
+        ServerCertificateContext = Contexts.GetValue(certificate, static c => SslStreamCertificateContext.Create(c, additionalCertificates: null, offline: true)),
         ClientCertificateRequired = false,
         EnabledSslProtocols = SslProtocols.Tls13,
     };
