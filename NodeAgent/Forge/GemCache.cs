@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Text.Json;
 using MeshRpc.ControlPlane;
 using MeshRpc.NodeAgent.Configuration;
 using Refit;
@@ -11,7 +12,7 @@ public sealed class GemCache
 {
     private readonly IUahCoreApi _gateway;
     private readonly string _root;
-    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _fetches = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<CachedGem>>> _fetches = new(StringComparer.Ordinal);
 
     /// <summary>Creates the cache under the agent's work directory.</summary>
     public GemCache(IUahCoreApi gateway, NodeAgentOptions options)
@@ -22,15 +23,15 @@ public sealed class GemCache
         Directory.CreateDirectory(_root);
     }
 
-    /// <summary>Returns the folder of the unpacked, verified gem, fetching it once if needed.</summary>
-    public async Task<string> GetAsync(string digest, CancellationToken cancellationToken)
+    /// <summary>Returns the unpacked, verified gem and its manifest, fetching and reading them once.</summary>
+    public async Task<CachedGem> GetAsync(string digest, CancellationToken cancellationToken)
     {
         if (!GemPointer.IsDigest(digest))
         {
             throw new ForgeException(MeshErrorCodes.InvalidRequest, $"'{digest}' is not a gem digest ('sha256:' and 64 lowercase hex digits).");
         }
 
-        var fetch = _fetches.GetOrAdd(digest, d => new Lazy<Task<string>>(() => FetchAsync(d)));
+        var fetch = _fetches.GetOrAdd(digest, d => new Lazy<Task<CachedGem>>(() => FetchAsync(d)));
         try
         {
             return await fetch.Value.WaitAsync(cancellationToken);
@@ -38,17 +39,18 @@ public sealed class GemCache
         catch (Exception) when (fetch.Value.IsFaulted)
         {
             // A failed fetch must not poison the cache: the next summon tries again.
-            _fetches.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(digest, fetch));
+            _fetches.TryRemove(new KeyValuePair<string, Lazy<Task<CachedGem>>>(digest, fetch));
             throw;
         }
     }
 
-    private async Task<string> FetchAsync(string digest)
+    private async Task<CachedGem> FetchAsync(string digest)
     {
         var directory = Path.Combine(_root, digest["sha256:".Length..]);
         if (Directory.Exists(directory))
         {
-            return directory;
+            // Unpacked by an earlier run of this agent.
+            return new CachedGem(directory, ReadManifest(directory));
         }
 
         byte[] archive;
@@ -74,7 +76,8 @@ public sealed class GemCache
         // Unpack beside the final folder and rename, so a half-unpacked gem is never visible.
         var staging = Path.Combine(_root, ".staging-" + Guid.NewGuid().ToString("N"));
         GemArchive.Extract(archive, Directory.CreateDirectory(staging).FullName);
-        if (GemArchive.ReadManifest(archive).Native is { } native && !OperatingSystem.IsWindows())
+        var manifest = GemArchive.ReadManifest(archive);
+        if (manifest.Native is { } native && !OperatingSystem.IsWindows())
         {
             // Zip entries carry no file modes: the native host must be made executable to be run at all.
             File.SetUnixFileMode(Path.Combine(staging, native.Executable),
@@ -90,6 +93,18 @@ public sealed class GemCache
             Directory.Delete(staging, recursive: true);
         }
 
-        return directory;
+        return new CachedGem(directory, manifest);
+    }
+
+    private static GemManifest ReadManifest(string directory)
+    {
+        using var stream = File.OpenRead(Path.Combine(directory, GemManifest.FileName));
+        return JsonSerializer.Deserialize(stream, ControlPlaneJsonContext.Default.GemManifest)
+            ?? throw new ForgeException(MeshErrorCodes.ForgeFailed, $"The cached gem at {directory} has an empty manifest.");
     }
 }
+
+/// <summary>A gem unpacked on the node, and its manifest.</summary>
+/// <param name="Directory">The folder it is unpacked in.</param>
+/// <param name="Manifest">Its manifest, read once when the gem entered the cache.</param>
+public sealed record CachedGem(string Directory, GemManifest Manifest);

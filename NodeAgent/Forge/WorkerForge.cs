@@ -113,8 +113,7 @@ public sealed class WorkerForge
             throw new ForgeException(MeshErrorCodes.InvalidRequest, "A forge request names either a gem digest or source code.");
         }
 
-        var gemDirectory = await _gems.GetAsync(digest, cancellationToken);
-        var manifest = ReadManifest(gemDirectory);
+        var (gemDirectory, manifest) = await _gems.GetAsync(digest, cancellationToken);
         if (manifest.Contract != request.Contract)
         {
             throw new ForgeException(MeshErrorCodes.ContractMismatch, $"Gem {digest} serves contract {manifest.Contract}, not {request.Contract}.");
@@ -179,13 +178,5 @@ public sealed class WorkerForge
         {
             throw new ForgeException(MeshErrorCodes.ForgeFailed, $"The worker host for {workerId} printed an unreadable status line: {line}", ex);
         }
-    }
-
-    private static GemManifest ReadManifest(string gemDirectory)
-    {
-        var path = Path.Combine(gemDirectory, GemManifest.FileName);
-        using var stream = File.OpenRead(path);
-        return JsonSerializer.Deserialize(stream, ControlPlaneJsonContext.Default.GemManifest)
-            ?? throw new ForgeException(MeshErrorCodes.ForgeFailed, $"The cached gem at {gemDirectory} has an empty manifest.");
     }
 }
