@@ -24,8 +24,8 @@ internal static partial class Log
     [LoggerMessage(8, LogLevel.Warning, "The warm pool stopped refilling: {Reason}")]
     public static partial void WarmPoolFailed(ILogger logger, string reason);
 
-    [LoggerMessage(7, LogLevel.Information, "Sandbox provider: {Sandbox}; reaped {Reaped} sandboxes left by an earlier run.")]
-    public static partial void SandboxReady(ILogger logger, string sandbox, int reaped);
+    [LoggerMessage(7, LogLevel.Information, "Sandbox provider: {Sandbox}; reaped {Reaped} sandboxes left by an earlier run; workers trust the node's {Roots} root certificates.")]
+    public static partial void SandboxReady(ILogger logger, string sandbox, int reaped, int roots);
 
     [LoggerMessage(9, LogLevel.Debug, "A relayed connection to worker {WorkerId} closed.")]
     public static partial void RelayClosed(ILogger logger, string workerId);

@@ -20,8 +20,9 @@ public static class NodeAgentApp
 
         var options = NodeAgentOptions.From(builder.Configuration);
 
-        // Sandboxes bind-mount the gem cache, so it must exist before the first one (or the warm pool) starts.
+        // Sandboxes bind-mount the gem cache and the trust bundle, so both must exist before the first one (or the warm pool) starts.
         Directory.CreateDirectory(options.GemCacheDirectory);
+        var roots = WorkerTrust.Export(options.TrustDirectory);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(MeshHttp.Gateway(new HttpClient { BaseAddress = options.Gateway, Timeout = TimeSpan.FromSeconds(30) }));
         builder.Services.AddSingleton(SandboxSelection.Create(options));
@@ -41,7 +42,7 @@ public static class NodeAgentApp
         // Sandboxes a killed predecessor left behind go before this agent takes any work.
         var sandboxes = app.Services.GetRequiredService<ISandboxProvider>();
         var reaped = sandboxes.ReapOrphansAsync().GetAwaiter().GetResult();
-        Log.SandboxReady(app.Services.GetRequiredService<ILogger<ISandboxProvider>>(), sandboxes.Name, reaped);
+        Log.SandboxReady(app.Services.GetRequiredService<ILogger<ISandboxProvider>>(), sandboxes.Name, reaped, roots);
 
         // No sandbox outlives its agent: stopping the agent tears every worker down.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<WorkerTable>().DestroyAllAsync().GetAwaiter().GetResult());

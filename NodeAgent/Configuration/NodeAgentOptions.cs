@@ -29,6 +29,9 @@ public sealed record NodeAgentOptions
     /// <summary>Unpacked, verified gems.</summary>
     public string GemCacheDirectory => Path.Combine(WorkDirectory, "gems");
 
+    /// <summary>The node's trusted root certificates, exported for workers (<see cref="WorkerTrust"/>).</summary>
+    public string TrustDirectory => Path.Combine(WorkDirectory, "trust");
+
     /// <summary>Sandbox provider: <c>lxc</c>, <c>bwrap</c>, <c>process</c>, or <c>auto</c> for the strongest available.</summary>
     public string Sandbox { get; init; } = "auto";
 

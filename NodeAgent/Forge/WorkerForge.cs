@@ -54,7 +54,7 @@ public sealed class WorkerForge
         // A pooled .NET host beats any cold start, so a gem's native host only replaces the cold .NET one.
         var hostCommand = nativeHost is null ? WorkerHostCommand.Create(_options.DataPlaneTls) : WorkerHostCommand.Native(nativeHost, _options.DataPlaneTls);
         var sandbox = _pool.TryTake(code.Gem) ?? await _sandboxes.StartAsync(
-            new SandboxSpec(LxcSandboxProvider.NamePrefix + request.WorkerId, hostCommand, WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.Limits),
+            new SandboxSpec(LxcSandboxProvider.NamePrefix + request.WorkerId, hostCommand, WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits),
             cancellationToken);
         request = request with { WorkerId = WarmPool.WorkerIdOf(sandbox) };
         code = code with { WorkerId = request.WorkerId };

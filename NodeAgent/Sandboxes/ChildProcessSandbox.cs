@@ -30,8 +30,12 @@ internal sealed class ChildProcessSandbox : ISandbox
 
     public Task<int> Exited { get; }
 
-    /// <summary>Starts <paramref name="command"/>; <paramref name="destroy"/> kills what the root process alone cannot.</summary>
-    public static ChildProcessSandbox Start(string name, IReadOnlyList<string> command, Func<Process, Task>? destroy = null, Action? cleanUp = null)
+    /// <summary>
+    /// Starts <paramref name="command"/> with the agent's environment plus <paramref name="environment"/>;
+    /// <paramref name="destroy"/> kills what the root process alone cannot.
+    /// </summary>
+    public static ChildProcessSandbox Start(
+        string name, IReadOnlyList<string> command, IEnumerable<KeyValuePair<string, string>>? environment = null, Func<Process, Task>? destroy = null, Action? cleanUp = null)
     {
         var start = new ProcessStartInfo(command[0])
         {
@@ -42,6 +46,11 @@ internal sealed class ChildProcessSandbox : ISandbox
         foreach (var argument in command.Skip(1))
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (variable, value) in environment ?? [])
+        {
+            start.Environment[variable] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{command[0]}'.");

@@ -9,6 +9,9 @@ public interface ISandboxProvider
     /// <summary>Where the unpacked gem cache appears inside this provider's sandboxes.</summary>
     string GemCacheMountPoint { get; }
 
+    /// <summary>Where the node's trust bundle (<see cref="SandboxSpec.TrustDirectory"/>) appears inside this provider's sandboxes.</summary>
+    string TrustMountPoint { get; }
+
     /// <summary>Starts the worker host for one worker; its standard input and output are the host's start-up channel.</summary>
     Task<ISandbox> StartAsync(SandboxSpec spec, CancellationToken cancellationToken);
 
@@ -21,8 +24,9 @@ public interface ISandboxProvider
 /// <param name="HostCommand">The worker host's command line, program first.</param>
 /// <param name="HostDirectory">The worker host's folder, made visible read-only at the same path (even under /tmp).</param>
 /// <param name="GemCacheDirectory">The node's unpacked gems, made visible read-only.</param>
+/// <param name="TrustDirectory">The node's trusted roots (<see cref="WorkerTrust"/>), made visible read-only and the only ones the worker loads.</param>
 /// <param name="Limits">Resource limits, where the provider can enforce them.</param>
-public sealed record SandboxSpec(string Name, IReadOnlyList<string> HostCommand, string HostDirectory, string GemCacheDirectory, SandboxLimits Limits);
+public sealed record SandboxSpec(string Name, IReadOnlyList<string> HostCommand, string HostDirectory, string GemCacheDirectory, string TrustDirectory, SandboxLimits Limits);
 
 /// <summary>Resource limits for one sandbox.</summary>
 /// <param name="MemoryBytes">Memory the sandbox may use before the kernel kills it.</param>

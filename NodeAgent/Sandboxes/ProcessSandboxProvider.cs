@@ -12,6 +12,7 @@ public sealed class ProcessSandboxProvider : ISandboxProvider
     {
         ArgumentNullException.ThrowIfNull(options);
         GemCacheMountPoint = options.GemCacheDirectory;
+        TrustMountPoint = options.TrustDirectory;
         _pids = new PidFiles(Path.Combine(options.WorkDirectory, "sandboxes", Name));
     }
 
@@ -22,10 +23,13 @@ public sealed class ProcessSandboxProvider : ISandboxProvider
     public string GemCacheMountPoint { get; }
 
     /// <inheritdoc />
+    public string TrustMountPoint { get; }
+
+    /// <inheritdoc />
     public Task<ISandbox> StartAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var sandbox = ChildProcessSandbox.Start(spec.Name, spec.HostCommand, cleanUp: () => _pids.Forget(spec.Name));
+        var sandbox = ChildProcessSandbox.Start(spec.Name, spec.HostCommand, WorkerTrust.Environment(spec.TrustDirectory), cleanUp: () => _pids.Forget(spec.Name));
         _pids.Record(spec.Name, sandbox.RootProcessId);
         return Task.FromResult<ISandbox>(sandbox);
     }

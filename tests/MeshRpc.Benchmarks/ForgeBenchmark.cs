@@ -78,6 +78,7 @@ internal static class ForgeBenchmark
         {
             var options = new NodeAgentOptions { Gateway = new Uri("http://127.0.0.1:1"), WorkDirectory = work };
             Directory.CreateDirectory(options.GemCacheDirectory);
+            WorkerTrust.Export(options.TrustDirectory);
             if (gemFile is not null)
             {
                 File.Copy(gemFile, Path.Combine(options.GemCacheDirectory, Path.GetFileName(gemFile)));
@@ -92,7 +93,7 @@ internal static class ForgeBenchmark
             var times = new List<double>();
             for (var i = 0; i < samples + 1; i++)
             {
-                var spec = new SandboxSpec($"{LxcSandboxProvider.NamePrefix}floor-{i}", command(sandboxes.GemCacheMountPoint), WorkerHostCommand.HostDirectory, options.GemCacheDirectory, options.Limits);
+                var spec = new SandboxSpec($"{LxcSandboxProvider.NamePrefix}floor-{i}", command(sandboxes.GemCacheMountPoint), WorkerHostCommand.HostDirectory, options.GemCacheDirectory, options.TrustDirectory, options.Limits);
                 var started = Stopwatch.GetTimestamp();
                 await using var sandbox = await sandboxes.StartAsync(spec, CancellationToken.None);
                 sandbox.Input.Close();

@@ -21,6 +21,19 @@ public abstract class ProviderTests<TMesh>(TMesh mesh, string sandbox)
 
         Assert.False(Processes.IsAlive(hostPid), $"The {sandbox} worker (pid {hostPid}) survived its teardown.");
     }
+
+    [Fact]
+    public async Task Worker_TrustsExactlyTheNodesRoots_FromTheAgentsBundle()
+    {
+        SandboxSupport.Require(mesh, sandbox);
+        using var client = mesh.CreateClient();
+        await using var probe = await client.SummonAsync<ISandboxProbe>(SummonRequest.FromGem(TestGem.ProbePointer), TestContext.Current.CancellationToken);
+
+        // The agent runs on this machine with this process's environment, so it trusts what this process trusts.
+        Assert.Equal(TrustedRoots.Thumbprints(), await probe.TrustedRootsAsync());
+        Assert.EndsWith("/trust/roots.pem", await probe.EnvironmentVariableAsync("SSL_CERT_FILE"), StringComparison.Ordinal);
+        Assert.NotEqual(Environment.GetEnvironmentVariable("SSL_CERT_DIR") ?? "", await probe.EnvironmentVariableAsync("SSL_CERT_DIR") ?? "");
+    }
 }
 
 public sealed class ProcessProviderTests(ProcessMesh mesh) : ProviderTests<ProcessMesh>(mesh, "process"), IClassFixture<ProcessMesh>;

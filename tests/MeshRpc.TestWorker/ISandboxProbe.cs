@@ -18,6 +18,12 @@ public interface ISandboxProbe : IAsyncDisposable
     /// <summary>Starts a shell fork bomb, waits, and returns how many processes the sandbox then holds.</summary>
     Task<int> ForkBombAsync(int waitMs);
 
+    /// <summary>The SHA-256 thumbprints of the root certificates the worker trusts, sorted.</summary>
+    Task<string[]> TrustedRootsAsync();
+
+    /// <summary>The value of an environment variable in the worker, or null.</summary>
+    Task<string?> EnvironmentVariableAsync(string name);
+
     /// <summary>Allocates and touches memory until it has <paramref name="megabytes"/> (or is killed trying).</summary>
     Task<long> HogMemoryAsync(int megabytes);
 }

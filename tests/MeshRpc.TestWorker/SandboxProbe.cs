@@ -41,6 +41,12 @@ public sealed class SandboxProbe : ISandboxProbe
     }
 
     /// <inheritdoc />
+    public Task<string[]> TrustedRootsAsync() => Task.FromResult(TrustedRoots.Thumbprints());
+
+    /// <inheritdoc />
+    public Task<string?> EnvironmentVariableAsync(string name) => Task.FromResult(Environment.GetEnvironmentVariable(name));
+
+    /// <inheritdoc />
     public Task<long> HogMemoryAsync(int megabytes)
     {
         for (var i = 0; i < megabytes; i++)
