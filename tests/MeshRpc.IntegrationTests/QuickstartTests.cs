@@ -15,10 +15,17 @@ public sealed class QuickstartTests
         Assert.True(exitCode == 0, $"The quick start exited with {exitCode}:\n{quickstart.Output}");
         var json = quickstart.Output[quickstart.Output.IndexOf('{', StringComparison.Ordinal)..];
         using var report = JsonDocument.Parse(json);
-        Assert.NotEqual("unknown", report.RootElement.GetProperty("sandbox").GetString());
+        var sandbox = report.RootElement.GetProperty("sandbox").GetString();
+        Assert.NotEqual("unknown", sandbox);
+        if (SandboxSupport.Required)
+        {
+            // By default the quick start takes the best sandbox the machine offers, and CI's machine offers LXC.
+            Assert.Equal("lxc", sandbox);
+        }
+
         Assert.Equal(["mesh", "publish"], report.RootElement.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         var summons = report.RootElement.GetProperty("summons").EnumerateArray().ToList();
-        Assert.Contains(summons, s => s.GetProperty("kind").GetString() == "gem");
+        Assert.Equal(["gem", "source"], summons.Select(s => s.GetProperty("kind").GetString()));
         foreach (var summon in summons)
         {
             var results = summon.GetProperty("results");
@@ -39,5 +46,18 @@ public sealed class QuickstartTests
         }
 
         Assert.False(Processes.IsAlive(quickstart.Id));
+    }
+
+    [Fact]
+    public async Task SandboxOption_PicksTheProvider_AndTheReportNamesIt()
+    {
+        await using var quickstart = ChildProcess.Start("Quickstart.dll", "--json", "--sandbox", "process");
+
+        var exitCode = await quickstart.WaitForExitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(exitCode == 0, $"The quick start exited with {exitCode}:\n{quickstart.Output}");
+        using var report = JsonDocument.Parse(quickstart.Output[quickstart.Output.IndexOf('{', StringComparison.Ordinal)..]);
+        Assert.Equal("process", report.RootElement.GetProperty("sandbox").GetString());
+        Assert.All(report.RootElement.GetProperty("summons").EnumerateArray(), summon => Assert.True(summon.GetProperty("workerProcessGone").GetBoolean()));
     }
 }
