@@ -26,9 +26,6 @@ public sealed class BwrapSandboxProvider : ISandboxProvider
     /// <inheritdoc />
     public string GemCacheMountPoint => "/tmp/gems";
 
-    /// <inheritdoc />
-    public string TrustMountPoint => "/tmp/trust";
-
     /// <summary>Whether bubblewrap runs on this machine.</summary>
     public static bool IsAvailable() => Probe.Succeeds("bwrap", "--ro-bind", "/", "/", "--unshare-pid", "--", "/bin/true");
 
@@ -47,11 +44,11 @@ public sealed class BwrapSandboxProvider : ISandboxProvider
             "--size", spec.Limits.ScratchBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
             "--ro-bind", spec.HostDirectory, spec.HostDirectory,
             "--ro-bind", spec.GemCacheDirectory, GemCacheMountPoint,
-            "--ro-bind", spec.TrustDirectory, TrustMountPoint,
+            "--ro-bind", spec.TrustDirectory, WorkerTrust.MountPoint,
             "--tmpfs", _options.WorkDirectory,
             "--setenv", "HOME", "/tmp",
             "--setenv", "TMPDIR", "/tmp",
-            .. WorkerTrust.Environment(TrustMountPoint).SelectMany(variable => (string[])["--setenv", variable.Key, variable.Value]),
+            .. WorkerTrust.Environment(WorkerTrust.MountPoint).SelectMany(variable => (string[])["--setenv", variable.Key, variable.Value]),
             "--",
             .. spec.HostCommand,
         ];

@@ -9,9 +9,6 @@ public interface ISandboxProvider
     /// <summary>Where the unpacked gem cache appears inside this provider's sandboxes.</summary>
     string GemCacheMountPoint { get; }
 
-    /// <summary>Where the node's trust bundle (<see cref="SandboxSpec.TrustDirectory"/>) appears inside this provider's sandboxes.</summary>
-    string TrustMountPoint { get; }
-
     /// <summary>Starts the worker host for one worker; its standard input and output are the host's start-up channel.</summary>
     Task<ISandbox> StartAsync(SandboxSpec spec, CancellationToken cancellationToken);
 

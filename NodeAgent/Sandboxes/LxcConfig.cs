@@ -10,9 +10,8 @@ public static class LxcConfig
     /// <param name="spec">What runs and its limits.</param>
     /// <param name="cgroups">Which cgroup keys take effect on this machine.</param>
     /// <param name="gemMountPoint">Where the gem cache appears inside (under the scratch tmpfs).</param>
-    /// <param name="trustMountPoint">Where the node's trust bundle appears inside (under the scratch tmpfs).</param>
     /// <param name="hiddenDirectory">A host directory to cover with an empty tmpfs (the agent's own files).</param>
-    public static string Build(SandboxSpec spec, CgroupVersion cgroups, string gemMountPoint, string trustMountPoint, string? hiddenDirectory)
+    public static string Build(SandboxSpec spec, CgroupVersion cgroups, string gemMountPoint, string? hiddenDirectory)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var limits = spec.Limits;
@@ -36,7 +35,7 @@ public static class LxcConfig
         Key("lxc.mount.entry", $"tmpfs tmp tmpfs rw,nosuid,nodev,size={limits.ScratchBytes},mode=1777 0 0");
         Key("lxc.mount.entry", $"{spec.HostDirectory} {spec.HostDirectory.TrimStart('/')} none bind,ro,create=dir 0 0");
         Key("lxc.mount.entry", $"{spec.GemCacheDirectory} {gemMountPoint.TrimStart('/')} none bind,ro,create=dir 0 0");
-        Key("lxc.mount.entry", $"{spec.TrustDirectory} {trustMountPoint.TrimStart('/')} none bind,ro,create=dir 0 0");
+        Key("lxc.mount.entry", $"{spec.TrustDirectory} {WorkerTrust.MountPoint.TrimStart('/')} none bind,ro,create=dir 0 0");
         if (hiddenDirectory is not null)
         {
             Key("lxc.mount.entry", $"tmpfs {hiddenDirectory.TrimStart('/')} tmpfs ro,size=4k,optional,create=dir 0 0");
@@ -45,7 +44,7 @@ public static class LxcConfig
         Key("lxc.environment", "HOME=/tmp");
         Key("lxc.environment", "TMPDIR=/tmp");
         Key("lxc.environment", "DOTNET_CLI_TELEMETRY_OPTOUT=1");
-        foreach (var (name, value) in WorkerTrust.Environment(trustMountPoint))
+        foreach (var (name, value) in WorkerTrust.Environment(WorkerTrust.MountPoint))
         {
             Key("lxc.environment", $"{name}={value}");
         }

@@ -31,9 +31,6 @@ public sealed class LxcSandboxProvider : ISandboxProvider
     /// <inheritdoc />
     public string GemCacheMountPoint => "/tmp/gems";
 
-    /// <inheritdoc />
-    public string TrustMountPoint => "/tmp/trust";
-
     /// <summary>The cgroup hierarchy whose keys the containers use.</summary>
     public CgroupVersion Cgroups => _cgroups;
 
@@ -63,7 +60,7 @@ public sealed class LxcSandboxProvider : ISandboxProvider
     {
         ArgumentNullException.ThrowIfNull(spec);
         var config = Path.Combine(_lxcPath, spec.Name + ".conf");
-        File.WriteAllText(config, LxcConfig.Build(spec, _cgroups, GemCacheMountPoint, TrustMountPoint, HiddenDirectory()));
+        File.WriteAllText(config, LxcConfig.Build(spec, _cgroups, GemCacheMountPoint, HiddenDirectory()));
         ISandbox sandbox = ChildProcessSandbox.Start(
             spec.Name,
             ["lxc-execute", "-P", _lxcPath, "-n", spec.Name, "-f", config, "--", .. spec.HostCommand],

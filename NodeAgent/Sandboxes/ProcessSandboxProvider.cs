@@ -12,7 +12,6 @@ public sealed class ProcessSandboxProvider : ISandboxProvider
     {
         ArgumentNullException.ThrowIfNull(options);
         GemCacheMountPoint = options.GemCacheDirectory;
-        TrustMountPoint = options.TrustDirectory;
         _pids = new PidFiles(Path.Combine(options.WorkDirectory, "sandboxes", Name));
     }
 
@@ -21,9 +20,6 @@ public sealed class ProcessSandboxProvider : ISandboxProvider
 
     /// <inheritdoc />
     public string GemCacheMountPoint { get; }
-
-    /// <inheritdoc />
-    public string TrustMountPoint { get; }
 
     /// <inheritdoc />
     public Task<ISandbox> StartAsync(SandboxSpec spec, CancellationToken cancellationToken)

@@ -15,6 +15,9 @@ namespace MeshRpc.NodeAgent.Sandboxes;
 /// </remarks>
 public static class WorkerTrust
 {
+    /// <summary>Where sandboxes with a /tmp of their own show the bundle's directory; a plain process reads it where it is.</summary>
+    public const string MountPoint = "/tmp/trust";
+
     private const string BundleFileName = "roots.pem";
 
     // OpenSSL falls back to its compiled-in directory when SSL_CERT_DIR is unset, so an empty one stands in for "none".
