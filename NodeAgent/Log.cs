@@ -27,6 +27,9 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Information, "Sandbox provider: {Sandbox}; reaped {Reaped} sandboxes left by an earlier run; workers trust the node's {Roots} root certificates.")]
     public static partial void SandboxReady(ILogger logger, string sandbox, int reaped, int roots);
 
+    [LoggerMessage(10, LogLevel.Information, "Made {Directory} searchable by others (o+x, no listing or reading): unprivileged sandboxes reach the gem cache through it.")]
+    public static partial void TraversalGranted(ILogger logger, string directory);
+
     [LoggerMessage(9, LogLevel.Debug, "A relayed connection to worker {WorkerId} closed.")]
     public static partial void RelayClosed(ILogger logger, string workerId);
 }

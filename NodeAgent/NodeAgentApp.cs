@@ -22,6 +22,7 @@ public static class NodeAgentApp
 
         // Sandboxes bind-mount the gem cache and the trust bundle, so both must exist before the first one (or the warm pool) starts.
         Directory.CreateDirectory(options.GemCacheDirectory);
+        var opened = Traversal.Grant(options.WorkDirectory);
         var roots = WorkerTrust.Export(options.TrustDirectory);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(MeshHttp.Gateway(new HttpClient { BaseAddress = options.Gateway, Timeout = TimeSpan.FromSeconds(30) }));
@@ -42,7 +43,13 @@ public static class NodeAgentApp
         // Sandboxes a killed predecessor left behind go before this agent takes any work.
         var sandboxes = app.Services.GetRequiredService<ISandboxProvider>();
         var reaped = sandboxes.ReapOrphansAsync().GetAwaiter().GetResult();
-        Log.SandboxReady(app.Services.GetRequiredService<ILogger<ISandboxProvider>>(), sandboxes.Name, reaped, roots);
+        var sandboxLog = app.Services.GetRequiredService<ILogger<ISandboxProvider>>();
+        foreach (var folder in opened)
+        {
+            Log.TraversalGranted(sandboxLog, folder);
+        }
+
+        Log.SandboxReady(sandboxLog, sandboxes.Name, reaped, roots);
 
         // No sandbox outlives its agent: stopping the agent tears every worker down.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<WorkerTable>().DestroyAllAsync().GetAwaiter().GetResult());

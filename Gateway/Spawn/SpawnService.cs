@@ -113,6 +113,13 @@ public sealed class SpawnService
                 $"Gem {pointer} serves contract {gem.Manifest.Contract}, but the caller asked for {request.Contract}. Summon it with the matching interface.");
         }
 
+        if (gem.Manifest.ContractHash != request.ContractHash)
+        {
+            throw new GatewayException(MeshErrorCodes.ContractMismatch, StatusCodes.Status400BadRequest,
+                $"Gem {pointer} was built from contract {request.Contract} with hash {gem.Manifest.ContractHash}, but the caller's contract hashes to {request.ContractHash}. " +
+                "Rebuild the caller and the gem from the same contract.");
+        }
+
         return gem;
     }
 
@@ -124,6 +131,7 @@ public sealed class SpawnService
             var node = _registry.Find(pinnedNode) ?? throw new GatewayException(MeshErrorCodes.NodeNotFound, StatusCodes.Status404NotFound,
                 $"No node {pinnedNode} is registered. GET /api/v1/service_registry lists the nodes.");
             return !_registry.IsLive(node) ? throw NoNode($"Node {pinnedNode} is dead: it has not heartbeated in the last {_options.NodeDeadAfter.TotalSeconds:0.#} s.")
+                : Unmet(node, request) is { } unmet ? throw new GatewayException(MeshErrorCodes.NotSupported, StatusCodes.Status403Forbidden, $"Node {pinnedNode} {unmet}.")
                 : _registry.TryReserve(pinnedNode) ? node
                 : throw NoNode($"Node {pinnedNode} is full: all {node.Registration.Slots} worker slots are taken.");
         }
@@ -152,6 +160,11 @@ public sealed class SpawnService
     /// <summary>Why a node cannot take the summon, or null when it can.</summary>
     private static string? Unmet(NodeState node, SpawnEphemeralRequest request)
     {
+        if (request.SourceCode is not null && !node.Registration.RunsSource)
+        {
+            return $"runs workers in '{node.Registration.Sandbox}' sandboxes, which do not contain hostile code, and refuses raw source";
+        }
+
         var missing = (request.RequiredLabels ?? []).Except(node.Registration.Labels, StringComparer.Ordinal).ToList();
         if (missing.Count > 0)
         {

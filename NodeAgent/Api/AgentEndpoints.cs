@@ -37,6 +37,7 @@ internal static class AgentEndpoints
         MeshErrorCodes.GemNotFound => StatusCodes.Status404NotFound,
         MeshErrorCodes.InvalidRequest or MeshErrorCodes.ContractMismatch or MeshErrorCodes.CompileFailed => StatusCodes.Status400BadRequest,
         MeshErrorCodes.NoNodeAvailable => StatusCodes.Status503ServiceUnavailable,
+        MeshErrorCodes.NotSupported => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status502BadGateway,
     };
 }

@@ -50,6 +50,13 @@ public sealed record NodeAgentOptions
     /// <summary>How long a worker host may take to report its port.</summary>
     public TimeSpan WorkerStartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether a node whose sandboxes contain nothing (the plain-process provider) still runs summoned raw source,
+    /// which is arbitrary code with the agent's rights (<c>--allow-uncontained-source true</c>). Off by default: only
+    /// for a machine where every caller is trusted.
+    /// </summary>
+    public bool AllowUncontainedSource { get; init; }
+
     /// <summary>Whether workers put remote stack traces in error replies (off: callers may be untrusted).</summary>
     public bool WorkerErrorDiagnostics { get; init; }
 
@@ -67,6 +74,7 @@ public sealed record NodeAgentOptions
             Slots = int.TryParse(configuration["slots"], out var slots) ? slots : defaults.Slots,
             WorkDirectory = configuration["work-dir"] ?? defaults.WorkDirectory,
             WorkerErrorDiagnostics = bool.TryParse(configuration["worker-error-diagnostics"], out var diagnostics) && diagnostics,
+            AllowUncontainedSource = configuration["allow-uncontained-source"] is { } uncontained && ParseSwitch(uncontained, "allow-uncontained-source"),
             Sandbox = configuration["sandbox"] ?? defaults.Sandbox,
             Labels = configuration["labels"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? defaults.Labels,
             WarmPoolSize = int.TryParse(configuration["warm-pool"], out var pool) ? pool : defaults.WarmPoolSize,

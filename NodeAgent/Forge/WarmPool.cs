@@ -103,7 +103,7 @@ public sealed class WarmPool : BackgroundService
                 {
                     await Task.Delay(RefillPause(), stoppingToken);
                     var name = LxcSandboxProvider.NamePrefix + "w-" + Guid.NewGuid().ToString("N")[..16];
-                    var spec = new SandboxSpec(name, WorkerHostCommand.Create(_options.DataPlaneTls, pooled: true), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits);
+                    var spec = new SandboxSpec(name, WorkerHostCommand.Create(_options.DataPlaneTls, pooled: true), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress);
                     var sandbox = await _sandboxes.StartAsync(spec, stoppingToken);
                     GemLocation? gem;
                     lock (_idle)

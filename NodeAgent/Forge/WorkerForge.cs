@@ -54,14 +54,14 @@ public sealed class WorkerForge
         // A pooled .NET host beats any cold start, so a gem's native host only replaces the cold .NET one.
         var hostCommand = nativeHost is null ? WorkerHostCommand.Create(_options.DataPlaneTls) : WorkerHostCommand.Native(nativeHost, _options.DataPlaneTls);
         var sandbox = _pool.TryTake(code.Gem) ?? await _sandboxes.StartAsync(
-            new SandboxSpec(LxcSandboxProvider.NamePrefix + request.WorkerId, hostCommand, WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits),
+            new SandboxSpec(LxcSandboxProvider.NamePrefix + request.WorkerId, hostCommand, WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress),
             cancellationToken);
         request = request with { WorkerId = WarmPool.WorkerIdOf(sandbox) };
         code = code with { WorkerId = request.WorkerId };
         try
         {
-            var (status, port) = await StartHostAsync(sandbox, request, code, workerKey, cancellationToken);
-            var endpoint = PinnedEndpoint.Direct(_options.DataPlaneAddress, port, status.CertificateSha256);
+            var status = await StartHostAsync(sandbox, request, code, workerKey, cancellationToken);
+            var endpoint = PinnedEndpoint.Direct(_options.DataPlaneAddress, sandbox.DataPlanePort, status.CertificateSha256);
             var hostPid = sandbox.HostProcessIdOf(status.ProcessId);
             var report = new WorkerReport(request.WorkerId, request.Contract, endpoint, hostPid, DateTimeOffset.UtcNow);
             _workers.Add(new RunningWorker(report, sandbox));
@@ -105,7 +105,11 @@ public sealed class WorkerForge
         };
         if (request.SourceCode is { } source)
         {
-            return (common with { SourceCode = source }, null);
+            return _sandboxes.ContainsWorkers || _options.AllowUncontainedSource
+                ? (common with { SourceCode = source }, null)
+                : throw new ForgeException(MeshErrorCodes.NotSupported,
+                    $"Node {_options.NodeId} runs workers as plain processes, which contain nothing, so it refuses raw source (arbitrary code with the agent's rights). " +
+                    "Summon a published gem, or run the agent with --sandbox lxc or bwrap; where every caller is trusted, its operator may pass --allow-uncontained-source true.");
         }
 
         if (request.GemDigest is not { } digest)
@@ -126,7 +130,7 @@ public sealed class WorkerForge
         return (common with { Gem = new GemLocation(mounted, manifest.EntryAssembly, manifest.WorkerType) }, nativeHost);
     }
 
-    private async Task<(WorkerHostStatus Status, int Port)> StartHostAsync(
+    private async Task<WorkerHostStatus> StartHostAsync(
         ISandbox sandbox, ForgeRequest request, WorkerHostConfig code, byte[] workerKey, CancellationToken cancellationToken)
     {
         var config = code with { WorkerKey = Convert.ToBase64String(workerKey) };
@@ -159,12 +163,12 @@ public sealed class WorkerForge
             throw new ForgeException(MeshErrorCodes.CompileFailed, status.Error ?? "The summoned source does not compile.", diagnostics: diagnostics);
         }
 
-        if (status.Error is not null || status.Port is not { } port)
+        if (status.Error is not null || status.Port is null)
         {
             throw new ForgeException(MeshErrorCodes.ForgeFailed, $"The worker host could not start worker {request.WorkerId}: {status.Error}");
         }
 
-        return (status, port);
+        return status;
     }
 
     private static WorkerHostStatus Parse(string line, string workerId)

@@ -61,6 +61,7 @@ public sealed class GatewayRegistration : BackgroundService
             Cores = Environment.ProcessorCount,
             WorkerMemoryMb = (int)(_options.Limits.MemoryBytes >> 20),
             Labels = _options.Labels,
+            RunsSource = _sandboxes.ContainsWorkers || _options.AllowUncontainedSource,
         };
 
         var registered = false;

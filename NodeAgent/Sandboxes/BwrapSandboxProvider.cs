@@ -4,19 +4,20 @@ using MeshRpc.NodeAgent.Configuration;
 namespace MeshRpc.NodeAgent.Sandboxes;
 
 /// <summary>
-/// bubblewrap: own PID, UTS and IPC namespaces, read-only root, a private tmpfs as the only writable place, the gem
-/// cache read-only. It has no cgroup support, so it enforces no memory, process or CPU limits; use LXC for those.
+/// bubblewrap, started as the unprivileged first subordinate uid of the node (as LXC maps a worker's root): its own
+/// user, PID, network, mount, UTS, IPC and cgroup namespaces, no capabilities, no further user namespaces, a read-only
+/// root, a private tmpfs as the only writable place, the gem cache read-only. It has no cgroup support, so it enforces
+/// no memory, process or CPU limits, and no seccomp filter; use LXC for those.
 /// </summary>
 public sealed class BwrapSandboxProvider : ISandboxProvider
 {
-    private readonly NodeAgentOptions _options;
     private readonly PidFiles _pids;
+    private readonly SubordinateIds _ids = SubordinateIds.Ensure();
 
     /// <summary>Creates the provider.</summary>
     public BwrapSandboxProvider(NodeAgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = options;
         _pids = new PidFiles(Path.Combine(options.WorkDirectory, "sandboxes", Name));
     }
 
@@ -24,10 +25,27 @@ public sealed class BwrapSandboxProvider : ISandboxProvider
     public string Name => "bwrap";
 
     /// <inheritdoc />
+    public bool ContainsWorkers => true;
+
+    /// <inheritdoc />
     public string GemCacheMountPoint => "/tmp/gems";
 
     /// <summary>Whether bubblewrap runs on this machine.</summary>
-    public static bool IsAvailable() => Probe.Succeeds("bwrap", "--ro-bind", "/", "/", "--unshare-pid", "--", "/bin/true");
+    public static bool IsAvailable() => Probe.Succeeds("setpriv",
+        [.. Unprivileged(SubordinateIds.Ensure()), "bwrap", .. Containment, .. Root(), "--", "/usr/bin/true"]);
+
+    // bubblewrap run by root would map the worker onto root; run by an unprivileged uid, the worker is that uid.
+    private static string[] Unprivileged(SubordinateIds ids) =>
+        [FormattableString.Invariant($"--reuid={ids.UidStart}"), FormattableString.Invariant($"--regid={ids.GidStart}"), "--clear-groups", "--"];
+
+    private static IEnumerable<string> Root() =>
+    [
+        .. WorkerRoot.SharedFolders.SelectMany(folder => (string[])["--ro-bind", folder, folder]),
+        .. WorkerRoot.Links.SelectMany(link => (string[])["--symlink", link.Target, link.Path]),
+    ];
+
+    private static readonly string[] Containment =
+        ["--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop", "ALL", "--die-with-parent", "--new-session"];
 
     /// <inheritdoc />
     public Task<ISandbox> StartAsync(SandboxSpec spec, CancellationToken cancellationToken)
@@ -35,24 +53,25 @@ public sealed class BwrapSandboxProvider : ISandboxProvider
         ArgumentNullException.ThrowIfNull(spec);
         List<string> command =
         [
+            "setpriv",
+            .. Unprivileged(_ids),
             "bwrap",
-            "--unshare-pid", "--unshare-uts", "--unshare-ipc",
+            .. Containment,
             "--hostname", spec.Name,
-            "--ro-bind", "/", "/",
+            .. Root(),
             "--dev", "/dev",
             "--proc", "/proc",
             "--size", spec.Limits.ScratchBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
             "--ro-bind", spec.HostDirectory, spec.HostDirectory,
             "--ro-bind", spec.GemCacheDirectory, GemCacheMountPoint,
             "--ro-bind", spec.TrustDirectory, WorkerTrust.MountPoint,
-            "--tmpfs", _options.WorkDirectory,
             "--setenv", "HOME", "/tmp",
             "--setenv", "TMPDIR", "/tmp",
             .. WorkerTrust.Environment(WorkerTrust.MountPoint).SelectMany(variable => (string[])["--setenv", variable.Key, variable.Value]),
             "--",
             .. spec.HostCommand,
         ];
-        var sandbox = ChildProcessSandbox.Start(spec.Name, command, cleanUp: () => _pids.Forget(spec.Name));
+        var sandbox = ChildProcessSandbox.Start(spec.Name, command, spec.DataPlaneAddress, cleanUp: () => _pids.Forget(spec.Name));
         _pids.Record(spec.Name, sandbox.RootProcessId);
         return Task.FromResult<ISandbox>(sandbox);
     }

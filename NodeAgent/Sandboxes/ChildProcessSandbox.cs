@@ -10,9 +10,10 @@ internal sealed class ChildProcessSandbox : ISandbox
     private readonly Action _cleanUp;
     private int _disposed;
 
-    private ChildProcessSandbox(string name, Process process, Func<Task> destroy, Action cleanUp)
+    private ChildProcessSandbox(string name, Process process, int dataPlanePort, Func<Task> destroy, Action cleanUp)
     {
         Name = name;
+        DataPlanePort = dataPlanePort;
         _process = process;
         _destroy = destroy;
         _cleanUp = cleanUp;
@@ -30,12 +31,20 @@ internal sealed class ChildProcessSandbox : ISandbox
 
     public Task<int> Exited { get; }
 
+    public int DataPlanePort { get; }
+
     /// <summary>
-    /// Starts <paramref name="command"/> with the agent's environment plus <paramref name="environment"/>;
-    /// <paramref name="destroy"/> kills what the root process alone cannot.
+    /// Starts <paramref name="command"/>, which ends with the worker host's own command line, with the agent's
+    /// environment plus <paramref name="environment"/>, handing it a data-plane socket listening on
+    /// <paramref name="dataPlaneAddress"/>; <paramref name="destroy"/> kills what the root process alone cannot.
     /// </summary>
     public static ChildProcessSandbox Start(
-        string name, IReadOnlyList<string> command, IEnumerable<KeyValuePair<string, string>>? environment = null, Func<Process, Task>? destroy = null, Action? cleanUp = null)
+        string name,
+        IReadOnlyList<string> command,
+        string dataPlaneAddress,
+        IEnumerable<KeyValuePair<string, string>>? environment = null,
+        Func<Process, Task>? destroy = null,
+        Action? cleanUp = null)
     {
         var start = new ProcessStartInfo(command[0])
         {
@@ -53,8 +62,8 @@ internal sealed class ChildProcessSandbox : ISandbox
             start.Environment[variable] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{command[0]}'.");
-        return new ChildProcessSandbox(name, process, () => destroy is null ? KillTree(process) : destroy(process), cleanUp ?? (() => { }));
+        var (process, port) = DataPlaneHandoff.Start(start, dataPlaneAddress);
+        return new ChildProcessSandbox(name, process, port, () => destroy is null ? KillTree(process) : destroy(process), cleanUp ?? (() => { }));
     }
 
     // Should the worker have left the tree already, the sandbox's own root stands for it: never an id from another namespace.

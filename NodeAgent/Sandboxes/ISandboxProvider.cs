@@ -6,6 +6,9 @@ public interface ISandboxProvider
     /// <summary>The provider's name as reported in registration: <c>lxc</c>, <c>bwrap</c> or <c>process</c>.</summary>
     string Name { get; }
 
+    /// <summary>Whether the sandboxes contain hostile code (their own namespaces, no privileges), so that raw source may run in them.</summary>
+    bool ContainsWorkers { get; }
+
     /// <summary>Where the unpacked gem cache appears inside this provider's sandboxes.</summary>
     string GemCacheMountPoint { get; }
 
@@ -23,7 +26,8 @@ public interface ISandboxProvider
 /// <param name="GemCacheDirectory">The node's unpacked gems, made visible read-only.</param>
 /// <param name="TrustDirectory">The node's trusted roots (<see cref="WorkerTrust"/>), made visible read-only and the only ones the worker loads.</param>
 /// <param name="Limits">Resource limits, where the provider can enforce them.</param>
-public sealed record SandboxSpec(string Name, IReadOnlyList<string> HostCommand, string HostDirectory, string GemCacheDirectory, string TrustDirectory, SandboxLimits Limits);
+/// <param name="DataPlaneAddress">The node address the worker's data-plane socket listens on (opened by the agent, see <see cref="ISandbox.DataPlanePort"/>).</param>
+public sealed record SandboxSpec(string Name, IReadOnlyList<string> HostCommand, string HostDirectory, string GemCacheDirectory, string TrustDirectory, SandboxLimits Limits, string DataPlaneAddress);
 
 /// <summary>Resource limits for one sandbox.</summary>
 /// <param name="MemoryBytes">Memory the sandbox may use before the kernel kills it.</param>
@@ -46,6 +50,12 @@ public interface ISandbox : IAsyncDisposable
 
     /// <summary>Completes with the exit code when the sandbox is gone.</summary>
     Task<int> Exited { get; }
+
+    /// <summary>
+    /// The port of the data-plane socket the agent opened on the node's address and handed to the worker host: the
+    /// only way in, whatever network the sandbox has, and the port tickets name (not whatever the worker reports).
+    /// </summary>
+    int DataPlanePort { get; }
 
     /// <summary>The host-side process id of a process inside the sandbox, given its id there.</summary>
     int HostProcessIdOf(int sandboxProcessId);

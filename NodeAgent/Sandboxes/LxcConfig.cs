@@ -3,43 +3,82 @@ using System.Text;
 
 namespace MeshRpc.NodeAgent.Sandboxes;
 
-/// <summary>Writes the LXC configuration of one worker's application container.</summary>
+/// <summary>What this machine offers LXC containers: the facts their configuration depends on.</summary>
+/// <param name="Cgroups">Which cgroup keys take effect.</param>
+/// <param name="Ids">The host id ranges containers map onto.</param>
+/// <param name="SeccompProfile">The seccomp profile file every worker runs under.</param>
+/// <param name="AppArmor">Whether the kernel runs AppArmor, so that LXC can confine the container with its generated profile.</param>
+public sealed record LxcHost(CgroupVersion Cgroups, SubordinateIds Ids, string SeccompProfile, bool AppArmor)
+{
+    /// <summary>The seccomp profile shipped beside the agent.</summary>
+    public static string DefaultSeccompProfile { get; } = Path.Combine(AppContext.BaseDirectory, "worker.seccomp");
+
+    /// <summary>Detects this machine's facts, reserving subordinate ids for root where none are.</summary>
+    public static LxcHost Detect() => new(
+        CgroupLayout.Detect(),
+        SubordinateIds.Ensure(),
+        DefaultSeccompProfile,
+        File.Exists("/sys/module/apparmor/parameters/enabled") && File.ReadAllText("/sys/module/apparmor/parameters/enabled").StartsWith('Y'));
+}
+
+/// <summary>
+/// Writes the LXC configuration of one worker's application container: unprivileged (its root is an unmapped,
+/// unprivileged uid on the node), no capabilities, <c>no_new_privs</c>, a seccomp filter, a read-only root, and a
+/// network namespace with nothing but its own loopback.
+/// </summary>
 public static class LxcConfig
 {
     /// <summary>The container's configuration text.</summary>
     /// <param name="spec">What runs and its limits.</param>
-    /// <param name="cgroups">Which cgroup keys take effect on this machine.</param>
+    /// <param name="host">What this machine offers containers.</param>
+    /// <param name="root">The container's root: an empty skeleton (see <see cref="PrepareRoot"/>).</param>
     /// <param name="gemMountPoint">Where the gem cache appears inside (under the scratch tmpfs).</param>
-    /// <param name="hiddenDirectory">A host directory to cover with an empty tmpfs (the agent's own files).</param>
-    public static string Build(SandboxSpec spec, CgroupVersion cgroups, string gemMountPoint, string? hiddenDirectory)
+    public static string Build(SandboxSpec spec, LxcHost host, string root, string gemMountPoint)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(host);
         var limits = spec.Limits;
         var cpuPeriod = 100_000;
         var cpuQuota = (long)Math.Max(1_000, limits.Cpus * cpuPeriod);
         var text = new StringBuilder();
         void Key(string key, object value) => text.Append(key).Append(" = ").Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append('\n');
+        void ReadOnly(string from, string to) => Key("lxc.mount.entry", $"{from} {to.TrimStart('/')} none bind,ro 0 0");
 
         Key("lxc.uts.name", spec.Name);
 
-        // The host's root, read-only: the worker host and the .NET runtime come from the node as they are.
-        Key("lxc.rootfs.path", "dir:/");
+        // A root of its own, read-only, showing only what WorkerRoot shares of the node; the worker host and the
+        // .NET runtime come from the node as they are.
+        Key("lxc.rootfs.path", "dir:" + root);
         Key("lxc.rootfs.options", "ro");
+        Key("lxc.autodev", 1);
 
-        // Share the node's network, so the worker listens on the node's data-plane address.
-        Key("lxc.net.0.type", "none");
+        // A network namespace of its own with only loopback: the worker reaches no address outside it. Callers reach
+        // it through the data-plane socket the agent opened on the node's address and handed down.
+        Key("lxc.net.0.type", "empty");
+        Key("lxc.net.0.flags", "up");
         Key("lxc.mount.auto", "proc:mixed sys:ro");
-        Key("lxc.apparmor.profile", "unconfined");
+
+        // Root inside is the first subordinate id on the node, and holds no capability even inside.
+        Key("lxc.idmap", $"u 0 {host.Ids.UidStart} {SubordinateIds.Count}");
+        Key("lxc.idmap", $"g 0 {host.Ids.GidStart} {SubordinateIds.Count}");
+        Key("lxc.cap.keep", "none");
+        Key("lxc.no_new_privs", 1);
+        Key("lxc.seccomp.profile", host.SeccompProfile);
+        if (host.AppArmor)
+        {
+            Key("lxc.apparmor.profile", "generated");
+        }
+
+        foreach (var folder in WorkerRoot.SharedFolders)
+        {
+            ReadOnly(folder, folder);
+        }
 
         // The only writable place: a private tmpfs, gone with the container.
         Key("lxc.mount.entry", $"tmpfs tmp tmpfs rw,nosuid,nodev,size={limits.ScratchBytes},mode=1777 0 0");
-        Key("lxc.mount.entry", $"{spec.HostDirectory} {spec.HostDirectory.TrimStart('/')} none bind,ro,create=dir 0 0");
+        ReadOnly(spec.HostDirectory, spec.HostDirectory);
         Key("lxc.mount.entry", $"{spec.GemCacheDirectory} {gemMountPoint.TrimStart('/')} none bind,ro,create=dir 0 0");
         Key("lxc.mount.entry", $"{spec.TrustDirectory} {WorkerTrust.MountPoint.TrimStart('/')} none bind,ro,create=dir 0 0");
-        if (hiddenDirectory is not null)
-        {
-            Key("lxc.mount.entry", $"tmpfs {hiddenDirectory.TrimStart('/')} tmpfs ro,size=4k,optional,create=dir 0 0");
-        }
 
         Key("lxc.environment", "HOME=/tmp");
         Key("lxc.environment", "TMPDIR=/tmp");
@@ -49,7 +88,7 @@ public static class LxcConfig
             Key("lxc.environment", $"{name}={value}");
         }
 
-        if (cgroups == CgroupVersion.V1)
+        if (host.Cgroups == CgroupVersion.V1)
         {
             Key("lxc.cgroup.memory.limit_in_bytes", limits.MemoryBytes);
             Key("lxc.cgroup.pids.max", limits.MaxProcesses);
@@ -64,5 +103,26 @@ public static class LxcConfig
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Makes <paramref name="root"/> the skeleton every container's read-only root is: the mount points of the folders
+    /// shown (the node's shared folders and <paramref name="hostDirectory"/>), <c>/proc</c>, <c>/sys</c>, <c>/dev</c>,
+    /// <c>/tmp</c>, and the node's top-level links. Containers cannot create anything in it themselves.
+    /// </summary>
+    public static void PrepareRoot(string root, string hostDirectory)
+    {
+        foreach (var folder in (string[])[.. WorkerRoot.SharedFolders, hostDirectory, "/proc", "/sys", "/dev", "/tmp"])
+        {
+            Directory.CreateDirectory(root + folder);
+        }
+
+        foreach (var (path, target) in WorkerRoot.Links)
+        {
+            if (!Path.Exists(root + path))
+            {
+                File.CreateSymbolicLink(root + path, target);
+            }
+        }
     }
 }

@@ -4,37 +4,40 @@ using MeshRpc.NodeAgent.Configuration;
 namespace MeshRpc.NodeAgent.Sandboxes;
 
 /// <summary>
-/// One LXC application container per worker (<c>lxc-execute</c>), named <c>meshrpc-{workerId}</c>: its own PID, mount,
-/// UTS and IPC namespaces, a read-only root, a private tmpfs as the only writable place, and memory, process and CPU
-/// limits on whichever cgroup hierarchy this machine enforces.
+/// One LXC application container per worker (<c>lxc-execute</c>), named <c>meshrpc-{workerId}</c>: unprivileged, in its
+/// own user, PID, mount, network, UTS and IPC namespaces (see <see cref="LxcConfig"/>), a read-only root, a private tmpfs
+/// as the only writable place, and memory, process and CPU limits on whichever cgroup hierarchy this machine enforces.
 /// </summary>
 public sealed class LxcSandboxProvider : ISandboxProvider
 {
     /// <summary>Every container this agent starts is named with this prefix, so a restarted agent can find leftovers.</summary>
     public const string NamePrefix = "meshrpc-";
 
-    private readonly NodeAgentOptions _options;
     private readonly string _lxcPath;
-    private readonly CgroupVersion _cgroups = CgroupLayout.Detect();
+    private readonly string _root;
+    private readonly LxcHost _host = LxcHost.Detect();
 
     /// <summary>Creates the provider.</summary>
     public LxcSandboxProvider(NodeAgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _options = options;
         _lxcPath = Directory.CreateDirectory(Path.Combine(options.WorkDirectory, "lxc")).FullName;
+        _root = Path.Combine(options.WorkDirectory, "root");
     }
 
     /// <inheritdoc />
     public string Name => "lxc";
 
     /// <inheritdoc />
+    public bool ContainsWorkers => true;
+
+    /// <inheritdoc />
     public string GemCacheMountPoint => "/tmp/gems";
 
     /// <summary>The cgroup hierarchy whose keys the containers use.</summary>
-    public CgroupVersion Cgroups => _cgroups;
+    public CgroupVersion Cgroups => _host.Cgroups;
 
-    /// <summary>Whether LXC application containers start on this machine (needs root and the lxc package).</summary>
+    /// <summary>Whether contained LXC application containers, as workers get them, start on this machine (needs root and the lxc package).</summary>
     public static bool IsAvailable()
     {
         if (Environment.UserName != "root")
@@ -45,9 +48,14 @@ public sealed class LxcSandboxProvider : ISandboxProvider
         var probe = Directory.CreateTempSubdirectory("meshrpc-lxc-probe-").FullName;
         try
         {
+            Traversal.Grant(probe);
             var config = Path.Combine(probe, "probe.conf");
-            File.WriteAllText(config, "lxc.rootfs.path = dir:/\nlxc.rootfs.options = ro\nlxc.net.0.type = none\nlxc.apparmor.profile = unconfined\nlxc.mount.auto = proc:mixed sys:ro\n");
-            return Probe.Succeeds("lxc-execute", "-P", probe, "-n", "meshrpc-probe-" + Environment.ProcessId, "-f", config, "--", "/bin/true");
+            var name = NamePrefix + "probe-" + Environment.ProcessId;
+            var root = Path.Combine(probe, "root");
+            var spec = new SandboxSpec(name, ["/bin/true"], "/usr/bin", probe, probe, new SandboxLimits(64L << 20, 16, 1, 1 << 20), "127.0.0.1");
+            LxcConfig.PrepareRoot(root, spec.HostDirectory);
+            File.WriteAllText(config, LxcConfig.Build(spec, LxcHost.Detect(), root, "/tmp/gems"));
+            return Probe.Succeeds("lxc-execute", "-P", probe, "-n", name, "-f", config, "--", "/bin/true");
         }
         finally
         {
@@ -60,10 +68,12 @@ public sealed class LxcSandboxProvider : ISandboxProvider
     {
         ArgumentNullException.ThrowIfNull(spec);
         var config = Path.Combine(_lxcPath, spec.Name + ".conf");
-        File.WriteAllText(config, LxcConfig.Build(spec, _cgroups, GemCacheMountPoint, HiddenDirectory()));
+        LxcConfig.PrepareRoot(_root, spec.HostDirectory);
+        File.WriteAllText(config, LxcConfig.Build(spec, _host, _root, GemCacheMountPoint));
         ISandbox sandbox = ChildProcessSandbox.Start(
             spec.Name,
             ["lxc-execute", "-P", _lxcPath, "-n", spec.Name, "-f", config, "--", .. spec.HostCommand],
+            spec.DataPlaneAddress,
             destroy: _ => StopAsync(spec.Name),
             cleanUp: () => File.Delete(config));
         return Task.FromResult(sandbox);
@@ -95,14 +105,6 @@ public sealed class LxcSandboxProvider : ISandboxProvider
     }
 
     private Task<string> StopAsync(string name) => RunAsync("lxc-stop", "-P", _lxcPath, "-n", name, "-k");
-
-    // The agent's own directory (configs, other workers' state) stays out of sight unless it lies in /tmp,
-    // which the container replaces with its own tmpfs anyway.
-    private string? HiddenDirectory()
-    {
-        var work = Path.GetFullPath(_options.WorkDirectory);
-        return work.StartsWith("/tmp/", StringComparison.Ordinal) ? null : work;
-    }
 
     private static async Task<string> RunAsync(string program, params string[] arguments)
     {

@@ -19,13 +19,16 @@ public sealed class ProcessSandboxProvider : ISandboxProvider
     public string Name => "process";
 
     /// <inheritdoc />
+    public bool ContainsWorkers => false;
+
+    /// <inheritdoc />
     public string GemCacheMountPoint { get; }
 
     /// <inheritdoc />
     public Task<ISandbox> StartAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var sandbox = ChildProcessSandbox.Start(spec.Name, spec.HostCommand, WorkerTrust.Environment(spec.TrustDirectory), cleanUp: () => _pids.Forget(spec.Name));
+        var sandbox = ChildProcessSandbox.Start(spec.Name, spec.HostCommand, spec.DataPlaneAddress, WorkerTrust.Environment(spec.TrustDirectory), cleanUp: () => _pids.Forget(spec.Name));
         _pids.Record(spec.Name, sandbox.RootProcessId);
         return Task.FromResult<ISandbox>(sandbox);
     }

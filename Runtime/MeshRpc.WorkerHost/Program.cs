@@ -1,7 +1,7 @@
 using MeshRpc.Hosting;
 using MeshRpc.WorkerHost;
 
-// Usage: MeshRpc.WorkerHost [--tls] [--pooled]. The node agent drives it through standard input and output
+// Usage: MeshRpc.WorkerHost [--tls] [--pooled] [--listen-fd N]. The node agent drives it through standard input and output
 // (WorkerHostProcess); exit codes: 0 stopped, 2 could not start, 3 heartbeat lost.
 var tls = WorkerHostProcess.StartTls(args);
 
@@ -34,4 +34,4 @@ catch (Exception ex) when (WorkerLoader.IsLoadFailure(ex))
     return WorkerHostProcess.Fail(ex.Message);
 }
 
-return await WorkerHostProcess.ServeAsync(config, contract, worker, tls);
+return await WorkerHostProcess.ServeAsync(config, contract, worker, tls, WorkerHostProcess.InheritedListener(args));

@@ -16,6 +16,7 @@ public static class CalculatorGem
             Name = "calculator",
             Version = "1.0.0",
             Contract = MeshContracts.Get<ICalculator>().Name,
+            ContractHash = MeshContracts.Get<ICalculator>().Hash,
             EntryAssembly = Path.GetFileName(typeof(Calculator).Assembly.Location),
             WorkerType = typeof(Calculator).FullName!,
         },

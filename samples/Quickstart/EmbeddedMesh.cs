@@ -65,6 +65,10 @@ public sealed class EmbeddedMesh : IAsyncDisposable
                 "--data-plane", $"127.0.0.{i}",
                 "--work-dir", Path.Combine(workDirectory, $"agent-{i}"),
                 "--sandbox", sandbox,
+
+                // The quick start's user is its operator and only caller; with the plain-process provider (the only
+                // one on machines without LXC or bubblewrap) its summon from source runs uncontained, knowingly.
+                "--allow-uncontained-source", "true",
                 .. agentArguments,
             ]);
             await agent.StartAsync(cancellationToken);

@@ -20,7 +20,9 @@ await using var embedded = await clock.TimeAsync("mesh", "started UAH CORE and o
 using var mesh = new MeshClient(embedded.GatewayAddress);
 if (!json)
 {
-    Console.WriteLine($"  sandbox: {embedded.Sandbox}");
+    Console.WriteLine(embedded.Sandbox == "process"
+        ? "  sandbox: process (contains nothing: the summon from source runs with your rights, allowed for this local mesh only)"
+        : $"  sandbox: {embedded.Sandbox}");
 }
 
 var published = await clock.TimeAsync("publish", $"published {CalculatorGem.Pointer}", () => mesh.PublishGemAsync(CalculatorGem.Pack()));

@@ -93,7 +93,7 @@ internal static class ForgeBenchmark
             var times = new List<double>();
             for (var i = 0; i < samples + 1; i++)
             {
-                var spec = new SandboxSpec($"{LxcSandboxProvider.NamePrefix}floor-{i}", command(sandboxes.GemCacheMountPoint), WorkerHostCommand.HostDirectory, options.GemCacheDirectory, options.TrustDirectory, options.Limits);
+                var spec = new SandboxSpec($"{LxcSandboxProvider.NamePrefix}floor-{i}", command(sandboxes.GemCacheMountPoint), WorkerHostCommand.HostDirectory, options.GemCacheDirectory, options.TrustDirectory, options.Limits, options.DataPlaneAddress);
                 var started = Stopwatch.GetTimestamp();
                 await using var sandbox = await sandboxes.StartAsync(spec, CancellationToken.None);
                 sandbox.Input.Close();

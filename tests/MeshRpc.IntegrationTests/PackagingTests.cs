@@ -84,6 +84,7 @@ public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProce
                     Name = "packaged-greeter",
                     Version = "1.0.0",
                     Contract = MeshContracts.Get<IGreeter>().Name,
+                    ContractHash = MeshContracts.Get<IGreeter>().Hash,
                     EntryAssembly = Path.GetFileName(typeof(Greeter).Assembly.Location),
                     WorkerType = typeof(Greeter).FullName!,
                 },

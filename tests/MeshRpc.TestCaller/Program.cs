@@ -3,6 +3,19 @@ using MeshRpc.TestWorker;
 
 // Usage: MeshRpc.TestCaller <gateway-url> <heartbeat-timeout-ms>   summons, reports, and heartbeats until killed
 //        MeshRpc.TestCaller call <gateway-url>                      summons, calls, reports the route taken, tears down
+//        MeshRpc.TestCaller listen <address>                        a test host: accepts TCP connections, printing each peer
+if (args[0] == "listen")
+{
+    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Parse(args[1]), 0);
+    listener.Start();
+    Console.WriteLine($"LISTENING {((System.Net.IPEndPoint)listener.LocalEndpoint).Port}");
+    while (true)
+    {
+        using var peer = await listener.AcceptTcpClientAsync();
+        Console.WriteLine($"ACCEPTED {peer.Client.RemoteEndPoint}");
+    }
+}
+
 if (args[0] == "call")
 {
     using var caller = new MeshClient(new Uri(args[1]));

@@ -46,6 +46,7 @@ public static class TestGem
             Name = name,
             Version = "1.0.0",
             Contract = MeshContracts.Get<TContract>().Name,
+            ContractHash = MeshContracts.Get<TContract>().Hash,
             EntryAssembly = Path.GetFileName(typeof(TWorker).Assembly.Location),
             WorkerType = typeof(TWorker).FullName!,
             Native = nativeHost is { } native ? new NativeHost(Path.GetFileName(native.Path), native.Platform) : null,

@@ -12,7 +12,7 @@ const { repoRoot, stubs, sample } = require('./lib/paths');
 const stubFiles = fs.readdirSync(stubs).filter((f) => f.endsWith('.ts')).map((f) => path.join(stubs, f));
 
 test('the build wrote a stub per [MeshWorker] interface, with the shared runtime beside them', () => {
-  assert.deepEqual(stubFiles.map((f) => path.basename(f)).sort(), ['SandboxProbe.ts', 'ShapesWorker.ts', 'TestWorker.ts']);
+  assert.deepEqual(stubFiles.map((f) => path.basename(f)).sort(), ['ContainmentProbe.ts', 'SandboxProbe.ts', 'ShapesWorker.ts', 'TestWorker.ts']);
   assert.ok(fs.existsSync(path.join(stubs, 'meshrpc', 'connection.ts')));
   assert.ok(fs.existsSync(path.join(stubs, 'node', 'meshrpc-node-host.js')));
 });

@@ -26,6 +26,12 @@ public sealed record NodeRegistration
 
     /// <summary>Labels summons can require (for example <c>gpu</c>, <c>zone=eu</c>).</summary>
     public IReadOnlyList<string> Labels { get; init; } = [];
+
+    /// <summary>
+    /// Whether the node runs summoned raw source: its sandboxes contain hostile code, or its operator allowed
+    /// uncontained source explicitly. Summons from source are placed only on nodes that do.
+    /// </summary>
+    public bool RunsSource { get; init; }
 }
 
 /// <summary>Reply to a registration: the key the gateway signs tickets with, which the node hands to its workers.</summary>
@@ -72,6 +78,12 @@ public sealed record GemManifest
 
     /// <summary>The contract the worker serves (interface full name).</summary>
     public required string Contract { get; init; }
+
+    /// <summary>
+    /// The contract's hash as the generator computed it for the worker; a summon whose caller was built from a different
+    /// contract is refused before anything is forged.
+    /// </summary>
+    public required string ContractHash { get; init; }
 
     /// <summary>The assembly (file name) holding the worker type.</summary>
     public required string EntryAssembly { get; init; }

@@ -37,6 +37,6 @@ public static class MeshWorkerHost
             return WorkerHostProcess.Fail($"Could not create the worker {typeof(TWorker).FullName}: {ex.InnerException?.Message ?? ex.Message}. Its constructor must not throw.");
         }
 
-        return await WorkerHostProcess.ServeAsync(config, contract, worker, tls);
+        return await WorkerHostProcess.ServeAsync(config, contract, worker, tls, WorkerHostProcess.InheritedListener(args));
     }
 }

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -33,6 +35,28 @@ public static class WorkerHostProcess
     /// </summary>
     public static Task<X509Certificate2>? StartTls(IReadOnlyList<string> args) =>
         args.Contains("--tls") ? Task.Run(WorkerCertificate.CreateForServer) : null;
+
+    /// <summary>The command-line flag naming the data-plane socket the node agent opened for this host.</summary>
+    public const string ListenFdFlag = "--listen-fd";
+
+    /// <summary>
+    /// The listening socket inherited from the node agent (<c>--listen-fd N</c>), or null when the host is to bind its
+    /// own. A sandbox with a network namespace of its own cannot bind the node's address, so the agent opens the socket
+    /// there and the worker only accepts on it.
+    /// </summary>
+    public static Socket? InheritedListener(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var at = args.ToList().IndexOf(ListenFdFlag);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        return at + 1 < args.Count && int.TryParse(args[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var fd)
+            ? new Socket(new SafeSocketHandle(fd, ownsHandle: true))
+            : throw new ArgumentException($"{ListenFdFlag} takes the number of an inherited listening socket.", nameof(args));
+    }
 
     /// <summary>
     /// Reads standard input up to the start-up configuration. A prime line is handed to <paramref name="prime"/>, at
@@ -77,7 +101,7 @@ public static class WorkerHostProcess
     }
 
     /// <summary>Serves <paramref name="worker"/> as <paramref name="config"/> says until stopped or abandoned; returns the exit code.</summary>
-    public static async Task<int> ServeAsync(WorkerHostConfig config, MeshContract contract, object worker, Task<X509Certificate2>? tls)
+    public static async Task<int> ServeAsync(WorkerHostConfig config, MeshContract contract, object worker, Task<X509Certificate2>? tls, Socket? listener)
     {
         ArgumentNullException.ThrowIfNull(config);
         WorkerServerOptions options;
@@ -89,6 +113,7 @@ public static class WorkerHostProcess
                 WorkerKey = Convert.FromBase64String(config.WorkerKey),
                 Tickets = new TicketVerifier(config.TicketKeyId, config.TicketPublicKey),
                 BindAddress = IPAddress.Parse(config.BindAddress),
+                Listener = listener,
                 HeartbeatTimeout = TimeSpan.FromMilliseconds(config.HeartbeatTimeoutMs),
                 IncludeErrorDiagnostics = config.IncludeErrorDiagnostics,
                 Certificate = tls is null ? null : await tls,

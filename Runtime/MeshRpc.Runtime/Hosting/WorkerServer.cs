@@ -18,7 +18,7 @@ public sealed class WorkerServer : IAsyncDisposable
     private readonly WorkerServerOptions _options;
     private readonly MeshContract _contract;
     private readonly object _target;
-    private readonly TcpListener _listener;
+    private readonly Socket _listener;
     private readonly HeartbeatWatchdog _watchdog;
     private readonly SslServerAuthenticationOptions? _tls;
     private readonly CancellationTokenSource _stopping = new();
@@ -36,7 +36,7 @@ public sealed class WorkerServer : IAsyncDisposable
         _options = options;
         _contract = contract;
         _target = target;
-        _listener = new TcpListener(options.BindAddress, 0);
+        _listener = options.Listener ?? Bind(options.BindAddress);
         _watchdog = new HeartbeatWatchdog(options.HeartbeatTimeout, time, firstBeatGrace: options.HandshakeTimeout);
         _tls = options.Certificate is { } certificate ? WorkerCertificate.ServerOptions(certificate) : null;
     }
@@ -50,16 +50,15 @@ public sealed class WorkerServer : IAsyncDisposable
     /// <summary>Starts listening and returns the ephemeral endpoint.</summary>
     public IPEndPoint Start()
     {
-        _listener.Start();
         _acceptLoop = AcceptLoopAsync(_stopping.Token);
-        return (IPEndPoint)_listener.LocalEndpoint;
+        return (IPEndPoint)_listener.LocalEndPoint!;
     }
 
     /// <summary>Stops listening and closes every connection.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        _listener.Stop();
+        _listener.Dispose();
         if (_acceptLoop is not null)
         {
             await _acceptLoop;
@@ -80,10 +79,10 @@ public sealed class WorkerServer : IAsyncDisposable
     {
         while (!stopping.IsCancellationRequested)
         {
-            TcpClient client;
+            Socket client;
             try
             {
-                client = await _listener.AcceptTcpClientAsync(stopping);
+                client = await _listener.AcceptAsync(stopping);
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException && stopping.IsCancellationRequested)
             {
@@ -100,11 +99,19 @@ public sealed class WorkerServer : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(TcpClient client, CancellationToken stopping)
+    private static Socket Bind(IPAddress address)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(address, 0));
+        socket.Listen();
+        return socket;
+    }
+
+    private async Task ServeAsync(Socket client, CancellationToken stopping)
     {
         using (client)
         {
-            Stream stream = client.GetStream();
+            Stream stream = new NetworkStream(client, ownsSocket: true);
             bool accepted;
             if (Interlocked.Increment(ref _pendingHandshakes) > _options.MaxPendingHandshakes)
             {
@@ -257,15 +264,22 @@ public sealed class WorkerServer : IAsyncDisposable
             return $"Handshake refused: the handshake names ticket {handshake.TicketId} for worker {handshake.WorkerId}, but the signed claims say ticket {claims.TicketId} for worker {claims.WorkerId}.";
         }
 
-        if (handshake.Contract != _contract.Name)
+        // What the worker serves is checked against the signed claims; the handshake's own contract fields are the
+        // caller's word only, and may at most agree with them.
+        if (claims.Contract != _contract.Name)
         {
-            return $"Handshake refused: the caller expects contract {handshake.Contract}, but this worker serves {_contract.Name}.";
+            return $"Handshake refused: the ticket was issued for contract {claims.Contract}, but this worker serves {_contract.Name}.";
         }
 
-        if (handshake.ContractHash != _contract.Hash)
+        if (claims.ContractHash != _contract.Hash)
         {
-            return $"Handshake refused: contract {_contract.Name} differs between caller (hash {handshake.ContractHash}) and worker (hash {_contract.Hash}). " +
+            return $"Handshake refused: contract {_contract.Name} differs between the ticket (hash {claims.ContractHash}) and this worker (hash {_contract.Hash}). " +
                    "Rebuild the caller and the worker from the same contract.";
+        }
+
+        if (handshake.Contract != claims.Contract || handshake.ContractHash != claims.ContractHash)
+        {
+            return $"Handshake refused: the caller expects contract {handshake.Contract} (hash {handshake.ContractHash}), but its ticket was issued for {claims.Contract} (hash {claims.ContractHash}).";
         }
 
         var secret = Tickets.TicketSecrets.Derive(_options.WorkerKey, claims.TicketId);

@@ -20,8 +20,14 @@ public sealed record WorkerServerOptions
     /// </summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
 
-    /// <summary>The node's data-plane address to listen on (port is always ephemeral).</summary>
+    /// <summary>The node's data-plane address to listen on (port is always ephemeral), unless <see cref="Listener"/> is given.</summary>
     public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>
+    /// A socket already listening on the data plane, which the server takes over: a sandboxed worker has no network of
+    /// its own to bind in, so its node agent opens the socket on the node's address and hands it down.
+    /// </summary>
+    public System.Net.Sockets.Socket? Listener { get; init; }
 
     /// <summary>How long the worker lives without a heartbeat from any caller.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(10);

@@ -11,11 +11,12 @@ public sealed class NetworkNamespace : IAsyncDisposable
 {
     private const string Ip = "/usr/sbin/ip";
 
-    private NetworkNamespace(string name, string hostInterface, string hostAddress)
+    private NetworkNamespace(string name, string hostInterface, string hostAddress, string insideAddress)
     {
         Name = name;
         HostInterface = hostInterface;
         HostAddress = hostAddress;
+        InsideAddress = insideAddress;
     }
 
     /// <summary>The namespace's name, for <c>ip netns exec</c>.</summary>
@@ -26,6 +27,9 @@ public sealed class NetworkNamespace : IAsyncDisposable
 
     /// <summary>The host's address on the veth pair: the only host address reachable from inside.</summary>
     public string HostAddress { get; }
+
+    /// <summary>The namespace's own address on the veth pair: a host outside the node, reachable from the node's network.</summary>
+    public string InsideAddress { get; }
 
     /// <summary>Skips the test where namespaces cannot be made (not root, no iproute2), unless CI requires it: then it fails.</summary>
     public static void RequireSupport()
@@ -48,7 +52,7 @@ public sealed class NetworkNamespace : IAsyncDisposable
     {
         var tag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3));
         var subnet = RandomNumberGenerator.GetInt32(1, 250);
-        var created = new NetworkNamespace($"meshrpc-{tag}", $"mrh{tag}", $"10.213.{subnet}.1");
+        var created = new NetworkNamespace($"meshrpc-{tag}", $"mrh{tag}", $"10.213.{subnet}.1", $"10.213.{subnet}.2");
         var inside = $"mrn{tag}";
         try
         {
@@ -57,7 +61,7 @@ public sealed class NetworkNamespace : IAsyncDisposable
             await RunAsync("link", "set", inside, "netns", created.Name);
             await RunAsync("addr", "add", $"{created.HostAddress}/30", "dev", created.HostInterface);
             await RunAsync("link", "set", created.HostInterface, "up");
-            await RunAsync("netns", "exec", created.Name, Ip, "addr", "add", $"10.213.{subnet}.2/30", "dev", inside);
+            await RunAsync("netns", "exec", created.Name, Ip, "addr", "add", $"{created.InsideAddress}/30", "dev", inside);
             await RunAsync("netns", "exec", created.Name, Ip, "link", "set", inside, "up");
             await RunAsync("netns", "exec", created.Name, Ip, "link", "set", "lo", "up");
             return created;

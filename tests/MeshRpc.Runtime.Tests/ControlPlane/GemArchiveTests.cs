@@ -37,7 +37,7 @@ public sealed class GemArchiveTests
     [Fact]
     public void Rejects_ManifestNamingAMissingAssembly()
     {
-        var manifest = """{"name":"a","version":"1","contract":"C","entryAssembly":"missing.dll","workerType":"W"}""";
+        var manifest = """{"name":"a","version":"1","contract":"C","contractHash":"h","entryAssembly":"missing.dll","workerType":"W"}""";
 
         var error = Assert.Throws<InvalidDataException>(() => GemArchive.ReadManifest(Zip(("manifest.json", manifest))));
 
@@ -47,7 +47,7 @@ public sealed class GemArchiveTests
     [Fact]
     public void Rejects_ManifestNamingAMissingNativeHost()
     {
-        var manifest = """{"name":"a","version":"1","contract":"C","entryAssembly":"w.dll","workerType":"W","native":{"executable":"w-native","platform":"linux-x64"}}""";
+        var manifest = """{"name":"a","version":"1","contract":"C","contractHash":"h","entryAssembly":"w.dll","workerType":"W","native":{"executable":"w-native","platform":"linux-x64"}}""";
 
         var error = Assert.Throws<InvalidDataException>(() => GemArchive.ReadManifest(Zip(("manifest.json", manifest), ("w.dll", "x"))));
 
@@ -57,7 +57,7 @@ public sealed class GemArchiveTests
     [Fact]
     public void Reads_ANativeHost()
     {
-        var manifest = """{"name":"a","version":"1","contract":"C","entryAssembly":"w.dll","workerType":"W","native":{"executable":"w-native","platform":"linux-x64"}}""";
+        var manifest = """{"name":"a","version":"1","contract":"C","contractHash":"h","entryAssembly":"w.dll","workerType":"W","native":{"executable":"w-native","platform":"linux-x64"}}""";
 
         var read = GemArchive.ReadManifest(Zip(("manifest.json", manifest), ("w.dll", "x"), ("w-native", "\u007fELF")));
 
