@@ -5,8 +5,9 @@ using Yarp.ReverseProxy.Forwarder;
 namespace MeshRpc.Gateway.Relay;
 
 /// <summary>
-/// Keeps YARP's routes in step with the live registry: <c>/nodes/{nodeId}/...</c> goes to that node's agent while the
-/// node is live, and stops routing once it is dead or gone. Liveness is a matter of time passing, not only of events,
+/// Keeps YARP's routes in step with the live registry: <c>/nodes/{nodeId}/relay/{workerId}</c> goes to that node's
+/// agent while the node is live, and stops routing once it is dead or gone. Only the relay is routed: the agent's own
+/// API (forge, teardown, listing) answers the gateway alone, never a caller through it. Liveness is a matter of time passing, not only of events,
 /// so the routes are recomputed every half second and handed to YARP only when they change.
 /// </summary>
 public sealed class NodeRoutes : BackgroundService
@@ -63,7 +64,7 @@ public sealed class NodeRoutes : BackgroundService
     {
         RouteId = "node-" + nodeId,
         ClusterId = "node-" + nodeId,
-        Match = new RouteMatch { Path = PrefixOf(nodeId) + "/{**rest}" },
+        Match = new RouteMatch { Path = PrefixOf(nodeId) + "/relay/{workerId}" },
         Transforms = [new Dictionary<string, string> { ["PathRemovePrefix"] = PrefixOf(nodeId) }],
     };
 

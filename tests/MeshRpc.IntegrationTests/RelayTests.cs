@@ -60,18 +60,36 @@ public sealed class RelayTests(MeshProcesses mesh) : IClassFixture<MeshProcesses
     }
 
     [Fact]
-    public async Task GatewayRoutesNodePaths_ToLiveAgentsOnly()
+    public async Task GatewayRoutesTheRelay_ToLiveAgentsOnly()
     {
         using var client = mesh.CreateClient();
         await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
         var workerId = ((IGhostProxy)worker).Connection.Ticket.WorkerId;
         using var http = new HttpClient { BaseAddress = mesh.GatewayAddress };
 
-        // The agent's own worker listing, reached through the gateway's YARP route.
-        var listed = await http.GetStringAsync("/nodes/node-it/api/v2/workers", TestContext.Current.CancellationToken);
-        Assert.Contains(workerId, listed, StringComparison.Ordinal);
+        // The agent's relay endpoint itself answers a plain GET, naming what it speaks: the route reached it.
+        using var routed = await http.GetAsync($"/nodes/node-it/relay/{workerId}", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.BadRequest, routed.StatusCode);
+        Assert.Contains("WebSocket", await routed.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
 
-        using var unknown = await http.GetAsync("/nodes/no-such-node/api/v2/workers", TestContext.Current.CancellationToken);
+        using var unknown = await http.GetAsync($"/nodes/no-such-node/relay/{workerId}", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("POST", "api/v2/forge")]
+    [InlineData("GET", "api/v2/workers")]
+    [InlineData("DELETE", "api/v2/workers/w-anything")]
+    public async Task GatewayDoesNotRoute_TheAgentsOwnApi(string method, string path)
+    {
+        using var client = mesh.CreateClient();
+        await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
+        using var http = new HttpClient { BaseAddress = mesh.GatewayAddress };
+
+        using var request = new HttpRequestMessage(new HttpMethod(method), $"/nodes/node-it/{path}") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("still serving", await worker.EchoAsync("still serving"));
     }
 }
