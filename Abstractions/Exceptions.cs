@@ -36,6 +36,12 @@ public enum SummonFailureReason
 
     /// <summary>Raw source did not compile; <see cref="SummonFailedException.Diagnostics"/> says where and why.</summary>
     CompileFailed,
+
+    /// <summary>The gateway needs a credential, and the client sent none or one it does not accept.</summary>
+    Unauthenticated,
+
+    /// <summary>The credential lacks the permission the summon needs (for example, summoning from raw source).</summary>
+    Forbidden,
 }
 
 /// <summary>One compiler diagnostic for summoned source code, with its 1-based position.</summary>

@@ -21,7 +21,10 @@ public static class GatewayApp
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ControlPlaneJsonContext.Default));
 
-        builder.Services.AddSingleton(GatewayOptions.From(builder.Configuration));
+        var options = GatewayOptions.From(builder.Configuration);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddMeshSecurity(options);
+        builder.Services.AddHealthChecks();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeRegistry>();
         builder.Services.AddSingleton<IPlacementPolicy, MostFreeCapacityPlacement>();
@@ -45,7 +48,8 @@ public static class GatewayApp
         }));
 
         var app = builder.Build();
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapGatewayApi();
         app.MapReverseProxy();
         return app;

@@ -30,6 +30,9 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Information, "Made {Directory} searchable by others (o+x, no listing or reading): unprivileged sandboxes reach the gem cache through it.")]
     public static partial void TraversalGranted(ILogger logger, string directory);
 
+    [LoggerMessage(11, LogLevel.Error, "UAH CORE at {Gateway} refused this node: {Reason} Give the agent the operator's join token in MESHRPC_JOIN_TOKEN (or --join-token).")]
+    public static partial void JoinRefused(ILogger logger, Uri gateway, string reason);
+
     [LoggerMessage(9, LogLevel.Debug, "A relayed connection to worker {WorkerId} closed.")]
     public static partial void RelayClosed(ILogger logger, string workerId);
 }

@@ -24,8 +24,15 @@ public static class NodeAgentApp
         Directory.CreateDirectory(options.GemCacheDirectory);
         var opened = Traversal.Grant(options.WorkDirectory);
         var roots = WorkerTrust.Export(options.TrustDirectory);
+        var identity = new NodeIdentity(options.JoinToken);
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(MeshHttp.Gateway(new HttpClient { BaseAddress = options.Gateway, Timeout = TimeSpan.FromSeconds(30) }));
+        builder.Services.AddSingleton(identity);
+        builder.Services.AddSingleton(MeshHttp.Gateway(new HttpClient(new NodeCredentialHandler(identity)) { BaseAddress = options.Gateway, Timeout = TimeSpan.FromSeconds(30) }));
+
+        // Every endpoint serves the gateway alone.
+        builder.Services.AddAuthentication(GatewayAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, GatewayAuthenticationHandler>(GatewayAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder().SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.AddSingleton(SandboxSelection.Create(options));
         builder.Services.AddSingleton<GemCache>();
         builder.Services.AddSingleton<GatewayTrust>();

@@ -1,10 +1,13 @@
 using System.Net;
+using System.Security.Claims;
 using MeshRpc.ControlPlane;
 using MeshRpc.Gateway.Configuration;
 using MeshRpc.Gateway.Gems;
 using MeshRpc.Gateway.Registry;
 using MeshRpc.Gateway.Relay;
+using MeshRpc.Gateway.Security;
 using MeshRpc.Gateway.Spawn;
+using Microsoft.AspNetCore.Authorization;
 using Refit;
 
 namespace MeshRpc.Gateway.Api;
@@ -15,72 +18,70 @@ internal static class GatewayEndpoints
     public static void MapGatewayApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/service_registry", (NodeRegistry registry) => Results.Ok(Registry(registry)))
+            .RequireAuthorization(MeshPermissions.Admin)
             .Produces<ServiceRegistry>()
-            .WithSummary("Nodes, their status (live or dead), capacity, live workers, and the workers of dead nodes as lost.");
+            .WithSummary("Nodes, their status (live or dead), capacity, live workers, and the workers of dead nodes as lost. Administrators only.");
 
-        app.MapGet("/api/v2/workers", (NodeRegistry registry) => Results.Ok(registry.Nodes.Where(registry.IsLive).SelectMany(n => n.Workers).ToList()))
+        app.MapGet("/api/v2/workers", ListWorkersAsync)
+            .RequireAuthorization(MeshPolicies.Caller)
             .Produces<List<WorkerReport>>()
-            .WithSummary("Every live worker in the swarm, as its node reports it.");
+            .WithSummary("The caller's own live workers, as their nodes report them; an administrator's: every worker.");
 
-        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets, NodeRoutes routes) =>
+        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets, NodeCredentials credentials, NodeRoutes routes) =>
         {
             registry.Register(registration);
 
             // Route to the node at once, so its first worker's relay works without waiting for the periodic refresh.
             routes.Refresh();
-            return Results.Ok(new NodeRegistered(tickets.Signer.KeyId, tickets.Signer.PublicKey));
+            return Results.Ok(new NodeRegistered(tickets.Signer.KeyId, tickets.Signer.PublicKey) { NodeCredential = credentials.Issue(registration.NodeId) });
         })
+            .RequireAuthorization(MeshPermissions.NodeJoin)
             .Produces<NodeRegistered>()
-            .WithSummary("A node agent registers (again after a gateway restart); the reply names the ticket-signing key.");
+            .WithSummary("A node agent joins with its join token (again after a gateway restart); the reply names the ticket-signing key and the node's own credential.");
 
-        app.MapPost("/api/v2/nodes/{nodeId}/heartbeat", (string nodeId, NodeHeartbeat heartbeat, NodeRegistry registry) =>
-            registry.Heartbeat(nodeId, heartbeat)
+        app.MapPost("/api/v2/nodes/{nodeId}/heartbeat", async (string nodeId, NodeHeartbeat heartbeat, NodeRegistry registry, IAuthorizationService authorization, ClaimsPrincipal user) =>
+        {
+            if (!(await authorization.AuthorizeAsync(user, nodeId, SameNodeRequirement.Instance)).Succeeded)
+            {
+                return Refusals.Refuse($"This node credential belongs to node {user.FindFirst(MeshClaims.Node)?.Value}, not {nodeId}: a node reports for itself only.");
+            }
+
+            return registry.Heartbeat(nodeId, heartbeat)
                 ? Results.NoContent()
                 : new GatewayException(MeshErrorCodes.NodeNotFound, StatusCodes.Status404NotFound,
-                    $"Node {nodeId} is not registered; register it again (POST /api/v2/nodes).").ToResult())
+                    $"Node {nodeId} is not registered; register it again (POST /api/v2/nodes).").ToResult();
+        })
+            .RequireAuthorization(MeshPolicies.Node)
             .Produces(StatusCodes.Status204NoContent)
             .Produces<MeshError>(StatusCodes.Status404NotFound)
-            .WithSummary("A node agent reports its live workers.");
+            .WithSummary("A node agent reports its live workers, with its own node credential.");
 
-        app.MapPost("/api/v2/swarm_spawn_ephemeral", async (SpawnEphemeralRequest request, SpawnService spawn, GatewayOptions options, HttpRequest http, CancellationToken cancellationToken) =>
-        {
-            try
-            {
-                return Results.Ok(await spawn.SpawnAsync(request, RelayAddress.BaseFor(options, http), cancellationToken));
-            }
-            catch (GatewayException ex)
-            {
-                return ex.ToResult();
-            }
-        })
+        app.MapPost("/api/v2/swarm_spawn_ephemeral", (SpawnEphemeralRequest request, HttpContext http, CancellationToken cancellationToken) =>
+            SummonAsync(request, pinnedNode: null, http, cancellationToken))
+            .RequireAuthorization(MeshPolicies.Caller)
             .Produces<SpawnEphemeralResponse>()
             .Produces<MeshError>(StatusCodes.Status400BadRequest)
             .Produces<MeshError>(StatusCodes.Status404NotFound)
             .Produces<MeshError>(StatusCodes.Status503ServiceUnavailable)
-            .WithSummary("Summons an ephemeral worker (by gem pointer or raw source) on the best node and returns its Capability Ticket.");
+            .WithSummary("Summons an ephemeral worker (by gem pointer: summon:gem; by raw source: summon:source) on the best node and returns its Capability Ticket.");
 
-        app.MapPost("/api/v1/lxc_provision", async (LxcProvisionRequest request, SpawnService spawn, GatewayOptions options, HttpRequest http, CancellationToken cancellationToken) =>
-        {
-            try
-            {
-                return Results.Ok(await spawn.SpawnAsync(request.Spawn, RelayAddress.BaseFor(options, http), cancellationToken, request.NodeId));
-            }
-            catch (GatewayException ex)
-            {
-                return ex.ToResult();
-            }
-        })
+        app.MapPost("/api/v1/lxc_provision", (LxcProvisionRequest request, HttpContext http, CancellationToken cancellationToken) =>
+            SummonAsync(request.Spawn, request.NodeId, http, cancellationToken))
+            .RequireAuthorization(MeshPermissions.Admin)
             .Produces<SpawnEphemeralResponse>()
+            .Produces<MeshError>(StatusCodes.Status403Forbidden)
             .Produces<MeshError>(StatusCodes.Status404NotFound)
             .Produces<MeshError>(StatusCodes.Status503ServiceUnavailable)
-            .WithSummary("Provisions a worker directly on a named node (the v1 name, kept), skipping placement.");
+            .WithSummary("Provisions a worker directly on a named node (the v1 name, kept), skipping placement. Administrators only.");
 
         app.MapDelete("/api/v2/workers/{workerId}", TeardownAsync)
+            .RequireAuthorization(MeshPolicies.Caller)
             .Produces(StatusCodes.Status204NoContent)
             .Produces<MeshError>(StatusCodes.Status404NotFound)
-            .WithSummary("Tears a worker down; returns once its sandbox is gone.");
+            .WithSummary("Tears one of the caller's workers down; returns once its sandbox is gone.");
 
         app.MapPost("/api/v2/gems", PublishGemAsync)
+            .RequireAuthorization(MeshPermissions.PublishGems)
             .Accepts<byte[]>("application/zip")
             .Produces<GemPublished>()
             .Produces<MeshError>(StatusCodes.Status400BadRequest)
@@ -90,9 +91,46 @@ internal static class GatewayEndpoints
             gems.Open(digest) is { } stream
                 ? Results.Stream(stream, "application/zip")
                 : new GatewayException(MeshErrorCodes.GemNotFound, StatusCodes.Status404NotFound, $"No gem with digest {digest} is stored.").ToResult())
+            .RequireAuthorization(MeshPolicies.Node)
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
             .Produces<MeshError>(StatusCodes.Status404NotFound)
-            .WithSummary("Downloads a gem by digest (node agents verify what they fetch).");
+            .WithSummary("Downloads a gem by digest, for joined nodes (which verify what they fetch).");
+    }
+
+    private static async Task<IResult> SummonAsync(SpawnEphemeralRequest request, string? pinnedNode, HttpContext http, CancellationToken cancellationToken)
+    {
+        // Which permission a summon needs depends on what it carries: raw source is arbitrary code.
+        var permission = request.SourceCode is null ? MeshPermissions.SummonGem : MeshPermissions.SummonSource;
+        var authorization = http.RequestServices.GetRequiredService<IAuthorizationService>();
+        if (!(await authorization.AuthorizeAsync(http.User, permission)).Succeeded)
+        {
+            return Refusals.Forbidden(permission);
+        }
+
+        var spawn = http.RequestServices.GetRequiredService<SpawnService>();
+        var options = http.RequestServices.GetRequiredService<GatewayOptions>();
+        try
+        {
+            return Results.Ok(await spawn.SpawnAsync(request, MeshClaims.OwnerOf(http.User)!, RelayAddress.BaseFor(options, http.Request), cancellationToken, pinnedNode));
+        }
+        catch (GatewayException ex)
+        {
+            return ex.ToResult();
+        }
+    }
+
+    private static async Task<IResult> ListWorkersAsync(NodeRegistry registry, IAuthorizationService authorization, ClaimsPrincipal user)
+    {
+        var own = new List<WorkerReport>();
+        foreach (var worker in registry.Nodes.Where(registry.IsLive).SelectMany(n => n.Workers))
+        {
+            if ((await authorization.AuthorizeAsync(user, worker, WorkerOwnerRequirement.Instance)).Succeeded)
+            {
+                own.Add(worker);
+            }
+        }
+
+        return Results.Ok(own);
     }
 
     private static ServiceRegistry Registry(NodeRegistry registry) => new([
@@ -110,17 +148,21 @@ internal static class GatewayEndpoints
             n.Live ? n.Node.Workers : [],
             n.Live ? [] : n.Node.Workers))]);
 
-    private static async Task<IResult> TeardownAsync(string workerId, NodeRegistry registry, NodeAgentClients agents, CancellationToken cancellationToken)
+    private static async Task<IResult> TeardownAsync(
+        string workerId, NodeRegistry registry, NodeAgentClients agents, IAuthorizationService authorization, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        if (registry.NodeOf(workerId) is not { } node)
+        // Another caller's worker is answered as if it did not exist: a caller learns nothing of workers not its own.
+        if (registry.NodeOf(workerId) is not { } node
+            || node.Workers.FirstOrDefault(w => w.WorkerId == workerId) is not { } worker
+            || !(await authorization.AuthorizeAsync(user, worker, WorkerOwnerRequirement.Instance)).Succeeded)
         {
             return new GatewayException(MeshErrorCodes.WorkerNotFound, StatusCodes.Status404NotFound,
-                $"No node reports worker {workerId}; it was torn down already or its node is gone.").ToResult();
+                $"No worker {workerId} of yours is running; it was torn down already, its node is gone, or it is not yours.").ToResult();
         }
 
         try
         {
-            await agents.For(node.Registration.AgentUrl).DestroyAsync(workerId, cancellationToken);
+            await agents.For(node.Registration).DestroyAsync(workerId, cancellationToken);
         }
         catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
         {

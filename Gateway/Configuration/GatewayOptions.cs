@@ -33,6 +33,12 @@ public sealed record GatewayOptions
     /// <summary>The gateway's address as callers see it, for relay URLs; by default, the address each summon came in on.</summary>
     public Uri? PublicUrl { get; init; }
 
+    /// <summary>The operator's API key store (<c>--api-keys</c>); null: no API key authenticates.</summary>
+    public string? ApiKeysFile { get; init; }
+
+    /// <summary>The identity provider whose bearer JWTs authenticate callers; null: none does.</summary>
+    public JwtIssuerOptions? Jwt { get; init; }
+
     /// <summary>Reads options from configuration keys.</summary>
     public static GatewayOptions From(IConfiguration configuration)
     {
@@ -48,6 +54,47 @@ public sealed record GatewayOptions
             Relay = configuration["relay"] is not { } relay || (bool.TryParse(relay, out var on) ? on
                 : throw new InvalidOperationException($"--relay takes true or false, not '{relay}'.")),
             PublicUrl = configuration["public-url"] is { } url ? new Uri(url.EndsWith('/') ? url : url + "/") : null,
+            ApiKeysFile = configuration["api-keys"],
+            Jwt = JwtIssuerOptions.From(configuration),
         };
+    }
+}
+
+/// <summary>
+/// Where callers' bearer JWTs come from: an OpenID Connect authority (<c>--jwt-authority</c>, whose keys are
+/// discovered), or a public key file (<c>--jwt-signing-key</c>) with an issuer; either way for an audience
+/// (<c>--jwt-audience</c>). The token's <c>sub</c> is the caller, its <c>scope</c> the permissions.
+/// </summary>
+public sealed record JwtIssuerOptions
+{
+    /// <summary>The OpenID Connect authority.</summary>
+    public string? Authority { get; init; }
+
+    /// <summary>The expected <c>iss</c>.</summary>
+    public string? Issuer { get; init; }
+
+    /// <summary>The expected <c>aud</c>.</summary>
+    public required string Audience { get; init; }
+
+    /// <summary>A PEM file with the issuer's public key (EC or RSA).</summary>
+    public string? SigningKeyFile { get; init; }
+
+    /// <summary>Reads <c>jwt-authority</c>, <c>jwt-issuer</c>, <c>jwt-audience</c> and <c>jwt-signing-key</c>; null when none is set.</summary>
+    public static JwtIssuerOptions? From(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var (authority, issuer, audience, key) = (configuration["jwt-authority"], configuration["jwt-issuer"], configuration["jwt-audience"], configuration["jwt-signing-key"]);
+        if (authority is null && issuer is null && audience is null && key is null)
+        {
+            return null;
+        }
+
+        if (audience is null || (authority is null) == (key is null) || (key is not null && issuer is null))
+        {
+            throw new InvalidOperationException(
+                "JWT authentication needs --jwt-audience and either --jwt-authority (OpenID Connect) or --jwt-signing-key with --jwt-issuer.");
+        }
+
+        return new JwtIssuerOptions { Authority = authority, Issuer = issuer, Audience = audience, SigningKeyFile = key };
     }
 }

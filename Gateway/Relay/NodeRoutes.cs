@@ -36,14 +36,14 @@ public sealed class NodeRoutes : BackgroundService
     {
         lock (_gate)
         {
-            var live = _registry.Nodes.Where(_registry.IsLive).Select(n => (n.Registration.NodeId, n.Registration.AgentUrl)).ToList();
-            var key = string.Join('\n', live.Select(n => n.NodeId + " " + n.AgentUrl));
+            var live = _registry.Nodes.Where(_registry.IsLive).Select(n => n.Registration).ToList();
+            var key = string.Join('\n', live.Select(n => n.NodeId + " " + n.AgentUrl + " " + n.AgentToken));
             if (key == _current)
             {
                 return false;
             }
 
-            _proxy.Update([.. live.Select(n => Route(n.NodeId))], [.. live.Select(n => Cluster(n.NodeId, n.AgentUrl))]);
+            _proxy.Update([.. live.Select(Route)], [.. live.Select(n => Cluster(n.NodeId, n.AgentUrl))]);
             _current = key;
             return true;
         }
@@ -60,12 +60,19 @@ public sealed class NodeRoutes : BackgroundService
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    private static RouteConfig Route(string nodeId) => new()
+    // Callers authenticate to the relay like to any endpoint; their credential then stops here, and the agent is
+    // shown the token it registered with instead.
+    private static RouteConfig Route(ControlPlane.NodeRegistration node) => new()
     {
-        RouteId = "node-" + nodeId,
-        ClusterId = "node-" + nodeId,
-        Match = new RouteMatch { Path = PrefixOf(nodeId) + "/relay/{workerId}" },
-        Transforms = [new Dictionary<string, string> { ["PathRemovePrefix"] = PrefixOf(nodeId) }],
+        RouteId = "node-" + node.NodeId,
+        ClusterId = "node-" + node.NodeId,
+        AuthorizationPolicy = Security.MeshPolicies.Caller,
+        Match = new RouteMatch { Path = PrefixOf(node.NodeId) + "/relay/{workerId}" },
+        Transforms =
+        [
+            new Dictionary<string, string> { ["PathRemovePrefix"] = PrefixOf(node.NodeId) },
+            new Dictionary<string, string> { ["RequestHeader"] = "Authorization", ["Set"] = "Bearer " + node.AgentToken },
+        ],
     };
 
     private static ClusterConfig Cluster(string nodeId, string agentUrl) => new()

@@ -3,17 +3,22 @@ using MeshRpc.ControlPlane;
 
 namespace MeshRpc.Gateway.Spawn;
 
-/// <summary>One Refit client per node agent, reused across summons.</summary>
+/// <summary>One Refit client per node agent, reused across summons, presenting the token the agent registered with.</summary>
 public sealed class NodeAgentClients : IDisposable
 {
-    private readonly ConcurrentDictionary<string, (HttpClient Http, INodeAgentApi Api)> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Url, string Token), (HttpClient Http, INodeAgentApi Api)> _clients = new();
 
-    /// <summary>The client for the agent at <paramref name="agentUrl"/>.</summary>
-    public INodeAgentApi For(string agentUrl) => _clients.GetOrAdd(agentUrl, static url =>
+    /// <summary>The client for the agent <paramref name="node"/> registered.</summary>
+    public INodeAgentApi For(NodeRegistration node)
     {
-        var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
-        return (http, MeshHttp.NodeAgent(http));
-    }).Api;
+        ArgumentNullException.ThrowIfNull(node);
+        return _clients.GetOrAdd((node.AgentUrl, node.AgentToken), static key =>
+        {
+            var http = new HttpClient { BaseAddress = new Uri(key.Url), Timeout = TimeSpan.FromSeconds(60) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key.Token);
+            return (http, MeshHttp.NodeAgent(http));
+        }).Api;
+    }
 
     /// <inheritdoc />
     public void Dispose()

@@ -33,10 +33,10 @@ public sealed class SpawnService
     }
 
     /// <summary>
-    /// Summons a worker; throws <see cref="GatewayException"/> saying what is wrong and how to fix it. The ticket lists
-    /// the relay under <paramref name="relayBase"/> when there is one.
+    /// Summons a worker for <paramref name="owner"/>; throws <see cref="GatewayException"/> saying what is wrong and how
+    /// to fix it. The ticket lists the relay under <paramref name="relayBase"/> when there is one.
     /// </summary>
-    public async Task<SpawnEphemeralResponse> SpawnAsync(SpawnEphemeralRequest request, Uri? relayBase, CancellationToken cancellationToken, string? pinnedNode = null)
+    public async Task<SpawnEphemeralResponse> SpawnAsync(SpawnEphemeralRequest request, string owner, Uri? relayBase, CancellationToken cancellationToken, string? pinnedNode = null)
     {
         var started = Stopwatch.GetTimestamp();
         var gem = ResolveCode(request);
@@ -54,6 +54,7 @@ public sealed class SpawnService
             forged = await ForgeAsync(node, new ForgeRequest
             {
                 WorkerId = "w-" + Guid.NewGuid().ToString("N")[..16],
+                Owner = owner,
                 Contract = request.Contract,
                 GemDigest = gem?.Digest,
                 SourceCode = request.SourceCode,
@@ -64,7 +65,7 @@ public sealed class SpawnService
         {
             _registry.Release(node.Registration.NodeId, forged is null
                 ? null
-                : new WorkerReport(forged.WorkerId, request.Contract, forged.Endpoint, forged.ProcessId, DateTimeOffset.UtcNow));
+                : new WorkerReport(forged.WorkerId, request.Contract, forged.Endpoint, forged.ProcessId, DateTimeOffset.UtcNow) { Owner = owner });
         }
 
         var relay = relayBase is null ? null : RelayAddress.For(relayBase, node.Registration.NodeId, forged.WorkerId);
@@ -181,7 +182,7 @@ public sealed class SpawnService
         var nodeId = node.Registration.NodeId;
         try
         {
-            return await _agents.For(node.Registration.AgentUrl).ForgeAsync(request, cancellationToken);
+            return await _agents.For(node.Registration).ForgeAsync(request, cancellationToken);
         }
         catch (ApiException ex)
         {

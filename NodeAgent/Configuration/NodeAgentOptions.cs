@@ -20,6 +20,12 @@ public sealed record NodeAgentOptions
     /// </summary>
     public bool DataPlaneTls { get; init; } = true;
 
+    /// <summary>
+    /// The operator's join token, with which the node registers (<c>--join-token</c>, or better the environment variable
+    /// <c>MESHRPC_JOIN_TOKEN</c>, which no process listing shows).
+    /// </summary>
+    public string? JoinToken { get; init; }
+
     /// <summary>How many workers this node runs at once.</summary>
     public int Slots { get; init; } = 16;
 
@@ -69,6 +75,7 @@ public sealed record NodeAgentOptions
         return defaults with
         {
             NodeId = configuration["node-id"] ?? defaults.NodeId,
+            JoinToken = configuration["join-token"] ?? Environment.GetEnvironmentVariable("MESHRPC_JOIN_TOKEN"),
             DataPlaneAddress = configuration["data-plane"] ?? defaults.DataPlaneAddress,
             DataPlaneTls = configuration["data-plane-tls"] is not { } tls || ParseSwitch(tls, "data-plane-tls"),
             Slots = int.TryParse(configuration["slots"], out var slots) ? slots : defaults.Slots,

@@ -63,7 +63,7 @@ public sealed class WorkerForge
             var status = await StartHostAsync(sandbox, request, code, workerKey, cancellationToken);
             var endpoint = PinnedEndpoint.Direct(_options.DataPlaneAddress, sandbox.DataPlanePort, status.CertificateSha256);
             var hostPid = sandbox.HostProcessIdOf(status.ProcessId);
-            var report = new WorkerReport(request.WorkerId, request.Contract, endpoint, hostPid, DateTimeOffset.UtcNow);
+            var report = new WorkerReport(request.WorkerId, request.Contract, endpoint, hostPid, DateTimeOffset.UtcNow) { Owner = request.Owner };
             _workers.Add(new RunningWorker(report, sandbox));
             Log.WorkerForged(_logger, request.WorkerId, request.Contract, hostPid, endpoint);
             return new ForgeResponse

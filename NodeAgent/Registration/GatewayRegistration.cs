@@ -17,6 +17,7 @@ public sealed class GatewayRegistration : BackgroundService
     private readonly WorkerTable _workers;
     private readonly ISandboxProvider _sandboxes;
     private readonly GatewayTrust _trust;
+    private readonly NodeIdentity _identity;
     private readonly IServer _server;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<GatewayRegistration> _logger;
@@ -28,6 +29,7 @@ public sealed class GatewayRegistration : BackgroundService
         WorkerTable workers,
         ISandboxProvider sandboxes,
         GatewayTrust trust,
+        NodeIdentity identity,
         IServer server,
         IHostApplicationLifetime lifetime,
         ILogger<GatewayRegistration> logger)
@@ -37,6 +39,7 @@ public sealed class GatewayRegistration : BackgroundService
         _workers = workers;
         _sandboxes = sandboxes;
         _trust = trust;
+        _identity = identity;
         _server = server;
         _lifetime = lifetime;
         _logger = logger;
@@ -62,6 +65,7 @@ public sealed class GatewayRegistration : BackgroundService
             WorkerMemoryMb = (int)(_options.Limits.MemoryBytes >> 20),
             Labels = _options.Labels,
             RunsSource = _sandboxes.ContainsWorkers || _options.AllowUncontainedSource,
+            AgentToken = _identity.AgentToken,
         };
 
         var registered = false;
@@ -72,17 +76,25 @@ public sealed class GatewayRegistration : BackgroundService
             {
                 if (!registered)
                 {
-                    _trust.Update(await _gateway.RegisterNodeAsync(registration, stoppingToken));
+                    var joined = await _gateway.RegisterNodeAsync(registration, stoppingToken);
+                    _identity.Registered(joined.NodeCredential);
+                    _trust.Update(joined);
                     registered = true;
                     Log.Registered(_logger, _options.NodeId, _options.Gateway, registration.Sandbox, registration.Slots, registration.AgentUrl);
                 }
 
                 using var response = await _gateway.HeartbeatAsync(_options.NodeId, new NodeHeartbeat(_workers.Reports()), stoppingToken);
-                if (response.StatusCode == HttpStatusCode.NotFound)
+                if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized)
                 {
-                    // The gateway restarted and lost its registry; announcing the node again rebuilds it.
+                    // The gateway restarted and lost its registry (and the node's credential); joining again rebuilds both.
+                    _identity.Forget();
                     registered = false;
                 }
+            }
+            catch (Refit.ApiException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                registered = false;
+                Log.JoinRefused(_logger, _options.Gateway, MeshHttp.ReadError(ex)?.Message ?? $"HTTP {(int)ex.StatusCode}");
             }
             catch (Exception ex) when (ex is HttpRequestException or Refit.ApiException)
             {

@@ -1,8 +1,8 @@
 using MeshRpc;
 using Quickstart.Worker;
 
-// Usage: AotCaller <gateway-url> <gem-pointer>
-using var mesh = new MeshClient(new Uri(args[0]));
+// Usage: AotCaller <gateway-url> <gem-pointer>, with the caller's credential in MESHRPC_CREDENTIAL
+using var mesh = new MeshClient(new Uri(args[0]), MeshCredential.FromEnvironment());
 await using var calculator = await mesh.SummonAsync<ICalculator>(SummonRequest.FromGem(args[1]));
 var sum = await calculator.AddAsync(20, 22);
 var whereabouts = await calculator.WhereAmIAsync();

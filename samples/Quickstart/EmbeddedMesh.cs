@@ -1,5 +1,7 @@
 using MeshRpc;
+using MeshRpc.ControlPlane;
 using MeshRpc.Gateway;
+using MeshRpc.Gateway.Security;
 using MeshRpc.NodeAgent;
 using Microsoft.AspNetCore.Builder;
 
@@ -17,17 +19,23 @@ public sealed class EmbeddedMesh : IAsyncDisposable
     private readonly WebApplication _gateway;
     private readonly IReadOnlyList<WebApplication> _agents;
     private readonly string _workDirectory;
+    private readonly MeshCredential _operator;
 
-    private EmbeddedMesh(WebApplication gateway, IReadOnlyList<WebApplication> agents, string workDirectory, Uri gatewayAddress)
+    private EmbeddedMesh(WebApplication gateway, IReadOnlyList<WebApplication> agents, string workDirectory, Uri gatewayAddress, MeshCredential caller, MeshCredential @operator)
     {
         _gateway = gateway;
         _agents = agents;
         _workDirectory = workDirectory;
         GatewayAddress = gatewayAddress;
+        Caller = caller;
+        _operator = @operator;
     }
 
     /// <summary>Where UAH CORE listens.</summary>
     public Uri GatewayAddress { get; }
+
+    /// <summary>The credential of this mesh's caller: it summons from gems and source and publishes gems.</summary>
+    public MeshCredential Caller { get; }
 
     /// <summary>The sandbox provider the node agent uses.</summary>
     public string Sandbox { get; private set; } = "unknown";
@@ -35,7 +43,7 @@ public sealed class EmbeddedMesh : IAsyncDisposable
     /// <summary>The worker's process id on the node, as its node reports it.</summary>
     public async Task<int> HostProcessIdOfAsync(string workerId)
     {
-        using var mesh = new MeshClient(GatewayAddress);
+        using var mesh = new MeshClient(GatewayAddress, _operator);
         var registry = await mesh.Gateway.GetServiceRegistryAsync();
         return registry.Nodes.SelectMany(n => n.Workers).Single(w => w.WorkerId == workerId).ProcessId;
     }
@@ -51,7 +59,13 @@ public sealed class EmbeddedMesh : IAsyncDisposable
     public static async Task<EmbeddedMesh> StartAsync(string sandbox, int nodes, CancellationToken cancellationToken, params string[] agentArguments)
     {
         var workDirectory = Directory.CreateTempSubdirectory("meshrpc-quickstart-").FullName;
-        var gateway = GatewayApp.Build([.. QuietLogging, "--gem-store", Path.Combine(workDirectory, "gems")]);
+
+        // The embedded mesh is its own operator: it makes a key for its caller, one for itself and the nodes' join token.
+        var keys = Path.Combine(workDirectory, "api-keys.json");
+        var caller = ApiKeyStore.Create(keys, "quickstart", [MeshPermissions.SummonGem, MeshPermissions.SummonSource, MeshPermissions.PublishGems]);
+        var @operator = ApiKeyStore.Create(keys, "operator", [MeshPermissions.Admin]);
+        var joinToken = ApiKeyStore.Create(keys, "nodes", [MeshPermissions.NodeJoin]);
+        var gateway = GatewayApp.Build([.. QuietLogging, "--gem-store", Path.Combine(workDirectory, "gems"), "--api-keys", keys]);
         await gateway.StartAsync(cancellationToken);
         var gatewayAddress = new Uri(gateway.Urls.First());
 
@@ -65,6 +79,7 @@ public sealed class EmbeddedMesh : IAsyncDisposable
                 "--data-plane", $"127.0.0.{i}",
                 "--work-dir", Path.Combine(workDirectory, $"agent-{i}"),
                 "--sandbox", sandbox,
+                "--join-token", joinToken,
 
                 // The quick start's user is its operator and only caller; with the plain-process provider (the only
                 // one on machines without LXC or bubblewrap) its summon from source runs uncontained, knowingly.
@@ -75,7 +90,7 @@ public sealed class EmbeddedMesh : IAsyncDisposable
             agents.Add(agent);
         }
 
-        var mesh = new EmbeddedMesh(gateway, agents, workDirectory, gatewayAddress);
+        var mesh = new EmbeddedMesh(gateway, agents, workDirectory, gatewayAddress, MeshCredential.FromKey(caller), MeshCredential.FromKey(@operator));
         await mesh.WaitForLiveNodesAsync(nodes, cancellationToken);
         return mesh;
     }
@@ -96,7 +111,7 @@ public sealed class EmbeddedMesh : IAsyncDisposable
 
     private async Task WaitForLiveNodesAsync(int nodes, CancellationToken cancellationToken)
     {
-        using var mesh = new MeshClient(GatewayAddress);
+        using var mesh = new MeshClient(GatewayAddress, _operator);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(20));
         while (true)

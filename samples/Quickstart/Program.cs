@@ -17,7 +17,7 @@ if (!json)
 }
 
 await using var embedded = await clock.TimeAsync("mesh", "started UAH CORE and one node agent", () => EmbeddedMesh.StartAsync(sandbox, CancellationToken.None));
-using var mesh = new MeshClient(embedded.GatewayAddress);
+using var mesh = new MeshClient(embedded.GatewayAddress, embedded.Caller);
 if (!json)
 {
     Console.WriteLine(embedded.Sandbox == "process"

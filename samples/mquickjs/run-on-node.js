@@ -1,6 +1,6 @@
 'use strict';
 // Runs the compiled sample the way Hauki OS runs it on mquickjs, with the Node.js host bridge standing in for the OS.
-// Usage: node run-on-node.js <gateway-url> [compiled-script]
+// Usage: node run-on-node.js <gateway-url> [compiled-script], with the caller's credential in MESHRPC_CREDENTIAL
 const path = require('node:path');
 const { createScriptContext } = require('../../Runtime/MeshRpc.TypeScript/node/meshrpc-node-host.js');
 
@@ -12,4 +12,5 @@ if (!gatewayUrl) {
 
 const context = createScriptContext();
 context.gatewayUrl = gatewayUrl;
+context.credential = process.env.MESHRPC_CREDENTIAL;
 context.load(script);

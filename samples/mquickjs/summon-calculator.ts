@@ -1,13 +1,16 @@
 /// <reference path="stubs/Calculator.ts" />
 // A Hauki OS script: summon the quick start's calculator through UAH CORE, call it, destruct it.
-// The host defines gatewayUrl, print and MeshHost before loading the compiled script (see run-on-node.js).
+// The host defines gatewayUrl, credential (the caller's key for UAH CORE), print and MeshHost before loading the
+// compiled script (see run-on-node.js).
 declare var gatewayUrl: string;
+declare var credential: string;
 declare function print(text: string): void;
 
 function fail(step: string, error: MeshRpc.MeshError | null): void {
     print(step + " failed: " + (error ? error.code + ": " + error.message : "no result"));
 }
 
+MeshRpc.useCredential(credential);
 MeshStubs.Calculator.summon(gatewayUrl, { gem: "gem://calculator@1.0.0" }, function (error, calculator) {
     if (error || !calculator) {
         fail("summon", error);

@@ -123,7 +123,7 @@ internal static class ForgeBenchmark
     {
         string[] agentArguments = ["--warm-pool", warmPool.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-plane-tls", tls ? "true" : "false"];
         await using var mesh = await EmbeddedMesh.StartAsync(provider, CancellationToken.None, agentArguments);
-        using var client = new MeshClient(mesh.GatewayAddress);
+        using var client = new MeshClient(mesh.GatewayAddress, mesh.Caller);
         await client.PublishGemAsync(TestGem.Pack());
         await client.PublishGemAsync(nativeGem);
         var summons = new SummonTimes();

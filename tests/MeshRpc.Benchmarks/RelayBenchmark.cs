@@ -12,7 +12,7 @@ internal static class RelayBenchmark
     public static async Task RunAsync(int rounds, int sequentialCalls, int concurrentCalls)
     {
         await using var mesh = await EmbeddedMesh.StartAsync("process", CancellationToken.None);
-        using var client = new MeshClient(mesh.GatewayAddress);
+        using var client = new MeshClient(mesh.GatewayAddress, mesh.Caller);
         await client.PublishGemAsync(TestGem.Pack());
         await using var direct = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer));
         var ticket = ((IGhostProxy)direct).Connection.Ticket;

@@ -10,7 +10,7 @@ internal static class SummonBenchmark
     public static async Task RunAsync(string sandbox, int samplesPerLevel)
     {
         await using var mesh = await EmbeddedMesh.StartAsync(sandbox, nodes: 3, CancellationToken.None, "--slots", "20");
-        using var client = new MeshClient(mesh.GatewayAddress);
+        using var client = new MeshClient(mesh.GatewayAddress, mesh.Caller);
         await client.PublishGemAsync(TestGem.Pack());
 
         // One unmeasured round warms the caller, the gateway and the agents.

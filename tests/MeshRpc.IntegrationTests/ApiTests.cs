@@ -36,13 +36,13 @@ public sealed class ApiTests(MeshProcesses mesh) : IClassFixture<MeshProcesses>
     [Fact]
     public async Task LxcProvision_PlacesOnTheNamedNode_AndWorkersAreListed()
     {
-        using var http = new HttpClient { BaseAddress = mesh.GatewayAddress };
+        using var http = TestCredentials.Http(mesh.GatewayAddress, TestCredentials.Admin);
         var contract = MeshContracts.Get<ITestWorker>();
         var spawn = new SpawnEphemeralRequest { Contract = contract.Name, ContractHash = contract.Hash, Gem = TestGem.Pointer };
 
         using var provisioned = await http.PostAsJsonAsync("/api/v1/lxc_provision", new LxcProvisionRequest("node-it", spawn), ControlPlaneJsonContext.Default.LxcProvisionRequest, TestContext.Current.CancellationToken);
         var response = await provisioned.Content.ReadFromJsonAsync(ControlPlaneJsonContext.Default.SpawnEphemeralResponse, TestContext.Current.CancellationToken);
-        using var client = mesh.CreateClient();
+        using var client = mesh.CreateAdminClient();
         try
         {
             Assert.Equal("node-it", response!.Ticket.NodeId);

@@ -10,7 +10,7 @@ public sealed class DependencyInjectionTests(MeshProcesses mesh) : IClassFixture
     public async Task ScopedWorker_IsSummonedPerScope_AndTornDownWithTheScope()
     {
         await using var services = new ServiceCollection()
-            .AddMeshRpc(mesh.GatewayAddress)
+            .AddMeshRpc(mesh.GatewayAddress, MeshCredential.FromKey(TestCredentials.Caller))
             .AddMeshWorker<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer))
             .Services.BuildServiceProvider(validateScopes: true);
 

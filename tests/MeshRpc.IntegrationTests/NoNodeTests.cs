@@ -12,7 +12,7 @@ public sealed class NoNodeTests
         var (gateway, address) = await MeshProcesses.StartGatewayAsync(workDirectory);
         await using (gateway)
         {
-            using var client = new MeshClient(address);
+            using var client = TestCredentials.Client(address, TestCredentials.Caller);
             await client.PublishGemAsync(TestGem.Pack(), TestContext.Current.CancellationToken);
 
             var error = await Assert.ThrowsAsync<SummonFailedException>(() =>

@@ -77,7 +77,7 @@ public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProce
             using MeshRpc;
             using MeshRpc.ControlPlane;
 
-            using var mesh = new MeshClient(new Uri(args[0]));
+            using var mesh = new MeshClient(new Uri(args[0]), MeshCredential.FromEnvironment());
             var gem = GemArchive.Pack(
                 new GemManifest
                 {

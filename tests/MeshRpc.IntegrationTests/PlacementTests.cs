@@ -10,6 +10,7 @@ public sealed class PlacementTests(SwarmProcesses swarm) : IClassFixture<SwarmPr
     public async Task ConcurrentSummons_SpreadAcrossNodes_WithoutExceedingSlots_AndSkipDeadNodes()
     {
         using var client = swarm.CreateClient();
+        using var admin = swarm.CreateAdminClient();
         var capacity = SwarmProcesses.SlotsPerNode * swarm.NodeIds.Count;
 
         var workers = await Task.WhenAll(Enumerable.Range(0, capacity).Select(_ =>
@@ -38,14 +39,14 @@ public sealed class PlacementTests(SwarmProcesses swarm) : IClassFixture<SwarmPr
         var strandedId = ((IGhostProxy)stranded).Connection.Ticket.WorkerId;
         swarm.KillNode("node-c");
         Assert.True(await Poll.UntilAsync(async () =>
-            (await client.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.Single(n => n.NodeId == "node-c").Status == "dead"),
+            (await admin.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.Single(n => n.NodeId == "node-c").Status == "dead"),
             "The gateway never marked the killed node dead.");
-        var dead = (await client.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.Single(n => n.NodeId == "node-c");
+        var dead = (await admin.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.Single(n => n.NodeId == "node-c");
         Assert.Contains(dead.LostWorkers, w => w.WorkerId == strandedId);
         Assert.Empty(dead.Workers);
 
         // YARP's routes follow the registry: the dead node's prefix stops routing, the live ones still do.
-        using var http = new HttpClient { BaseAddress = swarm.GatewayAddress };
+        using var http = TestCredentials.Http(swarm.GatewayAddress, TestCredentials.Caller);
         Assert.True(await Poll.UntilAsync(async () =>
         {
             using var routed = await http.GetAsync($"/nodes/node-c/relay/{strandedId}", TestContext.Current.CancellationToken);
@@ -92,7 +93,8 @@ public sealed class PlacementTests(SwarmProcesses swarm) : IClassFixture<SwarmPr
             SummonRequest.FromGem(TestGem.Pointer) with { MemoryMb = 4096 }, TestContext.Current.CancellationToken));
         Assert.Contains("less than the 4096 MiB asked for", tooBig.Message, StringComparison.Ordinal);
 
-        var registry = await client.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken);
+        using var admin = swarm.CreateAdminClient();
+        var registry = await admin.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken);
         Assert.Equal(["gpu", "zone=eu"], registry.Nodes.Single(n => n.NodeId == "node-a").Labels);
         Assert.All(registry.Nodes, n => Assert.Equal(512, n.WorkerMemoryMb));
     }

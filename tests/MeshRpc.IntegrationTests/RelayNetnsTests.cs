@@ -19,7 +19,7 @@ public sealed class RelayNetnsTests
             // The gateway listens on the host's veth address, which the namespace can reach; workers listen on 127.0.0.2, which it cannot.
             (gateway, var address) = await MeshProcesses.StartGatewayAsync(work, new Uri($"http://{isolated.HostAddress}:0"));
             (agent, _) = await MeshProcesses.StartAgentAsync(address, "node-ns", Path.Combine(work, "agent"), ["--sandbox", "process", "--data-plane", "127.0.0.2"]);
-            using (var publisher = new MeshClient(address))
+            using (var publisher = TestCredentials.Client(address, TestCredentials.Caller))
             {
                 await publisher.PublishGemAsync(TestGem.Pack(), TestContext.Current.CancellationToken);
             }

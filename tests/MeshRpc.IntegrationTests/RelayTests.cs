@@ -21,7 +21,7 @@ public sealed class RelayTests(MeshProcesses mesh) : IClassFixture<MeshProcesses
     [Fact]
     public async Task RelayRoute_CarriesCalls_EndToEndTls()
     {
-        using var client = new MeshClient(mesh.GatewayAddress) { ConnectOptions = new WorkerConnectOptions { Route = DataPlaneRoute.Relay } };
+        using var client = new MeshClient(mesh.GatewayAddress, MeshCredential.FromKey(TestCredentials.Caller)) { ConnectOptions = new WorkerConnectOptions { Route = DataPlaneRoute.Relay } };
         await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
         var connection = ((IGhostProxy)worker).Connection;
 
@@ -65,7 +65,7 @@ public sealed class RelayTests(MeshProcesses mesh) : IClassFixture<MeshProcesses
         using var client = mesh.CreateClient();
         await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
         var workerId = ((IGhostProxy)worker).Connection.Ticket.WorkerId;
-        using var http = new HttpClient { BaseAddress = mesh.GatewayAddress };
+        using var http = TestCredentials.Http(mesh.GatewayAddress, TestCredentials.Caller);
 
         // The agent's relay endpoint itself answers a plain GET, naming what it speaks: the route reached it.
         using var routed = await http.GetAsync($"/nodes/node-it/relay/{workerId}", TestContext.Current.CancellationToken);
@@ -84,7 +84,7 @@ public sealed class RelayTests(MeshProcesses mesh) : IClassFixture<MeshProcesses
     {
         using var client = mesh.CreateClient();
         await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
-        using var http = new HttpClient { BaseAddress = mesh.GatewayAddress };
+        using var http = TestCredentials.Http(mesh.GatewayAddress, TestCredentials.Caller);
 
         using var request = new HttpRequestMessage(new HttpMethod(method), $"/nodes/node-it/{path}") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
         using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);

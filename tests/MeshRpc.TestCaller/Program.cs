@@ -18,7 +18,7 @@ if (args[0] == "listen")
 
 if (args[0] == "call")
 {
-    using var caller = new MeshClient(new Uri(args[1]));
+    using var caller = new MeshClient(new Uri(args[1]), MeshCredential.FromEnvironment());
     await using var called = await caller.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer));
     var connection = ((IGhostProxy)called).Connection;
     var echo = await called.EchoAsync("relayed?");
@@ -27,7 +27,7 @@ if (args[0] == "call")
     return;
 }
 
-using var mesh = new MeshClient(new Uri(args[0]));
+using var mesh = new MeshClient(new Uri(args[0]), MeshCredential.FromEnvironment());
 var worker = await mesh.SummonAsync<ITestWorker>(
     SummonRequest.FromGem(TestGem.Pointer) with { HeartbeatTimeout = TimeSpan.FromMilliseconds(int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture)) });
 Console.WriteLine($"WORKER {((IGhostProxy)worker).Connection.Ticket.WorkerId} {await worker.GetProcessIdAsync()}");

@@ -22,6 +22,7 @@ before(async () => {
   Stubs = context.MeshStubs;
   MeshRpc = context.MeshRpc;
   mesh = await Mesh.start();
+  MeshRpc.useCredential(mesh.callerKey);
 });
 
 after(async () => {
@@ -238,10 +239,31 @@ test('an unknown gem and a dead endpoint are error values naming the problem', a
   assert.ok(lost.error.message.includes(ticket.workerId), lost.error.message);
 });
 
+test('a summon without a credential, or with a credential the gateway never issued, is refused naming what is missing', async () => {
+  MeshRpc.useCredential(null);
+  try {
+    const anonymous = await call(Stubs.TestWorker.summon, mesh.gatewayUrl, { gem: 'gem://test-worker@1.0.0' });
+    assert.equal(anonymous.error.code, MeshRpc.ErrorCodes.SummonFailed);
+    assert.equal(anonymous.error.reason, 'unauthenticated');
+    assert.match(anonymous.error.message, /Authorization: Bearer/);
+
+    MeshRpc.useCredential('mesh_000000000000_' + '0'.repeat(64));
+    const forged = await call(Stubs.TestWorker.summon, mesh.gatewayUrl, { gem: 'gem://test-worker@1.0.0' });
+    assert.equal(forged.error.reason, 'unauthenticated');
+    assert.match(forged.error.message, /not one this gateway issued/);
+    assert.ok(!forged.error.message.includes('0'.repeat(64)), 'the refusal repeats the presented key');
+  } finally {
+    MeshRpc.useCredential(mesh.callerKey);
+  }
+  const worker = await summon(Stubs.TestWorker, { gem: 'gem://test-worker@1.0.0' });
+  assert.equal(await ok(worker.echo, 'still allowed'), 'still allowed');
+  await ok(worker.destruct);
+});
+
 test('the mquickjs sample summons the calculator, calls it and destructs it', async () => {
   const script = compileToEs5('mquickjs-sample-run', [path.join(sample, 'summon-calculator.ts')]);
   const output = await new Promise((resolve, reject) => execFile(process.execPath, [path.join(sample, 'run-on-node.js'), mesh.gatewayUrl, script],
-    { timeout: 60000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout}${stderr}`)) : resolve(stdout))));
+    { timeout: 60000, env: { ...process.env, MESHRPC_CREDENTIAL: mesh.callerKey } }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stdout}${stderr}`)) : resolve(stdout))));
   assert.match(output, /summoned worker \S+ on node node-ts/);
   assert.match(output, /2 \+ 3 = 5/);
   assert.match(output, /1 \/ 0 -> RemoteError System.DivideByZeroException/);

@@ -19,7 +19,7 @@ internal static class DataPlaneDialer
             return relay is null
                 ? throw new WorkerLostException(ticket.WorkerId,
                     $"The caller asked for the relay, but the ticket for worker {ticket.WorkerId} lists none: its gateway offers no relay. Connect directly to {ticket.Endpoints.Direct}.")
-                : (await RelayAsync(ticket, relay, directFailure: null, cancellationToken), DataPlaneRoute.Relay, relay.ToString());
+                : (await RelayAsync(ticket, relay, options.RelayCredential, directFailure: null, cancellationToken), DataPlaneRoute.Relay, relay.ToString());
         }
 
         string directFailure;
@@ -52,14 +52,19 @@ internal static class DataPlaneDialer
                 "The worker may have exited (its heartbeat timeout passed or it was torn down) or its address is not reachable from here.");
         }
 
-        return (await RelayAsync(ticket, relay, directFailure, cancellationToken), DataPlaneRoute.Relay, relay.ToString());
+        return (await RelayAsync(ticket, relay, options.RelayCredential, directFailure, cancellationToken), DataPlaneRoute.Relay, relay.ToString());
     }
 
-    private static async Task<Stream> RelayAsync(CapabilityTicket ticket, Uri relay, string? directFailure, CancellationToken cancellationToken)
+    private static async Task<Stream> RelayAsync(CapabilityTicket ticket, Uri relay, MeshCredential? credential, string? directFailure, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         try
         {
+            if (credential is not null)
+            {
+                socket.Options.SetRequestHeader("Authorization", (await credential.HeaderAsync(cancellationToken)).ToString());
+            }
+
             await socket.ConnectAsync(relay, cancellationToken);
             return WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
         }

@@ -12,24 +12,29 @@ public sealed class MeshClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
+    private readonly MeshCredential? _credential;
 
-    /// <summary>Creates a client for the gateway at <paramref name="gateway"/>.</summary>
-    public MeshClient(Uri gateway)
-        : this(new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(100) }, ownsHttp: true)
+    /// <summary>Creates a client for the gateway at <paramref name="gateway"/>, proving itself with <paramref name="credential"/>.</summary>
+    public MeshClient(Uri gateway, MeshCredential? credential)
+        : this(Http(gateway, credential), ownsHttp: true, credential)
     {
     }
 
-    /// <summary>Creates a client over an <see cref="HttpClient"/> whose BaseAddress is the gateway.</summary>
-    public MeshClient(HttpClient http)
-        : this(http, ownsHttp: false)
+    /// <summary>
+    /// Creates a client over an <see cref="HttpClient"/> whose BaseAddress is the gateway and whose pipeline adds the
+    /// caller's credential (a <see cref="MeshCredentialHandler"/>); <paramref name="credential"/> also opens the relay.
+    /// </summary>
+    public MeshClient(HttpClient http, MeshCredential? credential = null)
+        : this(http, ownsHttp: false, credential)
     {
     }
 
-    private MeshClient(HttpClient http, bool ownsHttp)
+    private MeshClient(HttpClient http, bool ownsHttp, MeshCredential? credential)
     {
         ArgumentNullException.ThrowIfNull(http);
         _http = http;
         _ownsHttp = ownsHttp;
+        _credential = credential;
         Gateway = MeshHttp.Gateway(http);
     }
 
@@ -81,7 +86,7 @@ public sealed class MeshClient : IDisposable
         WorkerConnection connection;
         try
         {
-            connection = await WorkerConnection.ConnectAsync(ticket, contract, ConnectOptions, cancellationToken);
+            connection = await WorkerConnection.ConnectAsync(ticket, contract, ConnectOptions with { RelayCredential = ConnectOptions.RelayCredential ?? _credential }, cancellationToken);
         }
         catch
         {
@@ -157,6 +162,13 @@ public sealed class MeshClient : IDisposable
         }
     }
 
+    private static HttpClient Http(Uri gateway, MeshCredential? credential) =>
+        new(credential is null ? new HttpClientHandler() : new MeshCredentialHandler(credential) { InnerHandler = new HttpClientHandler() })
+        {
+            BaseAddress = gateway,
+            Timeout = TimeSpan.FromSeconds(100),
+        };
+
     private static string Describe(Exception ex) => ex switch
     {
         ApiException api when MeshHttp.ReadError(api) is { } error => $"{error.Message} ({error.Code})",
@@ -173,6 +185,8 @@ public sealed class MeshClient : IDisposable
         MeshErrorCodes.NotSupported => SummonFailureReason.NotSupported,
         MeshErrorCodes.InvalidRequest => SummonFailureReason.InvalidRequest,
         MeshErrorCodes.CompileFailed => SummonFailureReason.CompileFailed,
+        MeshErrorCodes.Unauthenticated => SummonFailureReason.Unauthenticated,
+        MeshErrorCodes.Forbidden => SummonFailureReason.Forbidden,
         _ => SummonFailureReason.GatewayUnavailable,
     };
 }

@@ -27,4 +27,7 @@ public sealed record WorkerConnectOptions
 
     /// <summary>How long connecting, TLS and the ticket handshake may take in all.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The caller's credential for the gateway's relay (a <see cref="MeshClient"/> fills in its own).</summary>
+    public MeshCredential? RelayCredential { get; init; }
 }

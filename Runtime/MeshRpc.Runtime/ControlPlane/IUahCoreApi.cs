@@ -13,7 +13,11 @@ public interface IUahCoreApi
     [Delete("/api/v2/workers/{workerId}")]
     Task TeardownAsync(string workerId, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists nodes and their live workers.</summary>
+    /// <summary>Lists the caller's own live workers (an administrator's: every worker).</summary>
+    [Get("/api/v2/workers")]
+    Task<List<WorkerReport>> ListWorkersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Lists nodes and their live workers (administrators only).</summary>
     [Get("/api/v1/service_registry")]
     Task<ServiceRegistry> GetServiceRegistryAsync(CancellationToken cancellationToken = default);
 

@@ -32,16 +32,30 @@ public sealed record NodeRegistration
     /// uncontained source explicitly. Summons from source are placed only on nodes that do.
     /// </summary>
     public bool RunsSource { get; init; }
+
+    /// <summary>
+    /// The secret the gateway presents on every request to this agent (forge, teardown, relay): the agent serves no
+    /// one else. The registry never shows it.
+    /// </summary>
+    public required string AgentToken { get; init; }
 }
 
 /// <summary>Reply to a registration: the key the gateway signs tickets with, which the node hands to its workers.</summary>
-public sealed record NodeRegistered(string TicketKeyId, string TicketPublicKey);
+public sealed record NodeRegistered(string TicketKeyId, string TicketPublicKey)
+{
+    /// <summary>The node's own credential for its heartbeats and gem downloads: valid for this node only, until the gateway restarts.</summary>
+    public required string NodeCredential { get; init; }
+}
 
 /// <summary>Body of <c>POST /api/v2/nodes/{nodeId}/heartbeat</c>: the node's live workers.</summary>
 public sealed record NodeHeartbeat(IReadOnlyList<WorkerReport> Workers);
 
 /// <summary>One live worker as its node reports it.</summary>
-public sealed record WorkerReport(string WorkerId, string Contract, string Endpoint, int ProcessId, DateTimeOffset StartedAt);
+public sealed record WorkerReport(string WorkerId, string Contract, string Endpoint, int ProcessId, DateTimeOffset StartedAt)
+{
+    /// <summary>The caller that summoned it: the only one (with administrators) who sees it or tears it down.</summary>
+    public string? Owner { get; init; }
+}
 
 /// <summary>Reply of <c>GET /api/v1/service_registry</c>.</summary>
 public sealed record ServiceRegistry(IReadOnlyList<NodeEntry> Nodes);

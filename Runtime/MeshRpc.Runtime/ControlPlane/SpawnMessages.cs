@@ -40,6 +40,9 @@ public sealed record ForgeRequest
     /// <summary>The id the gateway chose for the worker.</summary>
     public required string WorkerId { get; init; }
 
+    /// <summary>The caller that summoned it, recorded with the worker so that a restarted gateway knows it again.</summary>
+    public string? Owner { get; init; }
+
     /// <summary>The contract the worker must serve.</summary>
     public required string Contract { get; init; }
 
@@ -111,4 +114,10 @@ public static class MeshErrorCodes
 
     /// <summary>Summoned source code did not compile; the error lists the diagnostics.</summary>
     public const string CompileFailed = "compile_failed";
+
+    /// <summary>The request carries no valid credential (HTTP 401).</summary>
+    public const string Unauthenticated = "unauthenticated";
+
+    /// <summary>The credential lacks the permission the endpoint needs (HTTP 403).</summary>
+    public const string Forbidden = "forbidden";
 }

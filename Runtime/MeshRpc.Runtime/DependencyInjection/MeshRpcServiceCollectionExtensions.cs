@@ -7,14 +7,15 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class MeshRpcServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers a <see cref="MeshClient"/> for the gateway at <paramref name="gateway"/>; <paramref name="connect"/> says how its
-    /// proxies reach workers (by default: directly, falling back to the gateway's relay).
+    /// Registers a <see cref="MeshClient"/> for the gateway at <paramref name="gateway"/>, proving itself with
+    /// <paramref name="credential"/>; <paramref name="connect"/> says how its proxies reach workers (by default:
+    /// directly, falling back to the gateway's relay).
     /// </summary>
-    public static IMeshRpcBuilder AddMeshRpc(this IServiceCollection services, Uri gateway, WorkerConnectOptions? connect = null)
+    public static IMeshRpcBuilder AddMeshRpc(this IServiceCollection services, Uri gateway, MeshCredential? credential, WorkerConnectOptions? connect = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(gateway);
-        services.TryAddSingleton(_ => new MeshClient(gateway) { ConnectOptions = connect ?? WorkerConnectOptions.Default });
+        services.TryAddSingleton(_ => new MeshClient(gateway, credential) { ConnectOptions = connect ?? WorkerConnectOptions.Default });
         return new MeshRpcBuilder(services);
     }
 

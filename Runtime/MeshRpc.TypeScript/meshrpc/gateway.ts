@@ -25,6 +25,7 @@ namespace MeshRpc {
             return;
         }
         var base = gatewayUrl.replace(/\/+$/, "");
+        var authorization = MeshRpc.authorization();
         var body = {
             contract: contract.name, contractHash: contract.hash, gem: request.gem || null, sourceCode: request.sourceCode || null,
             heartbeatTimeoutMs: request.heartbeatTimeoutMs || null, requiredLabels: request.requiredLabels || null, memoryMb: request.memoryMb || null
@@ -37,7 +38,7 @@ namespace MeshRpc {
             var reply = parseJson(text);
             if (status !== 200 || !reply || !reply.ticket) {
                 var failure = summonFailed(reply && reply.code ? reply.code : "http_" + status,
-                    reply && reply.message ? reply.message : "The gateway answered the summon with HTTP " + status + ".");
+                    reply && (reply.message || reply.detail) ? reply.message || reply.detail : "The gateway answered the summon with HTTP " + status + ".");
                 if (reply && reply.diagnostics) {
                     failure.diagnostics = reply.diagnostics;
                 }
@@ -45,6 +46,8 @@ namespace MeshRpc {
                 return;
             }
             var ticket: CapabilityTicket = reply.ticket;
+
+            // Teardown proves the same caller as the summon, whatever credential the script uses by then.
             function teardown(done: (error: MeshError | null) => void): void {
                 host!.http("DELETE", base + "/api/v2/workers/" + encodeURIComponent(ticket.workerId), null, function (failed, code, answer) {
                     if (failed !== null || (code !== 204 && code !== 200 && code !== 404)) {
@@ -53,7 +56,7 @@ namespace MeshRpc {
                     } else {
                         done(null);
                     }
-                });
+                }, authorization);
             }
             Connection.open(ticket, contract, function (failed, connection) {
                 if (failed || !connection) {
@@ -64,7 +67,7 @@ namespace MeshRpc {
                 connection.onDestruct(teardown);
                 callback(null, connection);
             });
-        });
+        }, authorization);
     }
 
     function summonFailed(reason: string, message: string): MeshError {

@@ -29,8 +29,9 @@ interface MeshHostBridge {
 
     /**
      * One HTTP request with a JSON (or empty) body. The callback gets a transport error, or the status and body text.
+     * authorization, when given, is the request's Authorization header (the caller's credential for UAH CORE).
      */
-    http(method: string, url: string, body: string | null, callback: (error: string | null, status: number, body: string) => void): void;
+    http(method: string, url: string, body: string | null, callback: (error: string | null, status: number, body: string) => void, authorization?: string): void;
 }
 
 declare var MeshHost: MeshHostBridge | undefined;
@@ -39,6 +40,20 @@ declare var clearTimeout: ((handle: unknown) => void) | undefined;
 
 namespace MeshRpc {
     var installed: MeshHostBridge | null = null;
+    var credential: string | null = null;
+
+    /**
+     * Sets the caller's credential for UAH CORE (an API key from the operator, or a JWT), sent with every summon and
+     * teardown that follows; null removes it.
+     */
+    export function useCredential(value: string | null): void {
+        credential = value;
+    }
+
+    /** The Authorization header for gateway requests, or undefined without a credential. */
+    export function authorization(): string | undefined {
+        return credential === null ? undefined : "Bearer " + credential;
+    }
 
     /** Sets the host bridge explicitly, instead of a global MeshHost. */
     export function useHost(host: MeshHostBridge): void {

@@ -10,7 +10,7 @@ const tls = require('node:tls');
 const vm = require('node:vm');
 
 /**
- * The bridge: connect(host, port, onData, onClose, tlsOptions?) -> { send, close } and http(method, url, body, callback).
+ * The bridge: connect(host, port, onData, onClose, tlsOptions?) -> { send, close } and http(method, url, body, callback, authorization?).
  * With tlsOptions, the worker's self-signed certificate is judged by tlsOptions.verify(sha256 hex of its DER) alone;
  * until it says yes, nothing is sent and nothing received is delivered.
  */
@@ -64,13 +64,14 @@ function createNodeHost() {
       };
     },
 
-    http(method, url, body, callback) {
+    http(method, url, body, callback, authorization) {
       const target = new URL(url);
       const transport = target.protocol === 'https:' ? https : http;
-      const request = transport.request(target, {
-        method,
-        headers: body === null ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      }, (response) => {
+      const headers = body === null ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+      if (authorization) {
+        headers.authorization = authorization;
+      }
+      const request = transport.request(target, { method, headers }, (response) => {
         const chunks = [];
         response.on('data', (chunk) => chunks.push(chunk));
         response.on('end', () => callback(null, response.statusCode, Buffer.concat(chunks).toString('utf8')));

@@ -75,7 +75,8 @@ public abstract class ContainmentFixture : IAsyncLifetime
         VictimHostProcessId = await Mesh.HostProcessIdOfAsync(VictimTicket.WorkerId);
         _attacker = await SummonAttackerAsync();
         AttackerHostProcessId = await Mesh.HostProcessIdOfAsync(((IGhostProxy)_attacker).Connection.Ticket.WorkerId);
-        var registry = await _client.Gateway.GetServiceRegistryAsync();
+        using var admin = Mesh.CreateAdminClient();
+        var registry = await admin.Gateway.GetServiceRegistryAsync();
         AgentPort = new Uri(registry.Nodes.Single().AgentUrl).Port;
     }
 

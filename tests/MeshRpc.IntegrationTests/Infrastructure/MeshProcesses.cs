@@ -36,8 +36,11 @@ public class MeshProcesses : IAsyncLifetime
     /// <summary>Extra agent arguments (limits).</summary>
     protected virtual IEnumerable<string> AgentArguments => [];
 
-    /// <summary>A new client for the mesh.</summary>
-    public MeshClient CreateClient() => new(GatewayAddress);
+    /// <summary>A new client for the mesh, as the usual caller.</summary>
+    public MeshClient CreateClient() => TestCredentials.Client(GatewayAddress, TestCredentials.Caller);
+
+    /// <summary>A new client for the mesh, as the operator (the service registry, every caller's workers).</summary>
+    public MeshClient CreateAdminClient() => TestCredentials.Client(GatewayAddress, TestCredentials.Admin);
 
     /// <summary>Extra gateway arguments, for subclasses.</summary>
     protected virtual IEnumerable<string> GatewayArguments => [];
@@ -50,7 +53,8 @@ public class MeshProcesses : IAsyncLifetime
     public static async Task<(ChildProcess Process, Uri Address)> StartGatewayAsync(string workDirectory, Uri? address = null, IEnumerable<string>? arguments = null)
     {
         var gateway = ChildProcess.Start("MeshRpc.Gateway.dll",
-            ["--gem-store", Path.Combine(workDirectory, "gems"), "--node-dead-after-ms", "5000", "--urls", address?.ToString().TrimEnd('/') ?? "http://127.0.0.1:0", .. arguments ?? []]);
+            ["--gem-store", Path.Combine(workDirectory, "gems"), "--api-keys", TestCredentials.StorePath, "--node-dead-after-ms", "5000",
+             "--urls", address?.ToString().TrimEnd('/') ?? "http://127.0.0.1:0", .. arguments ?? []]);
         return (gateway, new Uri(await gateway.WaitForLineAsync("MESHRPC-LISTENING", StartTimeout)));
     }
 
@@ -93,7 +97,7 @@ public class MeshProcesses : IAsyncLifetime
         var agentUrl = await agent.WaitForLineAsync("MESHRPC-LISTENING", StartTimeout);
 
         // Live means registered by this agent process, not a predecessor the gateway still remembers.
-        using var client = new MeshClient(gateway);
+        using var client = TestCredentials.Client(gateway, TestCredentials.Admin);
         using var deadline = new CancellationTokenSource(StartTimeout);
         while ((await client.Gateway.GetServiceRegistryAsync(deadline.Token)).Nodes.All(n => n.Status != "live" || n.AgentUrl != agentUrl))
         {
@@ -112,7 +116,7 @@ public class MeshProcesses : IAsyncLifetime
     /// <summary>The worker host's process id on the node, as the node reports it to the registry.</summary>
     public async Task<int> HostProcessIdOfAsync(string workerId)
     {
-        using var client = CreateClient();
+        using var client = CreateAdminClient();
         var registry = await client.Gateway.GetServiceRegistryAsync();
         return registry.Nodes.SelectMany(n => n.Workers).SingleOrDefault(w => w.WorkerId == workerId)?.ProcessId
             ?? throw new InvalidOperationException($"No node reports worker {workerId}.\n{Logs}");

@@ -21,8 +21,11 @@ public sealed class SwarmProcesses : IAsyncLifetime
     /// <summary>Each node's labels: only node-a has a GPU.</summary>
     public IReadOnlyList<string> NodeLabels { get; } = ["gpu,zone=eu", "zone=eu", "zone=us"];
 
-    /// <summary>A new client for the swarm.</summary>
-    public MeshClient CreateClient() => new(GatewayAddress);
+    /// <summary>A new client for the swarm, as the usual caller.</summary>
+    public MeshClient CreateClient() => TestCredentials.Client(GatewayAddress, TestCredentials.Caller);
+
+    /// <summary>A new client for the swarm, as the operator.</summary>
+    public MeshClient CreateAdminClient() => TestCredentials.Client(GatewayAddress, TestCredentials.Admin);
 
     /// <summary>Kills one node's agent with SIGKILL.</summary>
     public void KillNode(string nodeId) => _agents[nodeId].KillHard();

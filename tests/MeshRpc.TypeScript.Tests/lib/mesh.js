@@ -14,8 +14,8 @@ function findLine(child, prefix) {
   return line === undefined ? null : line.substring(prefix.length).trim();
 }
 
-function startProcess(assembly, args) {
-  const child = spawn(dotnet, [path.join(kit, assembly), ...args], { cwd: kit, stdio: ['pipe', 'pipe', 'pipe'] });
+function startProcess(assembly, args, environment = {}) {
+  const child = spawn(dotnet, [path.join(kit, assembly), ...args], { cwd: kit, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...environment } });
   child.output = '';
   child.waiters = [];
   const onText = (text) => {
@@ -53,8 +53,8 @@ function waitForLine(child, prefix, what) {
   });
 }
 
-async function getJson(url) {
-  const response = await fetch(url);
+async function getJson(url, key) {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
   if (!response.ok) {
     throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
   }
@@ -81,12 +81,17 @@ class Mesh {
     if (!fs.existsSync(path.join(kit, 'MeshRpc.TestMeshKit.dll'))) {
       throw new Error(`No build of tests/MeshRpc.TestMeshKit in ${kit}. Run ./test.sh, or dotnet build tests/MeshRpc.TestMeshKit first.`);
     }
+    // The mesh's operator: an API key store with a key for the scripts' caller, one for the mesh itself, and the join token.
+    const credentials = await new Promise((resolve, reject) => execFile(dotnet, [path.join(kit, 'MeshRpc.TestMeshKit.dll'), 'credentials', this.workDirectory],
+      (error, stdout, stderr) => (error ? reject(new Error(`Creating the mesh's credentials failed: ${stderr}${stdout}`)) : resolve(JSON.parse(stdout)))));
+    this.callerKey = credentials.caller;
+    this.adminKey = credentials.admin;
     this.gateway = startProcess('MeshRpc.Gateway.dll', ['--gem-store', path.join(this.workDirectory, 'gems'),
-      '--node-dead-after-ms', '3000', '--urls', 'http://127.0.0.1:0']);
+      '--api-keys', credentials.store, '--node-dead-after-ms', '3000', '--urls', 'http://127.0.0.1:0']);
     this.gatewayUrl = await waitForLine(this.gateway, 'MESHRPC-LISTENING', 'The gateway');
 
     this.agent = startProcess('MeshRpc.NodeAgent.dll', ['--gateway', this.gatewayUrl, '--node-id', 'node-ts',
-      '--work-dir', path.join(this.workDirectory, 'agent'), '--sandbox', 'auto']);
+      '--work-dir', path.join(this.workDirectory, 'agent'), '--sandbox', 'auto'], { MESHRPC_JOIN_TOKEN: credentials.join });
     this.sandbox = await waitForLine(this.agent, 'MESHRPC-SANDBOX', 'The node agent');
     const agentUrl = await waitForLine(this.agent, 'MESHRPC-LISTENING', 'The node agent');
     const deadline = Date.now() + startTimeoutMs;
@@ -98,11 +103,12 @@ class Mesh {
     }
 
     await new Promise((resolve, reject) => execFile(dotnet, [path.join(kit, 'MeshRpc.TestMeshKit.dll'), 'publish-gems', this.gatewayUrl],
+      { env: { ...process.env, MESHRPC_CREDENTIAL: this.callerKey } },
       (error, stdout, stderr) => (error ? reject(new Error(`Publishing the test gems failed: ${stderr}${stdout}`)) : resolve())));
   }
 
   registry() {
-    return getJson(`${this.gatewayUrl.replace(/\/$/, '')}/api/v1/service_registry`);
+    return getJson(`${this.gatewayUrl.replace(/\/$/, '')}/api/v1/service_registry`, this.adminKey);
   }
 
   /** The worker's host process id as its node reports it, or null when no node lists the worker. */
