@@ -42,6 +42,9 @@ public enum SummonFailureReason
 
     /// <summary>The credential lacks the permission the summon needs (for example, summoning from raw source).</summary>
     Forbidden,
+
+    /// <summary>The caller summoned faster than its rate, or holds as many workers as its quota allows.</summary>
+    TooManyRequests,
 }
 
 /// <summary>One compiler diagnostic for summoned source code, with its 1-based position.</summary>

@@ -5,6 +5,7 @@ using MeshRpc.Gateway.Gems;
 using MeshRpc.Gateway.Placement;
 using MeshRpc.Gateway.Registry;
 using MeshRpc.Gateway.Relay;
+using MeshRpc.Gateway.Security;
 using MeshRpc.Gateway.Spawn;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -13,18 +14,24 @@ namespace MeshRpc.Gateway;
 /// <summary>Builds UAH CORE, as its own process or embedded in another (the quick start's mesh).</summary>
 public static class GatewayApp
 {
+    /// <summary>The largest request body, except gem uploads: a summon of the largest source allowed fits.</summary>
+    public const long RequestBodyLimit = 16L << 20;
+
     /// <summary>Builds the gateway from command-line style arguments (<c>--urls</c>, <c>--gem-store</c>, ...).</summary>
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        // Summon bodies (source included) fit well inside this; gem uploads raise it for themselves to the gem store's limit.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBodyLimit);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ControlPlaneJsonContext.Default));
 
         var options = GatewayOptions.From(builder.Configuration);
         builder.Services.AddSingleton(options);
         builder.Services.AddMeshSecurity(options);
         builder.Services.AddHealthChecks();
+        builder.Services.AddSingleton<CallerQuota>();
+        builder.Services.AddRateLimiter(limiter => SummonLimits.Configure(limiter, options));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeRegistry>();
         builder.Services.AddSingleton<IPlacementPolicy, MostFreeCapacityPlacement>();
@@ -48,6 +55,11 @@ public static class GatewayApp
         }));
 
         var app = builder.Build();
+
+        // Rate limits partition by caller, so they come after authentication; refused requests spend no token.
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapGatewayApi();

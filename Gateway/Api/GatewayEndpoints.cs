@@ -59,6 +59,8 @@ internal static class GatewayEndpoints
         app.MapPost("/api/v2/swarm_spawn_ephemeral", (SpawnEphemeralRequest request, HttpContext http, CancellationToken cancellationToken) =>
             SummonAsync(request, pinnedNode: null, http, cancellationToken))
             .RequireAuthorization(MeshPolicies.Caller)
+            .RequireRateLimiting(SummonLimits.Policy)
+            .Produces<MeshError>(StatusCodes.Status429TooManyRequests)
             .Produces<SpawnEphemeralResponse>()
             .Produces<MeshError>(StatusCodes.Status400BadRequest)
             .Produces<MeshError>(StatusCodes.Status404NotFound)
@@ -68,6 +70,7 @@ internal static class GatewayEndpoints
         app.MapPost("/api/v1/lxc_provision", (LxcProvisionRequest request, HttpContext http, CancellationToken cancellationToken) =>
             SummonAsync(request.Spawn, request.NodeId, http, cancellationToken))
             .RequireAuthorization(MeshPermissions.Admin)
+            .RequireRateLimiting(SummonLimits.Policy)
             .Produces<SpawnEphemeralResponse>()
             .Produces<MeshError>(StatusCodes.Status403Forbidden)
             .Produces<MeshError>(StatusCodes.Status404NotFound)
@@ -107,11 +110,19 @@ internal static class GatewayEndpoints
             return Refusals.Forbidden(permission);
         }
 
+        var owner = MeshClaims.OwnerOf(http.User)!;
+        using var quota = http.RequestServices.GetRequiredService<CallerQuota>().TryEnter(owner);
+        if (quota is null)
+        {
+            return SummonLimits.TooMany(MeshErrorCodes.QuotaExceeded,
+                $"This caller holds {http.RequestServices.GetRequiredService<CallerQuota>().Max} workers, its quota. Tear some down (dispose their proxies), then summon again.");
+        }
+
         var spawn = http.RequestServices.GetRequiredService<SpawnService>();
         var options = http.RequestServices.GetRequiredService<GatewayOptions>();
         try
         {
-            return Results.Ok(await spawn.SpawnAsync(request, MeshClaims.OwnerOf(http.User)!, RelayAddress.BaseFor(options, http.Request), cancellationToken, pinnedNode));
+            return Results.Ok(await spawn.SpawnAsync(request, owner, RelayAddress.BaseFor(options, http.Request), cancellationToken, pinnedNode));
         }
         catch (GatewayException ex)
         {
@@ -183,6 +194,11 @@ internal static class GatewayEndpoints
         if (request.ContentLength > options.MaxGemBytes)
         {
             return Invalid($"The gem is {request.ContentLength} bytes; the store accepts at most {options.MaxGemBytes}.", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = options.MaxGemBytes;
         }
 
         using var buffer = new MemoryStream();

@@ -1,3 +1,5 @@
+using MeshRpc.ControlPlane;
+
 namespace MeshRpc.Gateway.Configuration;
 
 /// <summary>How UAH CORE runs; bound from the command line (<c>--gem-store</c>, <c>--heartbeat-timeout-ms</c>, ...).</summary>
@@ -27,11 +29,23 @@ public sealed record GatewayOptions
     /// <summary>Largest gem accepted.</summary>
     public long MaxGemBytes { get; init; } = 256L * 1024 * 1024;
 
+    /// <summary>Most a gem may unpack to (<c>--max-gem-unpacked-mb</c>): a decompression bomb is refused at publish.</summary>
+    public long MaxGemUnpackedBytes { get; init; } = GemArchive.DefaultMaxUnpackedBytes;
+
     /// <summary>Whether tickets list the WebSocket relay through this gateway (<c>--relay false</c> turns it off).</summary>
     public bool Relay { get; init; } = true;
 
     /// <summary>The gateway's address as callers see it, for relay URLs; by default, the address each summon came in on.</summary>
     public Uri? PublicUrl { get; init; }
+
+    /// <summary>Summons a caller may make per second, sustained (<c>--summon-rate</c>); more are refused with 429 and Retry-After.</summary>
+    public int SummonsPerSecond { get; init; } = 20;
+
+    /// <summary>Summons a caller may make at once before the sustained rate applies (<c>--summon-burst</c>).</summary>
+    public int SummonBurst { get; init; } = 100;
+
+    /// <summary>Workers one caller may hold at once (<c>--max-workers-per-caller</c>).</summary>
+    public int MaxWorkersPerCaller { get; init; } = 100;
 
     /// <summary>The operator's API key store (<c>--api-keys</c>); null: no API key authenticates.</summary>
     public string? ApiKeysFile { get; init; }
@@ -55,6 +69,10 @@ public sealed record GatewayOptions
                 : throw new InvalidOperationException($"--relay takes true or false, not '{relay}'.")),
             PublicUrl = configuration["public-url"] is { } url ? new Uri(url.EndsWith('/') ? url : url + "/") : null,
             ApiKeysFile = configuration["api-keys"],
+            SummonsPerSecond = int.TryParse(configuration["summon-rate"], out var rate) ? rate : defaults.SummonsPerSecond,
+            SummonBurst = int.TryParse(configuration["summon-burst"], out var burst) ? burst : defaults.SummonBurst,
+            MaxWorkersPerCaller = int.TryParse(configuration["max-workers-per-caller"], out var quota) ? quota : defaults.MaxWorkersPerCaller,
+            MaxGemUnpackedBytes = long.TryParse(configuration["max-gem-unpacked-mb"], out var unpacked) ? unpacked << 20 : defaults.MaxGemUnpackedBytes,
             Jwt = JwtIssuerOptions.From(configuration),
         };
     }

@@ -15,14 +15,16 @@ public sealed class GemStore
 {
     private const string Extension = ".gem";
     private readonly string _root;
+    private readonly long _maxUnpackedBytes;
     private readonly ConcurrentDictionary<string, StoredGem> _byDigest = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StoredGem> _byNameVersion = new(StringComparer.Ordinal);
 
     /// <summary>Opens the store and indexes the gems already in it.</summary>
-    public GemStore(GatewayOptions options)
+    public GemStore(GatewayOptions options, ILogger<GemStore> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _root = Directory.CreateDirectory(options.GemStore).FullName;
+        _maxUnpackedBytes = options.MaxGemUnpackedBytes;
         foreach (var stale in Directory.EnumerateFiles(_root, "*.partial"))
         {
             File.Delete(stale);
@@ -31,14 +33,22 @@ public sealed class GemStore
         foreach (var file in Directory.EnumerateFiles(_root, "*" + Extension))
         {
             var bytes = File.ReadAllBytes(file);
-            Index(GemArchive.Digest(bytes), GemArchive.ReadManifest(bytes), bytes.Length);
+            try
+            {
+                Index(GemArchive.Digest(bytes), GemArchive.ReadManifest(bytes, _maxUnpackedBytes), bytes.Length);
+            }
+            catch (InvalidDataException ex)
+            {
+                // Stored by an older gateway (a manifest without its contract hash, say): not served until published again.
+                Log.GemNotServed(logger, Path.GetFileName(file), ex.Message);
+            }
         }
     }
 
     /// <summary>Validates and stores a gem; publishing the same bytes twice is harmless.</summary>
     public async Task<StoredGem> PublishAsync(byte[] archive, CancellationToken cancellationToken)
     {
-        var manifest = GemArchive.ReadManifest(archive);
+        var manifest = GemArchive.ReadManifest(archive, _maxUnpackedBytes);
         var digest = GemArchive.Digest(archive);
         if (_byNameVersion.TryGetValue(Key(manifest.Name, manifest.Version), out var existing) && existing.Digest != digest)
         {

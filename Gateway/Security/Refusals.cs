@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace MeshRpc.Gateway.Security;
 
@@ -55,12 +54,6 @@ public sealed class Refusals : IAuthorizationMiddlewareResultHandler
         await refusal.ExecuteAsync(context);
     }
 
-    private static ProblemHttpResult Problem(int status, string code, string detail) => TypedResults.Problem(new ProblemDetails
-    {
-        Status = status,
-        Title = status == StatusCodes.Status401Unauthorized ? "Unauthenticated" : "Forbidden",
-        Detail = detail,
-        Type = "urn:meshrpc:error:" + code,
-        Extensions = { ["code"] = code },
-    });
+    private static ProblemHttpResult Problem(int status, string code, string detail) =>
+        MeshProblems.Of(status, status == StatusCodes.Status401Unauthorized ? "Unauthenticated" : "Forbidden", code, detail);
 }

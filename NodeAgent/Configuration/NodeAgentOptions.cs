@@ -56,6 +56,9 @@ public sealed record NodeAgentOptions
     /// <summary>How long a worker host may take to report its port.</summary>
     public TimeSpan WorkerStartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long compiling summoned source may take in its sandbox (<c>--compile-timeout-ms</c>); under <see cref="WorkerStartTimeout"/>.</summary>
+    public TimeSpan CompileTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>
     /// Whether a node whose sandboxes contain nothing (the plain-process provider) still runs summoned raw source,
     /// which is arbitrary code with the agent's rights (<c>--allow-uncontained-source true</c>). Off by default: only
@@ -85,6 +88,7 @@ public sealed record NodeAgentOptions
             Sandbox = configuration["sandbox"] ?? defaults.Sandbox,
             Labels = configuration["labels"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? defaults.Labels,
             WarmPoolSize = int.TryParse(configuration["warm-pool"], out var pool) ? pool : defaults.WarmPoolSize,
+            CompileTimeout = int.TryParse(configuration["compile-timeout-ms"], out var compile) ? TimeSpan.FromMilliseconds(compile) : defaults.CompileTimeout,
             Limits = new SandboxLimits(
                 MemoryBytes: long.TryParse(configuration["memory-mb"], out var memory) ? memory << 20 : defaults.Limits.MemoryBytes,
                 MaxProcesses: int.TryParse(configuration["max-processes"], out var processes) ? processes : defaults.Limits.MaxProcesses,

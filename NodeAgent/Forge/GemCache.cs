@@ -75,8 +75,18 @@ public sealed class GemCache
 
         // Unpack beside the final folder and rename, so a half-unpacked gem is never visible.
         var staging = Path.Combine(_root, ".staging-" + Guid.NewGuid().ToString("N"));
-        GemArchive.Extract(archive, Directory.CreateDirectory(staging).FullName);
-        var manifest = GemArchive.ReadManifest(archive);
+        GemManifest manifest;
+        try
+        {
+            GemArchive.Extract(archive, Directory.CreateDirectory(staging).FullName);
+            manifest = GemArchive.ReadManifest(archive);
+        }
+        catch (InvalidDataException ex)
+        {
+            Directory.Delete(staging, recursive: true);
+            throw new ForgeException(MeshErrorCodes.ForgeFailed, $"The gem {digest} cannot be unpacked: {ex.Message}", ex);
+        }
+
         if (manifest.Native is { } native && !OperatingSystem.IsWindows())
         {
             // Zip entries carry no file modes: the native host must be made executable to be run at all.

@@ -106,7 +106,7 @@ public sealed class WorkerForge
         if (request.SourceCode is { } source)
         {
             return _sandboxes.ContainsWorkers || _options.AllowUncontainedSource
-                ? (common with { SourceCode = source }, null)
+                ? (common with { SourceCode = source, CompileTimeoutMs = (int)_options.CompileTimeout.TotalMilliseconds }, null)
                 : throw new ForgeException(MeshErrorCodes.NotSupported,
                     $"Node {_options.NodeId} runs workers as plain processes, which contain nothing, so it refuses raw source (arbitrary code with the agent's rights). " +
                     "Summon a published gem, or run the agent with --sandbox lxc or bwrap; where every caller is trusted, its operator may pass --allow-uncontained-source true.");

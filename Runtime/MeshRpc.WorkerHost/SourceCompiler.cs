@@ -24,21 +24,49 @@ internal static class SourceCompiler
         global using System.Threading.Tasks;
         """;
 
-    /// <summary>Compiles and loads <paramref name="source"/>; throws <see cref="SourceCompileException"/> listing each error.</summary>
-    public static Assembly Compile(string source)
+    /// <summary>The diagnostic id of a compilation stopped at its deadline.</summary>
+    public const string DeadlineDiagnosticId = "MESHC001";
+
+    /// <summary>
+    /// Compiles and loads <paramref name="source"/>; throws <see cref="SourceCompileException"/> listing each error, or
+    /// one <see cref="DeadlineDiagnosticId"/> error when compiling takes longer than <paramref name="deadline"/> (source
+    /// can be written to keep the compiler busy for ever).
+    /// </summary>
+    public static Assembly Compile(string source, TimeSpan deadline)
+    {
+        // Roslyn does not check the token everywhere it can loop (overload resolution of nested lambdas is exponential),
+        // so the deadline holds without it: a compilation still running then is abandoned, and the host exits.
+        using var timeout = new CancellationTokenSource(deadline);
+        var compiling = Task.Run(() => Compile(source, timeout.Token), CancellationToken.None);
+        try
+        {
+            return compiling.Wait(deadline) ? compiling.Result : throw new OperationCanceledException(timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || ex is AggregateException { InnerException: OperationCanceledException })
+        {
+            throw new SourceCompileException([new SourceDiagnostic(DeadlineDiagnosticId, "error",
+                $"Compiling the summoned source took longer than {deadline.TotalSeconds:0.#} s, this node's limit; it was stopped. Simplify the source, or publish the worker as a gem.", 1, 1)]);
+        }
+        catch (AggregateException ex) when (ex.InnerException is SourceCompileException compileErrors)
+        {
+            throw compileErrors;
+        }
+    }
+
+    private static Assembly Compile(string source, CancellationToken cancellationToken)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var compilation = CSharpCompilation.Create(
             "Summoned_" + Guid.NewGuid().ToString("N"),
-            [CSharpSyntaxTree.ParseText(source, parse, path: "worker.cs"), CSharpSyntaxTree.ParseText(ImplicitUsings, parse, path: "usings.cs")],
+            [CSharpSyntaxTree.ParseText(source, parse, path: "worker.cs", cancellationToken: cancellationToken), CSharpSyntaxTree.ParseText(ImplicitUsings, parse, path: "usings.cs", cancellationToken: cancellationToken)],
             References(),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
 
         GeneratorDriver driver = CSharpGeneratorDriver.Create(Generators(), parseOptions: parse);
-        driver.RunGeneratorsAndUpdateCompilation(compilation, out var generated, out var generatorDiagnostics);
+        driver.RunGeneratorsAndUpdateCompilation(compilation, out var generated, out var generatorDiagnostics, cancellationToken);
 
         using var image = new MemoryStream();
-        var emitted = generated.Emit(image);
+        var emitted = generated.Emit(image, cancellationToken: cancellationToken);
         var errors = generatorDiagnostics.Concat(emitted.Diagnostics)
             .Where(d => d.Severity == DiagnosticSeverity.Error)
             .Select(ToSourceDiagnostic)

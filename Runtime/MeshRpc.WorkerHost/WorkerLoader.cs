@@ -16,7 +16,7 @@ internal static class WorkerLoader
         var prepared = primed?.Take(config.Gem);
         if (config.SourceCode is { } source)
         {
-            var compiled = SourceCompiler.Compile(source);
+            var compiled = SourceCompiler.Compile(source, TimeSpan.FromMilliseconds(config.CompileTimeoutMs));
             MeshContracts.RegisterFrom(compiled);
             var sourceContract = FindContract(config.Contract, "the summoned source");
             var implementations = compiled.GetTypes()

@@ -187,6 +187,7 @@ public sealed class MeshClient : IDisposable
         MeshErrorCodes.CompileFailed => SummonFailureReason.CompileFailed,
         MeshErrorCodes.Unauthenticated => SummonFailureReason.Unauthenticated,
         MeshErrorCodes.Forbidden => SummonFailureReason.Forbidden,
+        MeshErrorCodes.RateLimited or MeshErrorCodes.QuotaExceeded => SummonFailureReason.TooManyRequests,
         _ => SummonFailureReason.GatewayUnavailable,
     };
 }

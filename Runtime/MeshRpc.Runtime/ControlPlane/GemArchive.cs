@@ -31,11 +31,23 @@ public static class GemArchive
     /// <summary>The <c>sha256:</c> digest that names a gem archive.</summary>
     public static string Digest(ReadOnlySpan<byte> archive) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(archive));
 
-    /// <summary>Reads and validates a gem's manifest; throws <see cref="InvalidDataException"/> saying what is wrong.</summary>
-    public static GemManifest ReadManifest(byte[] archive)
+    /// <summary>The most a gem may unpack to, unless its reader says otherwise: a decompression bomb stops here.</summary>
+    public const long DefaultMaxUnpackedBytes = 1L << 30;
+
+    // Unix file-type bits a zip entry's external attributes may carry (st_mode << 16).
+    private const int FileTypeMask = 0xF000;
+    private const int RegularFile = 0x8000;
+    private const int SpecialModeBits = 0xE00;
+
+    /// <summary>
+    /// Reads and validates a gem's manifest and its entries (plain files at the root, no links or special modes, at most
+    /// <paramref name="maxUnpackedBytes"/> unpacked); throws <see cref="InvalidDataException"/> saying what is wrong.
+    /// </summary>
+    public static GemManifest ReadManifest(byte[] archive, long maxUnpackedBytes = DefaultMaxUnpackedBytes)
     {
         ArgumentNullException.ThrowIfNull(archive);
         using var zip = Open(archive);
+        CheckEntries(zip, maxUnpackedBytes);
         var entry = zip.GetEntry(GemManifest.FileName)
             ?? throw new InvalidDataException($"The gem has no {GemManifest.FileName} at its root. Pack it with GemArchive.Pack or add the manifest.");
         GemManifest? manifest;
@@ -74,20 +86,65 @@ public static class GemArchive
         return manifest;
     }
 
-    /// <summary>Unpacks a gem into <paramref name="directory"/>, refusing entries that would land outside it.</summary>
-    public static void Extract(byte[] archive, string directory)
+    /// <summary>
+    /// Unpacks a gem into <paramref name="directory"/>: plain files only, written with default permissions, never more
+    /// than each entry declares nor more than <paramref name="maxUnpackedBytes"/> in all.
+    /// </summary>
+    public static void Extract(byte[] archive, string directory, long maxUnpackedBytes = DefaultMaxUnpackedBytes)
     {
         using var zip = Open(archive);
+        CheckEntries(zip, maxUnpackedBytes);
         var root = Path.GetFullPath(directory) + Path.DirectorySeparatorChar;
         foreach (var entry in zip.Entries)
         {
             var target = Path.GetFullPath(Path.Combine(root, entry.FullName));
-            if (!target.StartsWith(root, StringComparison.Ordinal) || entry.FullName.Contains('/', StringComparison.Ordinal))
+            if (!target.StartsWith(root, StringComparison.Ordinal))
             {
                 throw new InvalidDataException($"The gem entry '{entry.FullName}' is not a plain file name at the archive root.");
             }
 
-            entry.ExtractToFile(target, overwrite: false);
+            // The declared size bounds what is written: a stream that inflates past it is a lie, and refused.
+            using var source = entry.Open();
+            using var file = new FileStream(target, FileMode.CreateNew, FileAccess.Write);
+            var buffer = new byte[81920];
+            long written = 0;
+            int read;
+            while ((read = source.Read(buffer)) > 0)
+            {
+                written += read;
+                if (written > entry.Length)
+                {
+                    throw new InvalidDataException($"The gem entry '{entry.FullName}' inflates past the {entry.Length} bytes it declares: the archive is corrupt or a decompression bomb.");
+                }
+
+                file.Write(buffer, 0, read);
+            }
+        }
+    }
+
+    private static void CheckEntries(ZipArchive zip, long maxUnpackedBytes)
+    {
+        long total = 0;
+        foreach (var entry in zip.Entries)
+        {
+            if (entry.FullName.Length == 0 || entry.FullName.Contains('/', StringComparison.Ordinal) || entry.FullName.Contains('\\', StringComparison.Ordinal)
+                || entry.FullName is "." or "..")
+            {
+                throw new InvalidDataException($"The gem entry '{entry.FullName}' is not a plain file name at the archive root.");
+            }
+
+            var mode = (entry.ExternalAttributes >> 16) & 0xFFFF;
+            if ((mode & FileTypeMask) is not (0 or RegularFile) || (mode & SpecialModeBits) != 0)
+            {
+                throw new InvalidDataException(
+                    $"The gem entry '{entry.FullName}' is a link, a device or has setuid/setgid/sticky bits (mode {Convert.ToString(mode, 8)}): gems hold plain files only.");
+            }
+
+            total += entry.Length;
+            if (total > maxUnpackedBytes)
+            {
+                throw new InvalidDataException($"The gem unpacks to more than {maxUnpackedBytes} bytes (a decompression bomb, or a gem too large for this store).");
+            }
         }
     }
 

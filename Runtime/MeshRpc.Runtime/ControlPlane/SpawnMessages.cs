@@ -120,4 +120,10 @@ public static class MeshErrorCodes
 
     /// <summary>The credential lacks the permission the endpoint needs (HTTP 403).</summary>
     public const string Forbidden = "forbidden";
+
+    /// <summary>The caller summons faster than its rate allows (HTTP 429, with Retry-After).</summary>
+    public const string RateLimited = "rate_limited";
+
+    /// <summary>The caller holds as many workers as its quota allows (HTTP 429).</summary>
+    public const string QuotaExceeded = "quota_exceeded";
 }

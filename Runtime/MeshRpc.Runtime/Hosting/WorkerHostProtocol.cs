@@ -30,6 +30,9 @@ public sealed record WorkerHostConfig
     /// <summary>C# source to compile here, in the sandbox, when summoned from source.</summary>
     public string? SourceCode { get; init; }
 
+    /// <summary>How long compiling <see cref="SourceCode"/> may take before the host stops it and refuses the summon.</summary>
+    public int CompileTimeoutMs { get; init; } = 20_000;
+
     /// <summary>The contract's wire name.</summary>
     public required string Contract { get; init; }
 
