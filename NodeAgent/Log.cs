@@ -27,7 +27,7 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Information, "Sandbox provider: {Sandbox}; reaped {Reaped} sandboxes left by an earlier run; workers trust the node's {Roots} root certificates.")]
     public static partial void SandboxReady(ILogger logger, string sandbox, int reaped, int roots);
 
-    [LoggerMessage(10, LogLevel.Information, "Made {Directory} searchable by others (o+x, no listing or reading): unprivileged sandboxes reach the gem cache through it.")]
+    [LoggerMessage(10, LogLevel.Information, "Made {Directory} searchable by others (o+x, no listing or reading): unprivileged sandboxes reach the worker host and the gem cache through it.")]
     public static partial void TraversalGranted(ILogger logger, string directory);
 
     [LoggerMessage(11, LogLevel.Error, "UAH CORE at {Gateway} refused this node: {Reason} Give the agent the operator's join token in MESHRPC_JOIN_TOKEN (or --join-token).")]

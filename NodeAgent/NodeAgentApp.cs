@@ -22,7 +22,7 @@ public static class NodeAgentApp
 
         // Sandboxes bind-mount the gem cache and the trust bundle, so both must exist before the first one (or the warm pool) starts.
         Directory.CreateDirectory(options.GemCacheDirectory);
-        var opened = Traversal.Grant(options.WorkDirectory);
+        IReadOnlyList<string> opened = [.. Traversal.Grant(options.WorkDirectory), .. Traversal.Grant(WorkerHostCommand.HostDirectory)];
         var roots = WorkerTrust.Export(options.TrustDirectory);
         var identity = new NodeIdentity(options.JoinToken);
         builder.Services.AddSingleton(options);

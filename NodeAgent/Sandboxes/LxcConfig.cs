@@ -22,7 +22,7 @@ public sealed record LxcHost(CgroupVersion Cgroups, SubordinateIds Ids, string S
 }
 
 /// <summary>
-/// Writes the LXC configuration of one worker's application container: unprivileged (its root is an unmapped,
+/// Writes the LXC configuration of one worker's application container: unprivileged (its root is a subordinate,
 /// unprivileged uid on the node), no capabilities, <c>no_new_privs</c>, a seccomp filter, a read-only root, and a
 /// network namespace with nothing but its own loopback.
 /// </summary>
@@ -42,7 +42,6 @@ public static class LxcConfig
         var cpuQuota = (long)Math.Max(1_000, limits.Cpus * cpuPeriod);
         var text = new StringBuilder();
         void Key(string key, object value) => text.Append(key).Append(" = ").Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append('\n');
-        void ReadOnly(string from, string to) => Key("lxc.mount.entry", $"{from} {to.TrimStart('/')} none bind,ro 0 0");
 
         Key("lxc.uts.name", spec.Name);
 
@@ -71,12 +70,13 @@ public static class LxcConfig
 
         foreach (var folder in WorkerRoot.SharedFolders)
         {
-            ReadOnly(folder, folder);
+            Key("lxc.mount.entry", $"{folder} {folder.TrimStart('/')} none bind,ro 0 0");
         }
 
         // The only writable place: a private tmpfs, gone with the container.
         Key("lxc.mount.entry", $"tmpfs tmp tmpfs rw,nosuid,nodev,size={limits.ScratchBytes},mode=1777 0 0");
-        ReadOnly(spec.HostDirectory, spec.HostDirectory);
+        // The worker host's folder may lie under /tmp (a build in a temporary clone), inside the tmpfs just mounted.
+        Key("lxc.mount.entry", $"{spec.HostDirectory} {spec.HostDirectory.TrimStart('/')} none bind,ro,create=dir 0 0");
         Key("lxc.mount.entry", $"{spec.GemCacheDirectory} {gemMountPoint.TrimStart('/')} none bind,ro,create=dir 0 0");
         Key("lxc.mount.entry", $"{spec.TrustDirectory} {WorkerTrust.MountPoint.TrimStart('/')} none bind,ro,create=dir 0 0");
 

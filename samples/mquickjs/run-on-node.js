@@ -2,7 +2,7 @@
 // Runs the compiled sample the way Hauki OS runs it on mquickjs, with the Node.js host bridge standing in for the OS.
 // Usage: node run-on-node.js <gateway-url> [compiled-script], with the caller's credential in MESHRPC_CREDENTIAL
 const path = require('node:path');
-const { createScriptContext } = require('../../Runtime/MeshRpc.TypeScript/node/meshrpc-node-host.js');
+const { createNodeHost, createScriptContext } = require('../../Runtime/MeshRpc.TypeScript/node/meshrpc-node-host.js');
 
 const [gatewayUrl, script = path.join(__dirname, 'out', 'summon-calculator.js')] = process.argv.slice(2);
 if (!gatewayUrl) {
@@ -11,6 +11,5 @@ if (!gatewayUrl) {
 }
 
 const context = createScriptContext();
-context.gatewayUrl = gatewayUrl;
-context.credential = process.env.MESHRPC_CREDENTIAL;
 context.load(script);
+context.main(createNodeHost(), gatewayUrl, process.env.MESHRPC_CREDENTIAL);

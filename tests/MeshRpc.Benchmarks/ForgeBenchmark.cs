@@ -76,6 +76,8 @@ internal static class ForgeBenchmark
         var work = Directory.CreateTempSubdirectory("meshrpc-floor-").FullName;
         try
         {
+            // As the agent does at start-up: unprivileged sandboxes must reach the gem cache through this folder.
+            Traversal.Grant(work);
             var options = new NodeAgentOptions { Gateway = new Uri("http://127.0.0.1:1"), WorkDirectory = work };
             Directory.CreateDirectory(options.GemCacheDirectory);
             WorkerTrust.Export(options.TrustDirectory);

@@ -21,7 +21,7 @@ echo "| round | revision | $(printf '%s' '| provider | floor: /bin/true | floor:
 for round in $(seq "$rounds"); do
   for tree in "$work/base" "$root"; do
     name=$([ "$tree" = "$root" ] && echo "head ($(git -C "$root" rev-parse --short HEAD))" || echo "base ($(git -C "$root" rev-parse --short "$base"))")
-    row=$(dotnet run -c Release --no-build --project "$tree/tests/MeshRpc.Benchmarks" -- forge --samples "$samples" --providers "$provider" | grep "^| $provider |")
+    row=$(dotnet run -c Release --no-build --project "$tree/tests/MeshRpc.Benchmarks" -- forge --samples "$samples" --providers "$provider" | grep -m1 "^| $provider |")
     echo "| $round | $name $row"
   done
 done

@@ -58,4 +58,31 @@ public sealed class ApiTests(MeshProcesses mesh) : IClassFixture<MeshProcesses>
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("No node node-nowhere is registered", await unknown.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Summon_OfAGemBuiltFromAnotherContractHash_IsRefusedBeforeForging()
+    {
+        using var client = mesh.CreateClient();
+        var contract = MeshContracts.Get<ITestWorker>();
+        var stale = GemArchive.Pack(
+            new GemManifest
+            {
+                Name = "stale-test-worker",
+                Version = "1.0.0",
+                Contract = contract.Name,
+                ContractHash = "0123456789abcdef0123456789abcdef",
+                EntryAssembly = Path.GetFileName(typeof(MeshRpc.TestWorker.TestWorker).Assembly.Location),
+                WorkerType = typeof(MeshRpc.TestWorker.TestWorker).FullName!,
+            },
+            [typeof(MeshRpc.TestWorker.TestWorker).Assembly.Location]);
+        await client.PublishGemAsync(stale, TestContext.Current.CancellationToken);
+
+        var refused = await Assert.ThrowsAsync<SummonFailedException>(() =>
+            client.SummonAsync<ITestWorker>(SummonRequest.FromGem("gem://stale-test-worker@1.0.0"), TestContext.Current.CancellationToken));
+
+        Assert.Equal(SummonFailureReason.ContractMismatch, refused.Reason);
+        Assert.Contains("0123456789abcdef0123456789abcdef", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(contract.Hash, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("was built from contract", refused.Message, StringComparison.Ordinal);
+    }
 }

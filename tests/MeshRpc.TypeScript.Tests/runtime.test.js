@@ -4,6 +4,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const path = require('node:path');
+const vm = require('node:vm');
 const { compileToEs5 } = require('./lib/compile');
 const { stubs } = require('./lib/paths');
 const { createScriptContext } = require('../../Runtime/MeshRpc.TypeScript/node/meshrpc-node-host.js');
@@ -11,6 +12,24 @@ const { createScriptContext } = require('../../Runtime/MeshRpc.TypeScript/node/m
 const context = createScriptContext();
 context.load(compileToEs5('runtime', [path.join(stubs, 'meshrpc', 'gateway.ts'), path.join(stubs, 'meshrpc', 'types.ts')]));
 const { Bytes, Sha256, Frames } = context.MeshRpc;
+
+test('the script context has exactly what mquickjs has', () => {
+  const has = (name) => vm.runInContext(`typeof ${name}`, context);
+  for (const missing of ['encodeURIComponent', 'decodeURIComponent', 'escape', 'unescape', 'DataView', 'Promise', 'Map', 'Set', 'Symbol', 'Proxy', 'Reflect', 'MeshHost', 'require', 'process']) {
+    assert.equal(has(missing), 'undefined', `${missing} is defined in the mquickjs-shaped context`);
+  }
+  for (const present of ['JSON', 'Uint8Array', 'setTimeout', 'clearTimeout', 'print', 'load', 'globalThis', 'console', 'performance']) {
+    assert.notEqual(has(present), 'undefined', `${present} is missing from the mquickjs-shaped context`);
+  }
+  assert.equal(vm.runInContext('typeof "".substr', context), 'undefined');
+  assert.equal(vm.runInContext('typeof "".substring', context), 'function');
+});
+
+test('percent-encoding matches encodeURIComponent, which mquickjs has not', () => {
+  for (const text of [...samples, 'w-0123abcd', 'a/b?c=d&e#f', ' %+!*\'()~_.-', '\u0000\u007f\u0080']) {
+    assert.equal(Bytes.percentEncode(text), encodeURIComponent(text), text);
+  }
+});
 
 const samples = ['', 'a', 'MeshRpc', 'äöü € 𝄞 日本', 'x'.repeat(55), 'y'.repeat(56), 'z'.repeat(64), 'w'.repeat(1000)];
 

@@ -1,6 +1,7 @@
 'use strict';
 // The compiled ES5 stubs against real C# workers: UAH CORE and a node agent as separate processes, the stub loaded
-// into an mquickjs-like context and talking through the Node.js host bridge.
+// into a context shaped like mquickjs (its globals only, no String.prototype.substr, no global MeshHost) and talking
+// through the Node.js host bridge, handed over with MeshRpc.useHost as a Hauki OS host does.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFile } = require('node:child_process');
@@ -9,7 +10,7 @@ const path = require('node:path');
 const { compileToEs5 } = require('./lib/compile');
 const { Mesh } = require('./lib/mesh');
 const { stubs, sample } = require('./lib/paths');
-const { createScriptContext } = require('../../Runtime/MeshRpc.TypeScript/node/meshrpc-node-host.js');
+const { createNodeHost, createScriptContext } = require('../../Runtime/MeshRpc.TypeScript/node/meshrpc-node-host.js');
 
 let mesh;
 let Stubs;
@@ -21,6 +22,7 @@ before(async () => {
   context.load(script);
   Stubs = context.MeshStubs;
   MeshRpc = context.MeshRpc;
+  MeshRpc.useHost(createNodeHost());
   mesh = await Mesh.start();
   MeshRpc.useCredential(mesh.callerKey);
 });

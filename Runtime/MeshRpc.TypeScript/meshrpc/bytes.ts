@@ -2,6 +2,24 @@
 namespace MeshRpc.Bytes {
     var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+    var hex = "0123456789ABCDEF";
+
+    /**
+     * Percent-encodes a URL path segment or query value: letters, digits and - _ . ! ~ * ' ( ) stay, every other byte
+     * of its UTF-8 becomes %XX, exactly as encodeURIComponent does (which mquickjs has not).
+     */
+    export function percentEncode(text: string): string {
+        var bytes = utf8Encode(text);
+        var out = "";
+        for (var i = 0; i < bytes.length; i++) {
+            var b = bytes[i];
+            var unreserved = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)
+                || b === 0x2d || b === 0x2e || b === 0x5f || b === 0x7e || b === 0x21 || b === 0x2a || b === 0x27 || b === 0x28 || b === 0x29;
+            out += unreserved ? String.fromCharCode(b) : "%" + hex.charAt(b >> 4) + hex.charAt(b & 0x0f);
+        }
+        return out;
+    }
+
     export function utf8Encode(text: string): Uint8Array {
         var out: number[] = [];
         for (var i = 0; i < text.length; i++) {

@@ -57,7 +57,7 @@ namespace MeshRpc {
         static open(ticket: CapabilityTicket, contract: ContractIdentity, callback: Callback<Connection>): void {
             var host = MeshRpc.host();
             if (host === null) {
-                callback(error(ErrorCodes.InvalidArgument, "No MeshRpc host bridge: define a global MeshHost or call MeshRpc.useHost(host) before connecting."));
+                callback(error(ErrorCodes.InvalidArgument, "No MeshRpc host bridge: call MeshRpc.useHost(host) with the host's bridge before connecting."));
                 return;
             }
             if (!ticket || !ticket.auth || !ticket.endpoints || !ticket.heartbeat) {

@@ -17,7 +17,7 @@ namespace MeshRpc {
     export function summon(gatewayUrl: string, contract: ContractIdentity, request: SummonRequest, callback: Callback<Connection>): void {
         var host = MeshRpc.host();
         if (host === null) {
-            callback(error(ErrorCodes.InvalidArgument, "No MeshRpc host bridge: define a global MeshHost or call MeshRpc.useHost(host) before summoning."));
+            callback(error(ErrorCodes.InvalidArgument, "No MeshRpc host bridge: call MeshRpc.useHost(host) with the host's bridge before summoning."));
             return;
         }
         if (!request || (!request.gem === !request.sourceCode)) {
@@ -49,7 +49,7 @@ namespace MeshRpc {
 
             // Teardown proves the same caller as the summon, whatever credential the script uses by then.
             function teardown(done: (error: MeshError | null) => void): void {
-                host!.http("DELETE", base + "/api/v2/workers/" + encodeURIComponent(ticket.workerId), null, function (failed, code, answer) {
+                host!.http("DELETE", base + "/api/v2/workers/" + Bytes.percentEncode(ticket.workerId), null, function (failed, code, answer) {
                     if (failed !== null || (code !== 204 && code !== 200 && code !== 404)) {
                         var detail = failed !== null ? failed : "HTTP " + code + " " + answer;
                         done(error(ErrorCodes.TeardownFailed, "The gateway could not tear worker " + ticket.workerId + " down (" + detail + "); its heartbeat timeout will end it."));

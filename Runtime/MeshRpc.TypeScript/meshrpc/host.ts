@@ -1,5 +1,6 @@
-// The host bridge: the only I/O the runtime needs. Hauki OS (or the Node.js bridge, meshrpc-node-host.js) provides it,
-// either as a global named MeshHost before the script loads, or through MeshRpc.useHost(host).
+// The host bridge: the only I/O the runtime needs. Hauki OS (or the Node.js bridge, meshrpc-node-host.js) hands it over
+// with MeshRpc.useHost(host): on mquickjs, properties a C host sets on the global object are not visible to scripts as
+// globals, so the runtime reads none.
 
 /** A TCP connection the host opened. */
 interface MeshSocket {
@@ -34,7 +35,6 @@ interface MeshHostBridge {
     http(method: string, url: string, body: string | null, callback: (error: string | null, status: number, body: string) => void, authorization?: string): void;
 }
 
-declare var MeshHost: MeshHostBridge | undefined;
 declare function setTimeout(callback: () => void, milliseconds: number): unknown;
 declare var clearTimeout: ((handle: unknown) => void) | undefined;
 
@@ -55,7 +55,7 @@ namespace MeshRpc {
         return credential === null ? undefined : "Bearer " + credential;
     }
 
-    /** Sets the host bridge explicitly, instead of a global MeshHost. */
+    /** Sets the host bridge: the host calls this (or has the script call it) before anything is summoned or connected. */
     export function useHost(host: MeshHostBridge): void {
         installed = host;
     }
@@ -70,10 +70,8 @@ namespace MeshRpc {
         }
     }
 
+    /** The bridge useHost installed, or null. */
     export function host(): MeshHostBridge | null {
-        if (installed !== null) {
-            return installed;
-        }
-        return typeof MeshHost !== "undefined" && MeshHost ? MeshHost : null;
+        return installed;
     }
 }

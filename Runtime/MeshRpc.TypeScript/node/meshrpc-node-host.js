@@ -8,6 +8,7 @@ const https = require('node:https');
 const net = require('node:net');
 const tls = require('node:tls');
 const vm = require('node:vm');
+const engine = require('./mquickjs-engine.js');
 
 /**
  * The bridge: connect(host, port, onData, onClose, tlsOptions?) -> { send, close } and http(method, url, body, callback, authorization?).
@@ -84,16 +85,35 @@ function createNodeHost() {
 }
 
 /**
- * A fresh global scope with only what mquickjs offers a script (JSON, setTimeout, clearTimeout, typed arrays, the ES5 built-ins),
- * plus MeshHost, load(file) and print(...). Returns the context; scripts loaded into it share its globals.
+ * A fresh global scope shaped like mquickjs's: exactly the globals mquickjs has (mquickjs-engine.js), with the built-in
+ * methods it lacks removed (String.prototype.substr), so that a script naming anything else fails here as it fails on
+ * the engine. Like a C host on mquickjs, it defines no MeshHost: hand the bridge over with MeshRpc.useHost(host).
+ * Returns the context; scripts loaded into it (load(file)) share its globals.
  */
 function createScriptContext(options = {}) {
-  const host = options.host || createNodeHost();
   const print = options.print || ((...values) => console.log(...values));
-  const context = vm.createContext({ MeshHost: host, setTimeout, clearTimeout, print });
-  context.load = (file) => {
-    vm.runInContext(fs.readFileSync(file, 'utf8'), context, { filename: file });
+  const context = vm.createContext({});
+  vm.runInContext(`(function (allowed, missing) {
+    Object.getOwnPropertyNames(globalThis).forEach(function (name) {
+      if (allowed.indexOf(name) < 0) { delete globalThis[name]; }
+    });
+    Object.keys(missing).forEach(function (holder) {
+      var target = holder.split('.').reduce(function (object, key) { return object[key]; }, globalThis);
+      missing[holder].forEach(function (method) { delete target[method]; });
+    });
+  })`, context)(engine.globals, engine.missingMethods);
+  const natives = {
+    console: { log: (...values) => console.log(...values), error: (...values) => console.error(...values) },
+    performance: { now: () => performance.now() },
+    print,
+    gc: () => {},
+    setTimeout,
+    clearTimeout,
+    load: (file) => vm.runInContext(fs.readFileSync(file, 'utf8'), context, { filename: file }),
   };
+  for (const [name, value] of Object.entries(natives)) {
+    context[name] = value;
+  }
   return context;
 }
 

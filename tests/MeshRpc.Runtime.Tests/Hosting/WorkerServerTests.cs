@@ -65,6 +65,39 @@ public sealed class WorkerServerTests
     }
 
     [Fact]
+    public async Task Handshake_TakesTheContractFromTheSignedClaims_NotFromItsOwnFields()
+    {
+        await using var server = Start();
+        using var tcp = await ConnectAsync(server.Endpoint);
+        var stream = tcp.GetStream();
+        var ticket = TicketFor(server.Endpoint, contract: ("Other.Contract", "0123456789abcdef"));
+
+        // The handshake's own fields name the worker's contract; the signed claims another: the claims decide.
+        var challenge = JsonSerializer.Deserialize(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken), HandshakeJsonContext.Default.ChallengeMessage)!;
+        var request = HandshakeRequest.For(ticket, MeshContracts.Get<ITestWorker>(), challenge.Params.Nonce);
+        await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(request, HandshakeJsonContext.Default.HandshakeRequest), TestContext.Current.CancellationToken);
+        using var reply = JsonDocument.Parse(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken));
+
+        Assert.Contains("the ticket was issued for contract Other.Contract", reply.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, server.Server.RefusedHandshakes);
+    }
+
+    [Fact]
+    public async Task AnInheritedListeningSocket_IsServed_AsTheServersOwn()
+    {
+        // As a sandboxed host gets its socket from the node agent: already bound and listening.
+        var listening = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listening.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listening.Listen();
+        var port = ((IPEndPoint)listening.LocalEndPoint!).Port;
+        await using var server = Start(listener: listening);
+
+        Assert.Equal(port, server.Endpoint.Port);
+        await using var connection = await WorkerConnection.ConnectAsync(TicketFor(server.Endpoint), MeshContracts.Get<ITestWorker>(), TestContext.Current.CancellationToken);
+        Assert.Equal("inherited", await MeshContracts.Get<ITestWorker>().CreateProxy(connection).EchoAsync("inherited"));
+    }
+
+    [Fact]
     public async Task ErrorReplies_CarryNoStackTrace_UnlessDiagnosticsAreOn()
     {
         foreach (var diagnostics in new[] { false, true })
@@ -156,15 +189,16 @@ public sealed class WorkerServerTests
         Assert.True(reply.RootElement.TryGetProperty("result", out _), reply.RootElement.ToString());
     }
 
-    private static CapabilityTicket TicketFor(IPEndPoint endpoint, X509Certificate2? certificate = null)
+    private static CapabilityTicket TicketFor(IPEndPoint endpoint, X509Certificate2? certificate = null, (string Name, string Hash)? contract = null)
     {
         var fingerprint = certificate is null ? null : WorkerCertificate.Fingerprint(certificate);
+        var (name, hash) = contract ?? (MeshContracts.Get<ITestWorker>().Name, MeshContracts.Get<ITestWorker>().Hash);
         return Signer.Issue("w-test", WorkerKey, new TicketEndpoints(PinnedEndpoint.Direct(endpoint.Address.ToString(), endpoint.Port, fingerprint)),
-            PinnedEndpoint.Pin(fingerprint), "node-test", MeshContracts.Get<ITestWorker>().Name, MeshContracts.Get<ITestWorker>().Hash, 3000,
-            DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
+            PinnedEndpoint.Pin(fingerprint), "node-test", name, hash, 3000, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
     }
 
-    private static RunningServer Start(TimeSpan? handshakeTimeout = null, bool includeDiagnostics = false, TimeSpan? idleTimeout = null, X509Certificate2? certificate = null)
+    private static RunningServer Start(
+        TimeSpan? handshakeTimeout = null, bool includeDiagnostics = false, TimeSpan? idleTimeout = null, X509Certificate2? certificate = null, Socket? listener = null)
     {
         var server = new WorkerServer(
             new WorkerServerOptions
@@ -177,6 +211,7 @@ public sealed class WorkerServerTests
                 IncludeErrorDiagnostics = includeDiagnostics,
                 IdleTimeout = idleTimeout ?? TimeSpan.FromMinutes(2),
                 Certificate = certificate,
+                Listener = listener,
             },
             MeshContracts.Get<ITestWorker>(),
             new MeshRpc.TestWorker.TestWorker());
