@@ -132,7 +132,7 @@ public sealed class SpawnService
             var node = _registry.Find(pinnedNode) ?? throw new GatewayException(MeshErrorCodes.NodeNotFound, StatusCodes.Status404NotFound,
                 $"No node {pinnedNode} is registered. GET /api/v1/service_registry lists the nodes.");
             return !_registry.IsLive(node) ? throw NoNode($"Node {pinnedNode} is dead: it has not heartbeated in the last {_options.NodeDeadAfter.TotalSeconds:0.#} s.")
-                : Unmet(node, request) is { } unmet ? throw new GatewayException(MeshErrorCodes.NotSupported, StatusCodes.Status403Forbidden, $"Node {pinnedNode} {unmet}.")
+                : RefusesSource(node, request) is { } refusal ? throw new GatewayException(MeshErrorCodes.NotSupported, StatusCodes.Status403Forbidden, $"Node {pinnedNode} {refusal}.")
                 : _registry.TryReserve(pinnedNode) ? node
                 : throw NoNode($"Node {pinnedNode} is full: all {node.Registration.Slots} worker slots are taken.");
         }
@@ -161,9 +161,9 @@ public sealed class SpawnService
     /// <summary>Why a node cannot take the summon, or null when it can.</summary>
     private static string? Unmet(NodeState node, SpawnEphemeralRequest request)
     {
-        if (request.SourceCode is not null && !node.Registration.RunsSource)
+        if (RefusesSource(node, request) is { } refusal)
         {
-            return $"runs workers in '{node.Registration.Sandbox}' sandboxes, which do not contain hostile code, and refuses raw source";
+            return refusal;
         }
 
         var missing = (request.RequiredLabels ?? []).Except(node.Registration.Labels, StringComparer.Ordinal).ToList();
@@ -176,6 +176,12 @@ public sealed class SpawnService
             ? $"gives workers {node.Registration.WorkerMemoryMb} MiB, less than the {memory} MiB asked for"
             : null;
     }
+
+    /// <summary>Why a node will not run the summon's raw source, or null.</summary>
+    private static string? RefusesSource(NodeState node, SpawnEphemeralRequest request) =>
+        request.SourceCode is not null && !node.Registration.RunsSource
+            ? $"runs workers in '{node.Registration.Sandbox}' sandboxes, which do not contain hostile code, and refuses raw source"
+            : null;
 
     private async Task<ForgeResponse> ForgeAsync(NodeState node, ForgeRequest request, CancellationToken cancellationToken)
     {

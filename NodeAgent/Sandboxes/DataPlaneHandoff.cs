@@ -14,9 +14,19 @@ namespace MeshRpc.NodeAgent.Sandboxes;
 /// </summary>
 internal static partial class DataPlaneHandoff
 {
-    // .NET opens every descriptor close-on-exec, so only the duplicate made here crosses exec. Every sandbox start
-    // takes this lock: the one inheritable data-plane socket that exists at a time reaches only its own sandbox.
+    // .NET opens every descriptor close-on-exec, so only the duplicate made here crosses exec. Every process the agent
+    // starts takes this lock (Start, or StartPlain for its host tools): the one inheritable data-plane socket that
+    // exists at a time reaches only the sandbox it is for.
     private static readonly Lock Handoff = new();
+
+    /// <summary>Starts a process that gets no data-plane socket (the agent's host tools: lxc-ls, lxc-stop, probes).</summary>
+    public static Process StartPlain(ProcessStartInfo start)
+    {
+        lock (Handoff)
+        {
+            return Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{start.FileName}'.");
+        }
+    }
 
     /// <summary>Starts <paramref name="start"/> (whose arguments end with the worker host's command) holding a new listening socket on <paramref name="address"/>; returns the process and the port.</summary>
     public static (Process Process, int Port) Start(ProcessStartInfo start, string address)

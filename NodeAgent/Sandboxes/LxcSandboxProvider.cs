@@ -114,7 +114,7 @@ public sealed class LxcSandboxProvider : ISandboxProvider
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start)!;
+        using var process = DataPlaneHandoff.StartPlain(start);
         var output = await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
         return output;

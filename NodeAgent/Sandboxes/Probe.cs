@@ -15,12 +15,7 @@ internal static class Probe
 
         try
         {
-            using var process = Process.Start(start);
-            if (process is null)
-            {
-                return false;
-            }
-
+            using var process = DataPlaneHandoff.StartPlain(start);
             if (!process.WaitForExit(TimeSpan.FromSeconds(20)))
             {
                 process.Kill(entireProcessTree: true);
