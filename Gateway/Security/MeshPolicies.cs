@@ -41,7 +41,7 @@ public sealed class NodeHandler : AuthorizationHandler<NodeRequirement>
         ArgumentNullException.ThrowIfNull(context);
         if (context.User.HasClaim(c => c.Type == MeshClaims.Node) || MeshClaims.Has(context.User, MeshPermissions.Admin))
         {
-            context.Succeed(requirement!);
+            context.Succeed(requirement);
         }
 
         return Task.CompletedTask;

@@ -31,9 +31,8 @@ public static class MeshSecurityServiceCollectionExtensions
         authentication.AddJwtBearer(jwt => ConfigureJwt(jwt, options.Jwt));
 
         // Whatever endpoint names no policy still needs an authenticated caller; only those marked anonymous are open.
-        services.AddAuthorizationBuilder()
-            .AddDefaultPolicy(MeshPolicies.Caller, policy => policy.RequireAuthenticatedUser())
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        var authenticated = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+        services.AddAuthorizationBuilder().SetDefaultPolicy(authenticated).SetFallbackPolicy(authenticated);
         services.Configure<AuthorizationOptions>(MeshPolicies.Add);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, PermissionHandler>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, NodeHandler>());

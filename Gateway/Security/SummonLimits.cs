@@ -8,7 +8,7 @@ namespace MeshRpc.Gateway.Security;
 
 /// <summary>
 /// How fast each caller may summon: one token bucket per caller (ASP.NET Core rate limiting), refused with 429,
-/// problem+json and <c>Retry-After</c>. Requests refused by authentication or authorization spend no token.
+/// problem+json and <c>Retry-After</c>. Requests refused by authentication or by the endpoint's policy spend no token.
 /// </summary>
 public static class SummonLimits
 {
