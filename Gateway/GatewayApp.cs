@@ -39,7 +39,9 @@ public static class GatewayApp
         builder.Services.AddSingleton<NodeAgentClients>();
         builder.Services.AddSingleton<TicketIssuer>();
         builder.Services.AddSingleton<SpawnService>();
+        builder.Services.AddSingleton<GatewayCertificate>();
         builder.Services.AddReverseProxy().LoadFromMemory([], []);
+        builder.Services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, AgentHttpClientFactory>();
 
         // YARP brings data protection (for session affinity, which no route uses); keys that live as long as the process suffice.
         builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();

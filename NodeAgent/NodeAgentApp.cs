@@ -15,7 +15,14 @@ public static class NodeAgentApp
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
-        builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:0");
+        // HTTPS only: the gateway and the agent authenticate each other over mutual TLS.
+        var urls = builder.Configuration["urls"] ?? "https://127.0.0.1:0";
+        if (urls.Split(';').Any(url => !url.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new InvalidOperationException($"The node agent serves HTTPS only (the gateway authenticates it over mutual TLS); --urls {urls} names another scheme. Use https://host:port.");
+        }
+
+        builder.WebHost.UseUrls(urls);
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ControlPlaneJsonContext.Default));
 
         var options = NodeAgentOptions.From(builder.Configuration);
@@ -30,9 +37,7 @@ public static class NodeAgentApp
         builder.Services.AddSingleton(MeshHttp.Gateway(new HttpClient(new NodeCredentialHandler(identity)) { BaseAddress = options.Gateway, Timeout = TimeSpan.FromSeconds(30) }));
 
         // Every endpoint serves the gateway alone.
-        builder.Services.AddAuthentication(GatewayAuthenticationHandler.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, GatewayAuthenticationHandler>(GatewayAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder().SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        builder.AddGatewayCertificateAuthentication(identity);
         builder.Services.AddSingleton(SandboxSelection.Create(options));
         builder.Services.AddSingleton<GemCache>();
         builder.Services.AddSingleton<GatewayTrust>();

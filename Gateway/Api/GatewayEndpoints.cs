@@ -27,13 +27,17 @@ internal static class GatewayEndpoints
             .Produces<List<WorkerReport>>()
             .WithSummary("The caller's own live workers, as their nodes report them; an administrator's: every worker.");
 
-        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets, NodeCredentials credentials, NodeRoutes routes) =>
+        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets, NodeCredentials credentials, GatewayCertificate certificate, NodeRoutes routes) =>
         {
             registry.Register(registration);
 
             // Route to the node at once, so its first worker's relay works without waiting for the periodic refresh.
             routes.Refresh();
-            return Results.Ok(new NodeRegistered(tickets.Signer.KeyId, tickets.Signer.PublicKey) { NodeCredential = credentials.Issue(registration.NodeId) });
+            return Results.Ok(new NodeRegistered(tickets.Signer.KeyId, tickets.Signer.PublicKey)
+            {
+                NodeCredential = credentials.Issue(registration.NodeId),
+                GatewayCertificateSha256 = certificate.Sha256,
+            });
         })
             .RequireAuthorization(MeshPermissions.NodeJoin)
             .Produces<NodeRegistered>()

@@ -37,13 +37,13 @@ public sealed class NodeRoutes : BackgroundService
         lock (_gate)
         {
             var live = _registry.Nodes.Where(_registry.IsLive).Select(n => n.Registration).ToList();
-            var key = string.Join('\n', live.Select(n => n.NodeId + " " + n.AgentUrl + " " + n.AgentToken));
+            var key = string.Join('\n', live.Select(n => n.NodeId + " " + n.AgentUrl + " " + n.AgentCertificateSha256));
             if (key == _current)
             {
                 return false;
             }
 
-            _proxy.Update([.. live.Select(Route)], [.. live.Select(n => Cluster(n.NodeId, n.AgentUrl))]);
+            _proxy.Update([.. live.Select(Route)], [.. live.Select(Cluster)]);
             _current = key;
             return true;
         }
@@ -60,8 +60,8 @@ public sealed class NodeRoutes : BackgroundService
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    // Callers authenticate to the relay like to any endpoint; their credential then stops here, and the agent is
-    // shown the token it registered with instead.
+    // Callers authenticate to the relay like to any endpoint; their credential stops here. The gateway reaches the agent
+    // over mutual TLS (AgentHttpClientFactory).
     private static RouteConfig Route(ControlPlane.NodeRegistration node) => new()
     {
         RouteId = "node-" + node.NodeId,
@@ -71,14 +71,15 @@ public sealed class NodeRoutes : BackgroundService
         Transforms =
         [
             new Dictionary<string, string> { ["PathRemovePrefix"] = PrefixOf(node.NodeId) },
-            new Dictionary<string, string> { ["RequestHeader"] = "Authorization", ["Set"] = "Bearer " + node.AgentToken },
+            new Dictionary<string, string> { ["RequestHeaderRemove"] = "Authorization" },
         ],
     };
 
-    private static ClusterConfig Cluster(string nodeId, string agentUrl) => new()
+    private static ClusterConfig Cluster(ControlPlane.NodeRegistration node) => new()
     {
-        ClusterId = "node-" + nodeId,
-        Destinations = new Dictionary<string, DestinationConfig> { ["agent"] = new() { Address = agentUrl } },
+        ClusterId = "node-" + node.NodeId,
+        Destinations = new Dictionary<string, DestinationConfig> { ["agent"] = new() { Address = node.AgentUrl } },
+        Metadata = new Dictionary<string, string> { [AgentHttpClientFactory.PinKey] = node.AgentCertificateSha256 },
 
         // A relayed worker connection may sit idle between calls; the worker's own idle deadline governs it, not YARP's 100 s default.
         HttpRequest = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(10) },

@@ -1,21 +1,26 @@
 using System.Collections.Concurrent;
 using MeshRpc.ControlPlane;
+using MeshRpc.Gateway.Security;
 
 namespace MeshRpc.Gateway.Spawn;
 
-/// <summary>One Refit client per node agent, reused across summons, presenting the token the agent registered with.</summary>
+/// <summary>One Refit client per node agent, reused across summons, over mutual TLS: the gateway's certificate, the agent's pinned.</summary>
 public sealed class NodeAgentClients : IDisposable
 {
-    private readonly ConcurrentDictionary<(string Url, string Token), (HttpClient Http, INodeAgentApi Api)> _clients = new();
+    private readonly ConcurrentDictionary<(string Url, string Pin), (HttpClient Http, INodeAgentApi Api)> _clients = new();
+    private readonly GatewayCertificate _certificate;
+
+    /// <summary>Creates the clients.</summary>
+    public NodeAgentClients(GatewayCertificate certificate) => _certificate = certificate;
 
     /// <summary>The client for the agent <paramref name="node"/> registered.</summary>
     public INodeAgentApi For(NodeRegistration node)
     {
         ArgumentNullException.ThrowIfNull(node);
-        return _clients.GetOrAdd((node.AgentUrl, node.AgentToken), static key =>
+        return _clients.GetOrAdd((node.AgentUrl, node.AgentCertificateSha256), key =>
         {
-            var http = new HttpClient { BaseAddress = new Uri(key.Url), Timeout = TimeSpan.FromSeconds(60) };
-            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key.Token);
+            var handler = new SocketsHttpHandler { SslOptions = _certificate.ClientOptions(key.Pin) };
+            var http = new HttpClient(handler) { BaseAddress = new Uri(key.Url), Timeout = TimeSpan.FromSeconds(60) };
             return (http, MeshHttp.NodeAgent(http));
         }).Api;
     }

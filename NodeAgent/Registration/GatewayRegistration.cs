@@ -65,7 +65,7 @@ public sealed class GatewayRegistration : BackgroundService
             WorkerMemoryMb = (int)(_options.Limits.MemoryBytes >> 20),
             Labels = _options.Labels,
             RunsSource = _sandboxes.ContainsWorkers || _options.AllowUncontainedSource,
-            AgentToken = _identity.AgentToken,
+            AgentCertificateSha256 = _identity.CertificateSha256,
         };
 
         var registered = false;
@@ -77,7 +77,7 @@ public sealed class GatewayRegistration : BackgroundService
                 if (!registered)
                 {
                     var joined = await _gateway.RegisterNodeAsync(registration, stoppingToken);
-                    _identity.Registered(joined.NodeCredential);
+                    _identity.Registered(joined.NodeCredential, joined.GatewayCertificateSha256);
                     _trust.Update(joined);
                     registered = true;
                     Log.Registered(_logger, _options.NodeId, _options.Gateway, registration.Sandbox, registration.Slots, registration.AgentUrl);

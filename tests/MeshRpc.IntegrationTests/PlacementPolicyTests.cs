@@ -43,7 +43,7 @@ public sealed class PlacementPolicyTests
         new NodeRegistration
         {
             NodeId = id, AgentUrl = "http://127.0.0.1:1", DataPlaneAddress = "127.0.0.1", Sandbox = "process",
-            Slots = slots, WorkerMemoryMb = memoryMb, Cores = cores, AgentToken = "unused",
+            Slots = slots, WorkerMemoryMb = memoryMb, Cores = cores, AgentCertificateSha256 = "unused",
         },
         DateTimeOffset.UtcNow,
         [.. Enumerable.Range(0, used).Select(i => new WorkerReport($"w-{i}", "C", "tls://127.0.0.1:1", 1, DateTimeOffset.UtcNow))],

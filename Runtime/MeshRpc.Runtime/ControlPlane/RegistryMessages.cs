@@ -34,10 +34,10 @@ public sealed record NodeRegistration
     public bool RunsSource { get; init; }
 
     /// <summary>
-    /// The secret the gateway presents on every request to this agent (forge, teardown, relay): the agent serves no
-    /// one else. The registry never shows it.
+    /// The SHA-256 fingerprint of the agent's own TLS certificate (self-signed, fresh per agent run): the gateway pins it
+    /// on every request to the agent, over mutual TLS.
     /// </summary>
-    public required string AgentToken { get; init; }
+    public required string AgentCertificateSha256 { get; init; }
 }
 
 /// <summary>Reply to a registration: the key the gateway signs tickets with, which the node hands to its workers.</summary>
@@ -45,6 +45,9 @@ public sealed record NodeRegistered(string TicketKeyId, string TicketPublicKey)
 {
     /// <summary>The node's own credential for its heartbeats and gem downloads: valid for this node only, until the gateway restarts.</summary>
     public required string NodeCredential { get; init; }
+
+    /// <summary>The SHA-256 fingerprint of the client certificate the gateway presents to agents: the only client an agent serves.</summary>
+    public required string GatewayCertificateSha256 { get; init; }
 }
 
 /// <summary>Body of <c>POST /api/v2/nodes/{nodeId}/heartbeat</c>: the node's live workers.</summary>

@@ -191,7 +191,7 @@ public sealed class CallerAuthTests(MeshProcesses mesh) : IClassFixture<MeshProc
                 "/api/v1/lxc_provision" => JsonContent.Create(new LxcProvisionRequest("node-it", summon), ControlPlaneJsonContext.Default.LxcProvisionRequest),
                 "/api/v2/gems" => new ByteArrayContent(TestGem.Pack()),
                 "/api/v2/nodes" => JsonContent.Create(
-                    new NodeRegistration { NodeId = "node-x", AgentUrl = "http://127.0.0.1:9", DataPlaneAddress = "127.0.0.1", Sandbox = "process", Slots = 0, AgentToken = "t" },
+                    new NodeRegistration { NodeId = "node-x", AgentUrl = "http://127.0.0.1:9", DataPlaneAddress = "127.0.0.1", Sandbox = "process", Slots = 0, AgentCertificateSha256 = "t" },
                     ControlPlaneJsonContext.Default.NodeRegistration),
                 _ when path.EndsWith("/heartbeat", StringComparison.Ordinal) => JsonContent.Create(new NodeHeartbeat([]), ControlPlaneJsonContext.Default.NodeHeartbeat),
                 _ => JsonContent.Create(summon, ControlPlaneJsonContext.Default.SpawnEphemeralRequest),

@@ -60,12 +60,15 @@ public sealed class NodeAuthTests(ProcessMesh mesh) : IClassFixture<ProcessMesh>
 
     public static TheoryData<string, string, string> AgentRequests => new()
     {
-        { "POST", "api/v2/forge", "none" },
+        { "POST", "api/v2/forge", "nothing" },
         { "POST", "api/v2/forge", "caller" },
         { "POST", "api/v2/forge", "join" },
-        { "DELETE", "api/v2/workers/w-anything", "none" },
+        { "POST", "api/v2/forge", "certificate" },
+        { "DELETE", "api/v2/workers/w-anything", "nothing" },
+        { "DELETE", "api/v2/workers/w-anything", "certificate" },
         { "GET", "api/v2/workers", "caller" },
-        { "GET", "relay/w-anything", "none" },
+        { "GET", "relay/w-anything", "nothing" },
+        { "GET", "relay/w-anything", "certificate" },
     };
 
     [Theory]
@@ -74,7 +77,24 @@ public sealed class NodeAuthTests(ProcessMesh mesh) : IClassFixture<ProcessMesh>
     {
         var agent = await AgentUrlAsync();
         var credential = presenting switch { "caller" => TestCredentials.Caller, "join" => TestCredentials.JoinToken, _ => null };
-        using var http = TestCredentials.Http(agent, credential);
+
+        // An impostor that accepts the agent's certificate, as any client can, and presents one of its own, or none.
+        using var clientCertificate = presenting == "certificate" ? MeshRpc.Tls.WorkerCertificate.Create() : null;
+        var handler = new SocketsHttpHandler();
+#pragma warning disable CA5359 // The impostor talks to whatever answers: the agent's identity is not what is under test.
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+#pragma warning restore CA5359
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+            handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate;
+        }
+
+        using var http = new HttpClient(handler) { BaseAddress = agent };
+        if (credential is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", credential);
+        }
         var forge = new ForgeRequest { WorkerId = "w-intruder", Contract = MeshContracts.Get<ITestWorker>().Name, SourceCode = "class X { }", HeartbeatTimeoutMs = 10_000 };
         using var request = new HttpRequestMessage(new HttpMethod(method), path)
         {
@@ -89,7 +109,7 @@ public sealed class NodeAuthTests(ProcessMesh mesh) : IClassFixture<ProcessMesh>
     }
 
     private static NodeRegistration FakeNode(string id) =>
-        new() { NodeId = id, AgentUrl = "http://127.0.0.1:9", DataPlaneAddress = "127.0.0.1", Sandbox = "process", Slots = 0, AgentToken = "fake" };
+        new() { NodeId = id, AgentUrl = "http://127.0.0.1:9", DataPlaneAddress = "127.0.0.1", Sandbox = "process", Slots = 0, AgentCertificateSha256 = "fake" };
 
     private async Task<string> JoinAsync(string nodeId)
     {

@@ -1,0 +1,67 @@
+using System.Security.Claims;
+using System.Security.Cryptography.X509Certificates;
+using MeshRpc.ControlPlane;
+using MeshRpc.NodeAgent.Registration;
+using Microsoft.AspNetCore.Authentication.Certificate;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace MeshRpc.NodeAgent.Api;
+
+/// <summary>
+/// The agent serves HTTPS with its own certificate (which the gateway pins) and asks every client for one; only the
+/// client certificate of the gateway it registered with authenticates (<c>Microsoft.AspNetCore.Authentication.Certificate</c>).
+/// Anyone else, callers and workers included, is refused with problem+json.
+/// </summary>
+internal static class GatewayCertificateAuthentication
+{
+    /// <summary>Configures Kestrel's HTTPS and the certificate authentication of the gateway.</summary>
+    public static void AddGatewayCertificateAuthentication(this WebApplicationBuilder builder, NodeIdentity identity)
+    {
+        // The slim builder leaves HTTPS out until asked for.
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
+        {
+            https.ServerCertificate = identity.Certificate;
+
+            // Asked for, not required at the TLS layer, so a client without one gets a readable 401 instead of a broken handshake.
+            https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+            https.AllowAnyClientCertificate();
+        }));
+        builder.Services.AddAuthentication(CertificateAuthenticationDefaults.AuthenticationScheme).AddCertificate(certificate =>
+        {
+            // The pin is the trust decision: self-signed, no revocation to check, no usage to insist on.
+            certificate.AllowedCertificateTypes = CertificateTypes.SelfSigned;
+            certificate.RevocationMode = X509RevocationMode.NoCheck;
+            certificate.ValidateCertificateUse = false;
+            certificate.Events = new CertificateAuthenticationEvents
+            {
+                OnCertificateValidated = context =>
+                {
+                    if (identity.IsGateway(context.ClientCertificate))
+                    {
+                        context.Principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim("gateway", "registered")], context.Scheme.Name));
+                        context.Success();
+                    }
+                    else
+                    {
+                        context.Fail("not the gateway this node registered with");
+                    }
+
+                    return Task.CompletedTask;
+                },
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    await Results.Problem(
+                        detail: "This node agent serves only the gateway it registered with, which proves itself with its client certificate over mutual TLS. Call UAH CORE instead.",
+                        statusCode: StatusCodes.Status401Unauthorized,
+                        title: "Unauthenticated",
+                        type: "urn:meshrpc:error:" + MeshErrorCodes.Unauthenticated,
+                        extensions: new Dictionary<string, object?> { ["code"] = MeshErrorCodes.Unauthenticated }).ExecuteAsync(context.HttpContext);
+                },
+            };
+        });
+        builder.Services.AddAuthorizationBuilder().SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+    }
+}
