@@ -18,6 +18,12 @@ public sealed record SummonRequest
     /// <summary>Memory the worker needs, in MiB; placement skips nodes whose per-worker limit is lower.</summary>
     public int? MemoryMb { get; init; }
 
+    /// <summary>
+    /// Where the worker may open connections (<see cref="EgressDestination"/>); by default nowhere. The gateway refuses
+    /// a destination its policy does not cover, and places the worker on a node that enforces the list.
+    /// </summary>
+    public IReadOnlyList<EgressDestination> Egress { get; init; } = [];
+
     /// <summary>Summons the gem a pointer such as <c>gem://calculator@1.0.0</c> names.</summary>
     public static SummonRequest FromGem(string pointer) => new() { Gem = GemPointer.Parse(pointer) };
 

@@ -33,6 +33,9 @@ internal static partial class Log
     [LoggerMessage(11, LogLevel.Error, "UAH CORE at {Gateway} refused this node: {Reason} Give the agent the operator's join token in MESHRPC_JOIN_TOKEN (or --join-token).")]
     public static partial void JoinRefused(ILogger logger, Uri gateway, string reason);
 
+    [LoggerMessage(12, LogLevel.Warning, "UAH CORE at {Gateway} refused this node's id, and the agent keeps trying: {Reason}")]
+    public static partial void RegistrationConflict(ILogger logger, Uri gateway, string reason);
+
     [LoggerMessage(9, LogLevel.Debug, "A relayed connection to worker {WorkerId} closed.")]
     public static partial void RelayClosed(ILogger logger, string workerId);
 }

@@ -1,6 +1,7 @@
 using MeshRpc.ControlPlane;
 using MeshRpc.NodeAgent.Api;
 using MeshRpc.NodeAgent.Configuration;
+using MeshRpc.NodeAgent.Egress;
 using MeshRpc.NodeAgent.Forge;
 using MeshRpc.NodeAgent.Registration;
 using MeshRpc.NodeAgent.Sandboxes;
@@ -38,7 +39,15 @@ public static class NodeAgentApp
 
         // Every endpoint serves the gateway alone.
         builder.AddGatewayCertificateAuthentication(identity);
-        builder.Services.AddSingleton(SandboxSelection.Create(options));
+        var sandboxProvider = SandboxSelection.Create(options);
+        if (options.EgressSubnet is not null && (!sandboxProvider.ContainsWorkers || Environment.UserName != "root"))
+        {
+            throw new InvalidOperationException(
+                $"--egress-subnet needs a sandbox that contains workers and an agent run as root (it routes and filters their traffic); this agent runs '{sandboxProvider.Name}' sandboxes as {Environment.UserName}. Use --sandbox lxc or bwrap as root, or leave egress off.");
+        }
+
+        builder.Services.AddSingleton(sandboxProvider);
+        builder.Services.AddSingleton<EgressNetwork>();
         builder.Services.AddSingleton<GemCache>();
         builder.Services.AddSingleton<GatewayTrust>();
         builder.Services.AddSingleton<WorkerTable>();
@@ -55,6 +64,7 @@ public static class NodeAgentApp
         // Sandboxes a killed predecessor left behind go before this agent takes any work.
         var sandboxes = app.Services.GetRequiredService<ISandboxProvider>();
         var reaped = sandboxes.ReapOrphansAsync().GetAwaiter().GetResult();
+        app.Services.GetRequiredService<EgressNetwork>().StartAsync().GetAwaiter().GetResult();
         var sandboxLog = app.Services.GetRequiredService<ILogger<ISandboxProvider>>();
         foreach (var folder in opened)
         {
@@ -64,7 +74,11 @@ public static class NodeAgentApp
         Log.SandboxReady(sandboxLog, sandboxes.Name, reaped, roots);
 
         // No sandbox outlives its agent: stopping the agent tears every worker down.
-        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<WorkerTable>().DestroyAllAsync().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            app.Services.GetRequiredService<WorkerTable>().DestroyAllAsync().GetAwaiter().GetResult();
+            app.Services.GetRequiredService<EgressNetwork>().StopAsync().GetAwaiter().GetResult();
+        });
         return app;
     }
 }

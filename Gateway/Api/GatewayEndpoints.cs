@@ -27,9 +27,13 @@ internal static class GatewayEndpoints
             .Produces<List<WorkerReport>>()
             .WithSummary("The caller's own live workers, as their nodes report them; an administrator's: every worker.");
 
-        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets, NodeCredentials credentials, GatewayCertificate certificate, NodeRoutes routes) =>
+        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets, NodeCredentials credentials, GatewayCertificate certificate, NodeRoutes routes, GatewayOptions options) =>
         {
-            registry.Register(registration);
+            if (!registry.TryRegister(registration))
+            {
+                return (IResult)MeshProblems.Of(StatusCodes.Status409Conflict, "Node id taken", MeshErrorCodes.NodeIdTaken,
+                    $"Node {registration.NodeId} is live under another agent. Give this agent another --node-id, or stop the other one: its id is free {options.NodeDeadAfter.TotalSeconds:0.#} s after its last heartbeat.");
+            }
 
             // Route to the node at once, so its first worker's relay works without waiting for the periodic refresh.
             routes.Refresh();
@@ -41,6 +45,7 @@ internal static class GatewayEndpoints
         })
             .RequireAuthorization(MeshPermissions.NodeJoin)
             .Produces<NodeRegistered>()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("A node agent joins with its join token (again after a gateway restart); the reply names the ticket-signing key and the node's own credential.");
 
         app.MapPost("/api/v2/nodes/{nodeId}/heartbeat", async (string nodeId, NodeHeartbeat heartbeat, NodeRegistry registry, IAuthorizationService authorization, ClaimsPrincipal user) =>

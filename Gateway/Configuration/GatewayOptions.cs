@@ -47,6 +47,12 @@ public sealed record GatewayOptions
     /// <summary>Workers one caller may hold at once (<c>--max-workers-per-caller</c>).</summary>
     public int MaxWorkersPerCaller { get; init; } = 100;
 
+    /// <summary>
+    /// Where workers may connect at most (<c>--egress-allow 10.1.0.0/16:443,10.2.3.4:*</c>): a summon's egress destinations
+    /// must each lie inside one of these. Empty (the default): workers reach nothing.
+    /// </summary>
+    public IReadOnlyList<EgressDestination> EgressAllowed { get; init; } = [];
+
     /// <summary>The operator's API key store (<c>--api-keys</c>); null: no API key authenticates.</summary>
     public string? ApiKeysFile { get; init; }
 
@@ -74,8 +80,12 @@ public sealed record GatewayOptions
             MaxWorkersPerCaller = int.TryParse(configuration["max-workers-per-caller"], out var quota) ? quota : defaults.MaxWorkersPerCaller,
             MaxGemUnpackedBytes = long.TryParse(configuration["max-gem-unpacked-mb"], out var unpacked) ? unpacked << 20 : defaults.MaxGemUnpackedBytes,
             Jwt = JwtIssuerOptions.From(configuration),
+            EgressAllowed = [.. (configuration["egress-allow"] ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseEgress)],
         };
     }
+
+    private static EgressDestination ParseEgress(string text) =>
+        EgressDestination.TryParse(text, out var destination, out var problem) ? destination : throw new InvalidOperationException($"--egress-allow: {problem}");
 }
 
 /// <summary>

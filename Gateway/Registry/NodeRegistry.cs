@@ -30,14 +30,36 @@ public sealed class NodeRegistry
         _time = time;
     }
 
-    /// <summary>Adds or replaces a node.</summary>
-    public void Register(NodeRegistration registration)
+    /// <summary>
+    /// Registers a node, or registers it again (after a gateway or agent restart); false when the id is live under
+    /// another agent (another certificate): a node takes over no other node's id while that node is alive.
+    /// </summary>
+    public bool TryRegister(NodeRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        _nodes.AddOrUpdate(
-            registration.NodeId,
-            _ => new NodeState(registration, _time.GetUtcNow(), [], 0),
-            (_, existing) => existing with { Registration = registration, LastHeartbeat = _time.GetUtcNow() });
+        while (true)
+        {
+            var now = _time.GetUtcNow();
+            if (!_nodes.TryGetValue(registration.NodeId, out var existing))
+            {
+                if (_nodes.TryAdd(registration.NodeId, new NodeState(registration, now, [], 0)))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (IsLive(existing) && existing.Registration.AgentCertificateSha256 != registration.AgentCertificateSha256)
+            {
+                return false;
+            }
+
+            if (_nodes.TryUpdate(registration.NodeId, existing with { Registration = registration, LastHeartbeat = now }, existing))
+            {
+                return true;
+            }
+        }
     }
 
     /// <summary>Records a heartbeat; false when the node is unknown and must register.</summary>

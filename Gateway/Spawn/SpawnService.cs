@@ -46,6 +46,7 @@ public sealed class SpawnService
             throw Invalid($"heartbeatTimeoutMs is {heartbeatTimeoutMs}; it must be at least {_options.MinHeartbeatTimeoutMs}.");
         }
 
+        var egress = EgressPolicy.Check(request.Egress, _options.EgressAllowed);
         var node = Reserve(pinnedNode, request);
         var placed = Stopwatch.GetTimestamp();
         ForgeResponse? forged = null;
@@ -59,6 +60,7 @@ public sealed class SpawnService
                 GemDigest = gem?.Digest,
                 SourceCode = request.SourceCode,
                 HeartbeatTimeoutMs = heartbeatTimeoutMs,
+                Egress = egress,
             }, cancellationToken);
         }
         finally
@@ -133,6 +135,7 @@ public sealed class SpawnService
                 $"No node {pinnedNode} is registered. GET /api/v1/service_registry lists the nodes.");
             return !_registry.IsLive(node) ? throw NoNode($"Node {pinnedNode} is dead: it has not heartbeated in the last {_options.NodeDeadAfter.TotalSeconds:0.#} s.")
                 : RefusesSource(node, request) is { } refusal ? throw new GatewayException(MeshErrorCodes.NotSupported, StatusCodes.Status403Forbidden, $"Node {pinnedNode} {refusal}.")
+                : RefusesEgress(node, request) is { } noEgress ? throw new GatewayException(MeshErrorCodes.NotSupported, StatusCodes.Status400BadRequest, $"Node {pinnedNode} {noEgress}.")
                 : _registry.TryReserve(pinnedNode) ? node
                 : throw NoNode($"Node {pinnedNode} is full: all {node.Registration.Slots} worker slots are taken.");
         }
@@ -161,7 +164,7 @@ public sealed class SpawnService
     /// <summary>Why a node cannot take the summon, or null when it can.</summary>
     private static string? Unmet(NodeState node, SpawnEphemeralRequest request)
     {
-        if (RefusesSource(node, request) is { } refusal)
+        if ((RefusesSource(node, request) ?? RefusesEgress(node, request)) is { } refusal)
         {
             return refusal;
         }
@@ -181,6 +184,12 @@ public sealed class SpawnService
     private static string? RefusesSource(NodeState node, SpawnEphemeralRequest request) =>
         request.SourceCode is not null && !node.Registration.RunsSource
             ? $"runs workers in '{node.Registration.Sandbox}' sandboxes, which do not contain hostile code, and refuses raw source"
+            : null;
+
+    /// <summary>Why a node cannot give the summon's worker the egress it lists, or null.</summary>
+    private static string? RefusesEgress(NodeState node, SpawnEphemeralRequest request) =>
+        request.Egress is { Count: > 0 } && !node.Registration.Egress
+            ? "gives workers no egress (its agent runs without --egress-subnet)"
             : null;
 
     private async Task<ForgeResponse> ForgeAsync(NodeState node, ForgeRequest request, CancellationToken cancellationToken)

@@ -66,6 +66,13 @@ public sealed record NodeAgentOptions
     /// </summary>
     public bool AllowUncontainedSource { get; init; }
 
+    /// <summary>
+    /// The subnet the node carves worker links from (<c>--egress-subnet 10.231.0.0/16</c>, a /30 per worker with
+    /// egress), which turns egress on: workers whose summon lists destinations reach those, through the node's
+    /// firewall. Null (the default): no worker reaches anything. Needs root and the lxc or bwrap sandbox.
+    /// </summary>
+    public System.Net.IPNetwork? EgressSubnet { get; init; }
+
     /// <summary>Whether workers put remote stack traces in error replies (off: callers may be untrusted).</summary>
     public bool WorkerErrorDiagnostics { get; init; }
 
@@ -86,6 +93,7 @@ public sealed record NodeAgentOptions
             WorkerErrorDiagnostics = bool.TryParse(configuration["worker-error-diagnostics"], out var diagnostics) && diagnostics,
             AllowUncontainedSource = configuration["allow-uncontained-source"] is { } uncontained && ParseSwitch(uncontained, "allow-uncontained-source"),
             Sandbox = configuration["sandbox"] ?? defaults.Sandbox,
+            EgressSubnet = configuration["egress-subnet"] is { } subnet ? ParseSubnet(subnet) : null,
             Labels = configuration["labels"]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? defaults.Labels,
             WarmPoolSize = int.TryParse(configuration["warm-pool"], out var pool) ? pool : defaults.WarmPoolSize,
             CompileTimeout = int.TryParse(configuration["compile-timeout-ms"], out var compile) ? TimeSpan.FromMilliseconds(compile) : defaults.CompileTimeout,
@@ -96,6 +104,11 @@ public sealed record NodeAgentOptions
                 ScratchBytes: defaults.Limits.ScratchBytes),
         };
     }
+
+    private static System.Net.IPNetwork ParseSubnet(string text) =>
+        System.Net.IPNetwork.TryParse(text, out var subnet) && subnet.BaseAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && subnet.PrefixLength <= 28
+            ? subnet
+            : throw new InvalidOperationException($"--egress-subnet takes an IPv4 network of at least 16 addresses with its host bits zero (for example 10.231.0.0/16), not '{text}'.");
 
     private static bool ParseSwitch(string value, string key) => bool.TryParse(value, out var on) ? on : throw new InvalidOperationException(
         $"--{key} takes true or false, not '{value}'.");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using MeshRpc.ControlPlane;
 using MeshRpc.Hosting;
 using MeshRpc.NodeAgent.Configuration;
+using MeshRpc.NodeAgent.Egress;
 using MeshRpc.NodeAgent.Registration;
 using MeshRpc.NodeAgent.Sandboxes;
 using MeshRpc.NodeAgent.Workers;
@@ -20,11 +21,12 @@ public sealed class WorkerForge
     private readonly WorkerTable _workers;
     private readonly WarmPool _pool;
     private readonly GatewayTrust _trust;
+    private readonly EgressNetwork _egress;
     private readonly ILogger<WorkerForge> _logger;
 
     /// <summary>Creates the forge.</summary>
     public WorkerForge(
-        NodeAgentOptions options, GemCache gems, ISandboxProvider sandboxes, WorkerTable workers, WarmPool pool, GatewayTrust trust, ILogger<WorkerForge> logger)
+        NodeAgentOptions options, GemCache gems, ISandboxProvider sandboxes, WorkerTable workers, WarmPool pool, GatewayTrust trust, EgressNetwork egress, ILogger<WorkerForge> logger)
     {
         _options = options;
         _gems = gems;
@@ -32,6 +34,7 @@ public sealed class WorkerForge
         _workers = workers;
         _pool = pool;
         _trust = trust;
+        _egress = egress;
         _logger = logger;
     }
 
@@ -53,9 +56,12 @@ public sealed class WorkerForge
         // A pooled sandbox already runs a waiting worker host under its own worker id; the request's id is for a cold one.
         // A pooled .NET host beats any cold start, so a gem's native host only replaces the cold .NET one.
         var hostCommand = nativeHost is null ? WorkerHostCommand.Create(_options.DataPlaneTls) : WorkerHostCommand.Native(nativeHost, _options.DataPlaneTls);
-        var sandbox = _pool.TryTake(code.Gem) ?? await _sandboxes.StartAsync(
-            new SandboxSpec(LxcSandboxProvider.NamePrefix + request.WorkerId, hostCommand, WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress),
-            cancellationToken);
+        var spec = new SandboxSpec(
+            LxcSandboxProvider.NamePrefix + request.WorkerId, hostCommand, WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress);
+        var egress = EgressOf(request);
+        var sandbox = egress.Count > 0
+            ? await StartLinkedAsync(spec, egress, cancellationToken)
+            : _pool.TryTake(code.Gem) ?? await _sandboxes.StartAsync(spec, cancellationToken);
         request = request with { WorkerId = WarmPool.WorkerIdOf(sandbox) };
         code = code with { WorkerId = request.WorkerId };
         try
@@ -81,6 +87,45 @@ public sealed class WorkerForge
             // Whatever went wrong, no sandbox outlives a failed summon.
             await sandbox.DisposeAsync();
             Log.ForgeFailed(_logger, request.WorkerId, ex.Message);
+            throw;
+        }
+    }
+
+    /// <summary>The summon's egress destinations, which only a node with egress on and sandboxes that contain workers can enforce.</summary>
+    private List<EgressDestination> EgressOf(ForgeRequest request)
+    {
+        if (request.Egress.Count == 0)
+        {
+            return [];
+        }
+
+        if (!_egress.Enabled || !_sandboxes.ContainsWorkers)
+        {
+            throw new ForgeException(MeshErrorCodes.NotSupported,
+                $"Node {_options.NodeId} gives workers no egress: its agent runs without --egress-subnet. Summon without egress destinations, or place the worker on a node that offers them.");
+        }
+
+        return [.. request.Egress.Select(text => EgressDestination.TryParse(text, out var destination, out var problem)
+            ? destination
+            : throw new ForgeException(MeshErrorCodes.InvalidRequest, problem))];
+    }
+
+    /// <summary>Starts a cold sandbox with a link that reaches <paramref name="egress"/> alone (a pooled one has no link).</summary>
+    private async Task<ISandbox> StartLinkedAsync(SandboxSpec spec, IReadOnlyList<EgressDestination> egress, CancellationToken cancellationToken)
+    {
+        var link = await _egress.OpenAsync(egress);
+        try
+        {
+            if (_sandboxes.JoinsLinkNamespace)
+            {
+                link = await _egress.IntoNamespaceAsync(link);
+            }
+
+            return new LinkedSandbox(await _sandboxes.StartAsync(spec with { Link = link }, cancellationToken), link, _egress);
+        }
+        catch
+        {
+            await _egress.CloseAsync(link);
             throw;
         }
     }

@@ -65,6 +65,7 @@ public sealed class GatewayRegistration : BackgroundService
             WorkerMemoryMb = (int)(_options.Limits.MemoryBytes >> 20),
             Labels = _options.Labels,
             RunsSource = _sandboxes.ContainsWorkers || _options.AllowUncontainedSource,
+            Egress = _options.EgressSubnet is not null,
             AgentCertificateSha256 = _identity.CertificateSha256,
         };
 
@@ -95,6 +96,10 @@ public sealed class GatewayRegistration : BackgroundService
             {
                 registered = false;
                 Log.JoinRefused(_logger, _options.Gateway, MeshHttp.ReadError(ex)?.Message ?? $"HTTP {(int)ex.StatusCode}");
+            }
+            catch (Refit.ApiException ex) when (ex.StatusCode is HttpStatusCode.Conflict)
+            {
+                Log.RegistrationConflict(_logger, _options.Gateway, MeshHttp.ReadError(ex)?.Message ?? $"HTTP {(int)ex.StatusCode}");
             }
             catch (Exception ex) when (ex is HttpRequestException or Refit.ApiException)
             {

@@ -5,9 +5,10 @@ namespace MeshRpc.NodeAgent.Sandboxes;
 
 /// <summary>
 /// bubblewrap, started as the unprivileged first subordinate uid of the node (as LXC maps a worker's root): its own
-/// user, PID, network, mount, UTS, IPC and cgroup namespaces, no capabilities, no further user namespaces, a read-only
-/// root, a private tmpfs as the only writable place, the gem cache read-only. It has no cgroup support, so it enforces
-/// no memory, process or CPU limits, and no seccomp filter; use LXC for those.
+/// user, PID, network (or its worker link's, see <see cref="SandboxSpec.Link"/>), mount, UTS, IPC and cgroup
+/// namespaces, no capabilities, no further user namespaces, a read-only root, a private tmpfs as the only writable
+/// place, the gem cache read-only. It has no cgroup support, so it enforces no memory, process or CPU limits, and no
+/// seccomp filter; use LXC for those.
 /// </summary>
 public sealed class BwrapSandboxProvider : ISandboxProvider
 {
@@ -30,6 +31,10 @@ public sealed class BwrapSandboxProvider : ISandboxProvider
     /// <inheritdoc />
     public string GemCacheMountPoint => "/tmp/gems";
 
+    // bubblewrap makes an empty network namespace or shares its parent's: a worker with a link runs in the link's.
+    /// <inheritdoc />
+    public bool JoinsLinkNamespace => true;
+
     /// <summary>Whether bubblewrap runs on this machine.</summary>
     public static bool IsAvailable() => Probe.Succeeds("setpriv",
         [.. Unprivileged(SubordinateIds.Ensure()), "bwrap", .. Containment, .. Root(), "--", "/usr/bin/true"]);
@@ -51,12 +56,17 @@ public sealed class BwrapSandboxProvider : ISandboxProvider
     public Task<ISandbox> StartAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        // Never the node's own network: a link must already be in its namespace.
+        var network = spec.Link is null ? null : spec.Link.Namespace ?? throw new InvalidOperationException(
+            $"Worker link {spec.Link.HostInterface} is not in a network namespace; bubblewrap workers join their link's namespace.");
         List<string> command =
         [
+            .. network is null ? (string[])[] : ["ip", "netns", "exec", network],
             "setpriv",
             .. Unprivileged(_ids),
             "bwrap",
             .. Containment,
+            .. network is null ? (string[])[] : ["--share-net"],
             "--hostname", spec.Name,
             .. Root(),
             "--dev", "/dev",

@@ -1,3 +1,5 @@
+using MeshRpc.NodeAgent.Egress;
+
 namespace MeshRpc.NodeAgent.Sandboxes;
 
 /// <summary>Starts worker hosts in some kind of isolation: LXC, bubblewrap, or a plain process.</summary>
@@ -11,6 +13,12 @@ public interface ISandboxProvider
 
     /// <summary>Where the unpacked gem cache appears inside this provider's sandboxes.</summary>
     string GemCacheMountPoint { get; }
+
+    /// <summary>
+    /// Whether a worker link (<see cref="SandboxSpec.Link"/>) must come inside a network namespace the sandbox joins,
+    /// rather than as a device in the node's namespace that the sandbox moves into its own.
+    /// </summary>
+    bool JoinsLinkNamespace => false;
 
     /// <summary>Starts the worker host for one worker; its standard input and output are the host's start-up channel.</summary>
     Task<ISandbox> StartAsync(SandboxSpec spec, CancellationToken cancellationToken);
@@ -27,7 +35,9 @@ public interface ISandboxProvider
 /// <param name="TrustDirectory">The node's trusted roots (<see cref="WorkerTrust"/>), made visible read-only and the only ones the worker loads.</param>
 /// <param name="Limits">Resource limits, where the provider can enforce them.</param>
 /// <param name="DataPlaneAddress">The node address the worker's data-plane socket listens on (opened by the agent, see <see cref="ISandbox.DataPlanePort"/>).</param>
-public sealed record SandboxSpec(string Name, IReadOnlyList<string> HostCommand, string HostDirectory, string GemCacheDirectory, string TrustDirectory, SandboxLimits Limits, string DataPlaneAddress);
+/// <param name="Link">The worker's link out, when its summon lists egress destinations; without one the sandbox's network has only loopback.</param>
+public sealed record SandboxSpec(
+    string Name, IReadOnlyList<string> HostCommand, string HostDirectory, string GemCacheDirectory, string TrustDirectory, SandboxLimits Limits, string DataPlaneAddress, WorkerLink? Link = null);
 
 /// <summary>Resource limits for one sandbox.</summary>
 /// <param name="MemoryBytes">Memory the sandbox may use before the kernel kills it.</param>

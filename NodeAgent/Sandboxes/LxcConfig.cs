@@ -24,7 +24,7 @@ public sealed record LxcHost(CgroupVersion Cgroups, SubordinateIds Ids, string S
 /// <summary>
 /// Writes the LXC configuration of one worker's application container: unprivileged (its root is a subordinate,
 /// unprivileged uid on the node), no capabilities, <c>no_new_privs</c>, a seccomp filter, a read-only root, and a
-/// network namespace with nothing but its own loopback.
+/// network namespace with nothing but its own loopback (and its worker link, when it has egress).
 /// </summary>
 public static class LxcConfig
 {
@@ -52,8 +52,21 @@ public static class LxcConfig
         Key("lxc.autodev", 1);
 
         // A network namespace of its own with only loopback: the worker reaches no address outside it. Callers reach
-        // it through the data-plane socket the agent opened on the node's address and handed down.
-        Key("lxc.net.0.type", "empty");
+        // it through the data-plane socket the agent opened on the node's address and handed down. A worker with
+        // egress also gets its link's end, through which the node's firewall passes what its summon listed.
+        if (spec.Link is { } link)
+        {
+            Key("lxc.net.0.type", "phys");
+            Key("lxc.net.0.link", link.WorkerInterface);
+            Key("lxc.net.0.name", "eth0");
+            Key("lxc.net.0.ipv4.address", link.WorkerCidr);
+            Key("lxc.net.0.ipv4.gateway", link.HostAddress);
+        }
+        else
+        {
+            Key("lxc.net.0.type", "empty");
+        }
+
         Key("lxc.net.0.flags", "up");
         Key("lxc.mount.auto", "proc:mixed sys:ro");
 

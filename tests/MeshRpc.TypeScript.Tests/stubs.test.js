@@ -241,6 +241,14 @@ test('an unknown gem and a dead endpoint are error values naming the problem', a
   assert.ok(lost.error.message.includes(ticket.workerId), lost.error.message);
 });
 
+test('egress reaches the gateway as the summon lists it, and a gateway that allows none refuses it naming its policy', async () => {
+  const { error } = await call(Stubs.TestWorker.summon, mesh.gatewayUrl, { gem: 'gem://test-worker@1.0.0', egress: ['10.1.2.0/24:443'] });
+  assert.equal(error.code, MeshRpc.ErrorCodes.SummonFailed);
+  assert.equal(error.reason, 'forbidden');
+  assert.match(error.message, /does not cover 10\.1\.2\.0\/24:443: it allows workers no egress/);
+  assert.match(error.message, /--egress-allow/);
+});
+
 test('a summon without a credential, or with a credential the gateway never issued, is refused naming what is missing', async () => {
   MeshRpc.useCredential(null);
   try {

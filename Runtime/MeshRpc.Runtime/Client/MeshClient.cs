@@ -73,6 +73,7 @@ public sealed class MeshClient : IDisposable
             HeartbeatTimeoutMs = request.HeartbeatTimeout is { } timeout ? (int)timeout.TotalMilliseconds : null,
             RequiredLabels = request.RequiredLabels,
             MemoryMb = request.MemoryMb,
+            Egress = request.Egress.Count == 0 ? null : [.. request.Egress.Select(destination => destination.ToString())],
         };
         return await CallGatewayAsync(() => Gateway.SpawnEphemeralAsync(body, cancellationToken), "summon");
     }

@@ -33,6 +33,9 @@ public sealed record NodeRegistration
     /// </summary>
     public bool RunsSource { get; init; }
 
+    /// <summary>Whether the node's firewall gives workers the egress their summon lists (its agent runs with <c>--egress-subnet</c>).</summary>
+    public bool Egress { get; init; }
+
     /// <summary>
     /// The SHA-256 fingerprint of the agent's own TLS certificate (self-signed, fresh per agent run): the gateway pins it
     /// on every request to the agent, over mutual TLS.

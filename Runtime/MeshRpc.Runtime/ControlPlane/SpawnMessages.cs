@@ -23,6 +23,9 @@ public sealed record SpawnEphemeralRequest
 
     /// <summary>Memory the worker needs, in MiB.</summary>
     public int? MemoryMb { get; init; }
+
+    /// <summary>Where the worker may connect, each as <see cref="EgressDestination"/> text (<c>10.1.2.0/24:443</c>); by default nowhere.</summary>
+    public IReadOnlyList<string>? Egress { get; init; }
 }
 
 /// <summary>Body of <c>POST /api/v1/lxc_provision</c>: a summon pinned to one node, skipping placement.</summary>
@@ -54,6 +57,9 @@ public sealed record ForgeRequest
 
     /// <summary>How long the worker outlives its caller's last heartbeat.</summary>
     public required int HeartbeatTimeoutMs { get; init; }
+
+    /// <summary>Where the worker may connect, as the gateway's policy allowed (<see cref="EgressDestination"/> text); empty: nowhere.</summary>
+    public IReadOnlyList<string> Egress { get; init; } = [];
 }
 
 /// <summary>What a node agent reports after forging a worker.</summary>
@@ -108,6 +114,9 @@ public static class MeshErrorCodes
 
     /// <summary>The node id is unknown (e.g. after a gateway restart); the agent should register again.</summary>
     public const string NodeNotFound = "node_not_found";
+
+    /// <summary>A node registers under an id another live agent holds (HTTP 409).</summary>
+    public const string NodeIdTaken = "node_id_taken";
 
     /// <summary>The summon kind is not supported by this mesh yet.</summary>
     public const string NotSupported = "not_supported";

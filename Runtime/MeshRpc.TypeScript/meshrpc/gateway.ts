@@ -11,6 +11,8 @@ namespace MeshRpc {
         requiredLabels?: string[];
         /** Memory the worker needs, in MiB. */
         memoryMb?: number;
+        /** Where the worker may connect ("10.1.2.0/24:443", "10.1.2.3:*"); by default nowhere. The gateway's policy caps it. */
+        egress?: string[];
     }
 
     /** Summons a worker through the gateway and connects to it; destruct() later tears it down through the same gateway. */
@@ -28,7 +30,8 @@ namespace MeshRpc {
         var authorization = MeshRpc.authorization();
         var body = {
             contract: contract.name, contractHash: contract.hash, gem: request.gem || null, sourceCode: request.sourceCode || null,
-            heartbeatTimeoutMs: request.heartbeatTimeoutMs || null, requiredLabels: request.requiredLabels || null, memoryMb: request.memoryMb || null
+            heartbeatTimeoutMs: request.heartbeatTimeoutMs || null, requiredLabels: request.requiredLabels || null, memoryMb: request.memoryMb || null,
+            egress: request.egress || null
         };
         host.http("POST", base + "/api/v2/swarm_spawn_ephemeral", JSON.stringify(body), function (transport, status, text) {
             if (transport !== null) {

@@ -50,7 +50,7 @@ public class LxcMesh : MeshProcesses
 }
 
 /// <summary>A mesh whose node uses bubblewrap.</summary>
-public sealed class BwrapMesh : MeshProcesses
+public class BwrapMesh : MeshProcesses
 {
     protected override string RequestedSandbox => SandboxSupport.BwrapInstalled || SandboxSupport.Required ? "bwrap" : "auto";
 }

@@ -40,6 +40,21 @@ public sealed class NodeAuthTests(ProcessMesh mesh) : IClassFixture<ProcessMesh>
     }
 
     [Fact]
+    public async Task AJoinToken_CannotTakeOver_ALiveNodesId()
+    {
+        var agent = await AgentUrlAsync();
+        using var http = TestCredentials.Http(mesh.GatewayAddress, TestCredentials.JoinToken);
+
+        // An impostor with a valid join token claims the live node's id, to receive its forge requests.
+        using var response = await http.PostAsJsonAsync("/api/v2/nodes", FakeNode("node-it"), ControlPlaneJsonContext.Default.NodeRegistration, TestContext.Current.CancellationToken);
+
+        var detail = await Refused.AssertAsync(response, HttpStatusCode.Conflict, MeshErrorCodes.NodeIdTaken, TestCredentials.JoinToken);
+        Assert.Contains("Node node-it is live under another agent", detail, StringComparison.Ordinal);
+        Assert.Equal(agent, await AgentUrlAsync());
+        await AssertTheMeshServesAsync();
+    }
+
+    [Fact]
     public async Task ACallersKey_CannotHeartbeat_OrDownloadGems()
     {
         using var asCaller = TestCredentials.Http(mesh.GatewayAddress, TestCredentials.Caller);
