@@ -86,4 +86,12 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor DuplicateJsName = new(
+        id: "MESH011",
+        title: "Duplicate JavaScript name",
+        messageFormat: "Methods '{0}' and '{1}' both become '{2}' in the TypeScript stub. Rename one of them, so that every method has a name of its own in JavaScript.",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
 }

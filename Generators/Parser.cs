@@ -52,6 +52,7 @@ internal static class Parser
 
         var named = NameOverloads(methods);
         CheckWireNames(named, diagnostics);
+        CheckJsNames(named, diagnostics);
         foreach (var (symbol, model) in named)
         {
             CheckSerializable(symbol, model, jsonContext, jsonTypes, diagnostics);
@@ -184,6 +185,7 @@ internal static class Parser
         return new MethodModel(
             Name: method.Name,
             WireName: explicitName ?? StripAsync(method.Name),
+            JsName: JsNames.Member(JsNames.CamelCase(StripAsync(method.Name))),
             DeclaringInterface: method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             ReturnKind: kind!.Value,
             ReturnType: method.ReturnType.ToDisplayString(TypeFormat),
@@ -193,8 +195,9 @@ internal static class Parser
     }
 
     /// <summary>
-    /// Overloads sharing a name get their parameter types appended, e.g. <c>Add(int,int)</c> and <c>Add(long,long)</c>:
-    /// derived from the signature alone, so the names are the same in every build whatever the declaration order.
+    /// Overloads sharing a name get their parameter types appended, e.g. <c>Add(int,int)</c> and <c>Add(long,long)</c>,
+    /// and in TypeScript <c>add_int_int</c> and <c>add_long_long</c>: derived from the signature alone, so the names are
+    /// the same in every build whatever the declaration order. <c>AddAsync(int)</c> and <c>Add(long)</c> are overloads too.
     /// </summary>
     private static List<(IMethodSymbol Symbol, MethodModel Model)> NameOverloads(List<(IMethodSymbol Symbol, MethodModel Model)> methods)
     {
@@ -203,14 +206,23 @@ internal static class Parser
             .GroupBy(m => m.Model.WireName)
             .Where(g => g.Count() > 1)
             .Select(g => g.Key));
-        return methods.Select(m => overloaded.Contains(m.Model.WireName) && !HasExplicitName(m.Symbol)
-            ? (m.Symbol, m.Model with
+        return methods.Select(m =>
+        {
+            if (!overloaded.Contains(m.Model.WireName) || HasExplicitName(m.Symbol))
             {
-                WireName = m.Model.WireName + "(" + string.Join(",", m.Symbol.Parameters
-                    .Where(p => p.Type.ToDisplayString() != "System.Threading.CancellationToken")
-                    .Select(p => p.Type.ToDisplayString(ShortTypeFormat))) + ")",
-            })
-            : m).ToList();
+                return m;
+            }
+
+            var signature = m.Symbol.Parameters
+                .Where(p => p.Type.ToDisplayString() != "System.Threading.CancellationToken")
+                .Select(p => p.Type.ToDisplayString(ShortTypeFormat))
+                .ToList();
+            return (m.Symbol, m.Model with
+            {
+                WireName = m.Model.WireName + "(" + string.Join(",", signature) + ")",
+                JsName = JsNames.Member(JsNames.Identifier(m.Model.JsName + "_" + string.Join("_", signature))),
+            });
+        }).ToList();
     }
 
     private static bool HasExplicitName(IMethodSymbol method) =>
@@ -228,6 +240,22 @@ internal static class Parser
             else
             {
                 seen.Add(model.WireName, symbol);
+            }
+        }
+    }
+
+    private static void CheckJsNames(List<(IMethodSymbol Symbol, MethodModel Model)> methods, List<DiagnosticInfo> diagnostics)
+    {
+        var seen = new Dictionary<string, IMethodSymbol>();
+        foreach (var (symbol, model) in methods)
+        {
+            if (seen.TryGetValue(model.JsName, out var other))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateJsName, symbol.Locations.FirstOrDefault(), other.Name, symbol.Name, model.JsName));
+            }
+            else
+            {
+                seen.Add(model.JsName, symbol);
             }
         }
     }

@@ -28,10 +28,11 @@ internal enum ReturnKind
     AsyncEnumerable,
 }
 
-/// <summary>One contract method.</summary>
+/// <summary>One contract method: <paramref name="WireName"/> is its JSON-RPC name, <paramref name="JsName"/> its TypeScript stub's.</summary>
 internal sealed record MethodModel(
     string Name,
     string WireName,
+    string JsName,
     string DeclaringInterface,
     ReturnKind ReturnKind,
     string ReturnType,

@@ -47,6 +47,12 @@ internal static class JsNames
         return new string(chars);
     }
 
+    /// <summary>
+    /// A method's name in the stub's worker object, which also holds the stub's own <c>connection</c> and
+    /// <c>destruct</c>: those get a trailing '_'. Reserved words stay as they are: ES5 allows them as property names.
+    /// </summary>
+    public static string Member(string name) => name is "connection" or "destruct" ? name + "_" : name;
+
     /// <summary>A parameter name usable in strict ES5 (and not shadowing the stub's own callback and options).</summary>
     public static string Parameter(string name)
     {

@@ -5,32 +5,25 @@ using Microsoft.CodeAnalysis;
 
 namespace MeshRpc.Generators.TypeScript;
 
-/// <summary>Builds a contract's TypeScript stub model from the same parsed methods the C# proxy is emitted from.</summary>
+/// <summary>
+/// Builds a contract's TypeScript stub model from the same parsed methods the C# proxy is emitted from: names (wire and
+/// JavaScript) come from the method model, so both emitters agree on overloads and the Async suffix.
+/// </summary>
 internal static class TsStubBuilder
 {
     public static TsStubModel Build(string stubName, IReadOnlyList<(IMethodSymbol Symbol, MethodModel Model)> methods)
     {
         var types = new TsTypeMapper();
-        var overloaded = new HashSet<string>(methods.GroupBy(m => m.Symbol.Name).Where(g => g.Count() > 1).Select(g => g.Key));
         var stubMethods = new List<TsMethodModel>();
         foreach (var (symbol, model) in methods)
         {
             var where = stubName + "." + symbol.Name;
-            var name = JsNames.CamelCase(StripAsync(symbol.Name));
-            if (overloaded.Contains(symbol.Name))
-            {
-                // Overloads cannot share a JavaScript name; the suffix is the wire name's signature, e.g. describe_int.
-                name = JsNames.Identifier(name + "_" + string.Join("_", symbol.Parameters
-                    .Where(p => !IsCancellationToken(p.Type))
-                    .Select(p => p.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat))));
-            }
-
             var parameters = symbol.Parameters.Where(p => !IsCancellationToken(p.Type)).Select(p => new TsParameterModel(
                 JsNames.Parameter(p.Name),
                 p.HasExplicitDefaultValue ? types.Map(p.Type, where) + " | undefined" : types.Map(p.Type, where),
                 p.HasExplicitDefaultValue ? DefaultLiteral(p.Type, p.ExplicitDefaultValue, types, where) : null)).ToEquatableArray();
             var result = ResultType(symbol.ReturnType) is { } resultType ? types.Map(resultType, where) : "void";
-            stubMethods.Add(new TsMethodModel(name, model.WireName, model.ReturnKind, result, parameters));
+            stubMethods.Add(new TsMethodModel(model.JsName, model.WireName, model.ReturnKind, result, parameters));
         }
 
         return new TsStubModel(stubName + ".ts", stubName, stubMethods.ToEquatableArray(), types.Declarations, types.Notes);
@@ -40,9 +33,6 @@ internal static class TsStubBuilder
 
     private static ITypeSymbol? ResultType(ITypeSymbol returnType) =>
         returnType is INamedTypeSymbol { IsGenericType: true } named ? named.TypeArguments[0] : null;
-
-    private static string StripAsync(string name) =>
-        name.Length > 5 && name.EndsWith("Async", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - 5) : name;
 
     /// <summary>The JavaScript literal of a C# default; an enum default names its member, so it is right for numeric and string enums alike.</summary>
     private static string DefaultLiteral(ITypeSymbol type, object? value, TsTypeMapper types, string where)

@@ -14,6 +14,8 @@ public sealed class DiagnosticTests
     [InlineData("MESH009", "Task<System.Version> VersionAsync();")]
     [InlineData("MESH010", "[MeshMethod(\"mesh.handshake\")] Task HijackAsync();")]
     [InlineData("MESH010", "[MeshMethod(\"\")] Task EmptyAsync();")]
+    [InlineData("MESH011", "Task AddAsync(int a); Task addAsync(int a);")]
+    [InlineData("MESH011", "[MeshMethod(\"legacy.add\")] Task AddAsync(int a); Task Add(long a);")]
     public void Reports_UnsupportedMember(string id, string member)
     {
         var diagnostics = Diagnose($$"""

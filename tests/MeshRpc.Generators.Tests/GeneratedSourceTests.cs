@@ -28,6 +28,38 @@ public sealed class GeneratedSourceTests
     }
 
     [Fact]
+    public void CSharpAndTypeScript_NameOverloadsAlike_WithOrWithoutTheAsyncSuffix()
+    {
+        var (driver, _, diagnostics) = GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            using MeshRpc;
+            [MeshWorker]
+            public interface IMath
+            {
+                Task<int> AddAsync(int value);
+                Task<long> Add(long value);
+                Task<string> Delete(string key);
+                Task<string> DestructAsync();
+            }
+            """);
+
+        Assert.Empty(diagnostics);
+        var csharp = GeneratorHarness.CSharpOutput(driver);
+        var stub = GeneratorHarness.TypeScriptStub(driver).Text;
+        Assert.Contains("\"Add(int)\"", csharp, StringComparison.Ordinal);
+        Assert.Contains("\"Add(long)\"", csharp, StringComparison.Ordinal);
+        Assert.Contains("add_int: function (value: number", stub, StringComparison.Ordinal);
+        Assert.Contains("connection.call(\"Add(int)\"", stub, StringComparison.Ordinal);
+        Assert.Contains("add_long: function (value: number", stub, StringComparison.Ordinal);
+        Assert.Contains("connection.call(\"Add(long)\"", stub, StringComparison.Ordinal);
+
+        // A reserved word is a valid ES5 property name; the stub's own members are not the contract's to take.
+        Assert.Contains("delete: function (key: string", stub, StringComparison.Ordinal);
+        Assert.Contains("destruct_: function (", stub, StringComparison.Ordinal);
+        Assert.Contains("connection.call(\"Destruct\"", stub, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TypeScriptStub_NotesEveryShapeItCannotCarryFaithfully()
     {
         var (driver, _, _) = GeneratorHarness.Run(Contracts.Typed);

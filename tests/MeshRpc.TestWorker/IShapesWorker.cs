@@ -50,6 +50,15 @@ public interface IShapesWorker : IShapesBase, IAsyncDisposable
     /// <summary>Overload two.</summary>
     Task<string> DescribeAsync(string value);
 
+    /// <summary>Overloads whose names differ only in the Async suffix: one wire name each, and one stub name each.</summary>
+    Task<int> AddAsync(int value);
+
+    /// <summary>The other overload.</summary>
+    Task<long> Add(long value);
+
+    /// <summary>A JavaScript reserved word as a method name.</summary>
+    Task<string> Delete(string key);
+
     /// <summary>A method with an explicit wire name.</summary>
     [MeshMethod("legacy.version")]
     Task<string> VersionAsync();

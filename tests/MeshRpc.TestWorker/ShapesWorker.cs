@@ -77,6 +77,15 @@ public sealed class ShapesWorker : IShapesWorker
     public Task<string> DescribeAsync(string value) => Task.FromResult($"string {value}");
 
     /// <inheritdoc />
+    public Task<int> AddAsync(int value) => Task.FromResult(value + 1);
+
+    /// <inheritdoc />
+    public Task<long> Add(long value) => Task.FromResult(value + 1_000_000_000_000);
+
+    /// <inheritdoc />
+    public Task<string> Delete(string key) => Task.FromResult($"deleted {key}");
+
+    /// <inheritdoc />
     public Task<string> VersionAsync() => Task.FromResult("v1");
 
     /// <inheritdoc />

@@ -107,6 +107,17 @@ test('every data shape crosses the wire as the C# proxy sends it', async () => {
   }
 });
 
+test('overloads differing only in the Async suffix, and a reserved word as a method name, compile with tsc and reach their own methods', async () => {
+  const worker = await summon(Stubs.ShapesWorker, { gem: 'gem://shapes-worker@1.0.0' });
+  try {
+    assert.equal(await ok(worker.add_int, 41), 42);
+    assert.equal(await ok(worker.add_long, 41), 1000000000041);
+    assert.equal(await ok(worker['delete'], 'k'), 'deleted k');
+  } finally {
+    await ok(worker.destruct);
+  }
+});
+
 test('a stream delivers every item, and stopping early stops the worker', async () => {
   const worker = await summon(Stubs.ShapesWorker, { gem: 'gem://shapes-worker@1.0.0' });
   try {

@@ -54,11 +54,15 @@ public abstract class ContainmentFixture : IAsyncLifetime
         Client.SummonAsync<IContainmentProbe>(SummonRequest.FromSource(AttackerSource), TestContext.Current.CancellationToken);
 
     /// <summary>Asserts that the legitimate caller's worker still answers, and keeps its state.</summary>
-    public async Task AssertLegitimateCallsSucceedAsync()
+    public Task AssertLegitimateCallsSucceedAsync() => AssertServesAsync(Victim);
+
+    /// <summary>Asserts that <paramref name="victim"/>, a legitimate caller's worker, still answers and keeps its state.</summary>
+    public static async Task AssertServesAsync(ITestWorker victim)
     {
-        var before = await Victim.GetCountAsync();
-        Assert.Equal("still here", await Victim.EchoAsync("still here"));
-        Assert.Equal(before + 1, await Victim.IncrementAsync());
+        ArgumentNullException.ThrowIfNull(victim);
+        var before = await victim.GetCountAsync();
+        Assert.Equal("still here", await victim.EchoAsync("still here"));
+        Assert.Equal(before + 1, await victim.IncrementAsync());
     }
 
     /// <inheritdoc />
