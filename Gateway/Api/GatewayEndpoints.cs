@@ -27,7 +27,7 @@ internal static class GatewayEndpoints
             .Produces<List<WorkerReport>>()
             .WithSummary("The caller's own live workers, as their nodes report them; an administrator's: every worker.");
 
-        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets, NodeCredentials credentials, GatewayCertificate certificate, NodeRoutes routes, GatewayOptions options) =>
+        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets, NodeCredentials credentials, GatewayCertificate certificate, GatewayOptions options) =>
         {
             if (!registry.TryRegister(registration))
             {
@@ -35,8 +35,6 @@ internal static class GatewayEndpoints
                     $"Node {registration.NodeId} is live under another agent. Give this agent another --node-id, or stop the other one: its id is free {options.NodeDeadAfter.TotalSeconds:0.#} s after its last heartbeat.");
             }
 
-            // Route to the node at once, so its first worker's relay works without waiting for the periodic refresh.
-            routes.Refresh();
             return Results.Ok(new NodeRegistered(tickets.Signer.KeyId, tickets.Signer.PublicKey)
             {
                 NodeCredential = credentials.Issue(registration.NodeId),
@@ -48,17 +46,22 @@ internal static class GatewayEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("A node agent joins with its join token (again after a gateway restart); the reply names the ticket-signing key and the node's own credential.");
 
-        app.MapPost("/api/v2/nodes/{nodeId}/heartbeat", async (string nodeId, NodeHeartbeat heartbeat, NodeRegistry registry, IAuthorizationService authorization, ClaimsPrincipal user) =>
+        app.MapPost("/api/v2/nodes/{nodeId}/heartbeat", async (string nodeId, NodeHeartbeat heartbeat, NodeRegistry registry, NodeRoutes routes, IAuthorizationService authorization, ClaimsPrincipal user) =>
         {
             if (!(await authorization.AuthorizeAsync(user, nodeId, SameNodeRequirement.Instance)).Succeeded)
             {
                 return Refusals.Refuse($"This node credential belongs to node {user.FindFirst(MeshClaims.Node)?.Value}, not {nodeId}: a node reports for itself only.");
             }
 
-            return registry.Heartbeat(nodeId, heartbeat)
-                ? Results.NoContent()
-                : new GatewayException(MeshErrorCodes.NodeNotFound, StatusCodes.Status404NotFound,
-                    $"Node {nodeId} is not registered; register it again (POST /api/v2/nodes).").ToResult();
+            if (registry.Heartbeat(nodeId, heartbeat))
+            {
+                // A node's first heartbeat makes it live: route its relay at once, not at the next periodic refresh.
+                routes.Refresh();
+                return Results.NoContent();
+            }
+
+            return new GatewayException(MeshErrorCodes.NodeNotFound, StatusCodes.Status404NotFound,
+                $"Node {nodeId} is not registered; register it again (POST /api/v2/nodes).").ToResult();
         })
             .RequireAuthorization(MeshPolicies.Node)
             .Produces(StatusCodes.Status204NoContent)

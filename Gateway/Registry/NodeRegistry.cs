@@ -13,6 +13,8 @@ public sealed record NodeState(NodeRegistration Registration, DateTimeOffset Las
 /// </summary>
 public sealed class NodeRegistry
 {
+    private static readonly DateTimeOffset NotYetHeartbeated = DateTimeOffset.MinValue;
+
     private readonly ConcurrentDictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
 
     // Where the gateway itself placed workers, and when: a heartbeat sent while a forge was still running
@@ -32,17 +34,18 @@ public sealed class NodeRegistry
 
     /// <summary>
     /// Registers a node, or registers it again (after a gateway or agent restart); false when the id is live under
-    /// another agent (another certificate): a node takes over no other node's id while that node is alive.
+    /// another agent (another certificate): a node takes over no other node's id while that node is alive. The node
+    /// gets work from its first heartbeat on, which it sends with the credential from the registration's reply: only
+    /// then does it also know the gateway's certificate, without which it would refuse the gateway's forge requests.
     /// </summary>
     public bool TryRegister(NodeRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(registration);
         while (true)
         {
-            var now = _time.GetUtcNow();
             if (!_nodes.TryGetValue(registration.NodeId, out var existing))
             {
-                if (_nodes.TryAdd(registration.NodeId, new NodeState(registration, now, [], 0)))
+                if (_nodes.TryAdd(registration.NodeId, new NodeState(registration, NotYetHeartbeated, [], 0)))
                 {
                     return true;
                 }
@@ -55,7 +58,7 @@ public sealed class NodeRegistry
                 return false;
             }
 
-            if (_nodes.TryUpdate(registration.NodeId, existing with { Registration = registration, LastHeartbeat = now }, existing))
+            if (_nodes.TryUpdate(registration.NodeId, existing with { Registration = registration, LastHeartbeat = NotYetHeartbeated }, existing))
             {
                 return true;
             }

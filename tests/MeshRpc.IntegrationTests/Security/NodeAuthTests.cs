@@ -55,6 +55,21 @@ public sealed class NodeAuthTests(ProcessMesh mesh) : IClassFixture<ProcessMesh>
     }
 
     [Fact]
+    public async Task ARegisteredNode_GetsNoWork_UntilItsFirstHeartbeat()
+    {
+        // Until it heartbeats with the credential from the registration's reply, the agent may not know the gateway's
+        // certificate yet, and would refuse a forge request: the gateway sends it none.
+        var credential = await JoinAsync("node-fake-c");
+        Assert.NotEqual("live", await StatusOfAsync("node-fake-c"));
+
+        using var asNode = TestCredentials.Http(mesh.GatewayAddress, credential);
+        using var heartbeat = await asNode.PostAsJsonAsync("/api/v2/nodes/node-fake-c/heartbeat", new NodeHeartbeat([]), ControlPlaneJsonContext.Default.NodeHeartbeat, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NoContent, heartbeat.StatusCode);
+        Assert.Equal("live", await StatusOfAsync("node-fake-c"));
+    }
+
+    [Fact]
     public async Task ACallersKey_CannotHeartbeat_OrDownloadGems()
     {
         using var asCaller = TestCredentials.Http(mesh.GatewayAddress, TestCredentials.Caller);
@@ -140,6 +155,12 @@ public sealed class NodeAuthTests(ProcessMesh mesh) : IClassFixture<ProcessMesh>
     {
         using var admin = mesh.CreateAdminClient();
         return new Uri((await admin.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.Single(n => n.NodeId == "node-it").AgentUrl + "/");
+    }
+
+    private async Task<string> StatusOfAsync(string nodeId)
+    {
+        using var admin = mesh.CreateAdminClient();
+        return (await admin.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.Single(n => n.NodeId == nodeId).Status;
     }
 
     private async Task AssertNotRegisteredAsync(string nodeId)
