@@ -31,7 +31,7 @@ internal static class GatewayEndpoints
         {
             if (!registry.TryRegister(registration))
             {
-                return (IResult)MeshProblems.Of(StatusCodes.Status409Conflict, "Node id taken", MeshErrorCodes.NodeIdTaken,
+                return MeshProblems.Of(StatusCodes.Status409Conflict, MeshErrorCodes.NodeIdTaken,
                     $"Node {registration.NodeId} is live under another agent. Give this agent another --node-id, or stop the other one: its id is free {options.NodeDeadAfter.TotalSeconds:0.#} s after its last heartbeat.");
             }
 
@@ -43,7 +43,7 @@ internal static class GatewayEndpoints
         })
             .RequireAuthorization(MeshPermissions.NodeJoin)
             .Produces<NodeRegistered>()
-            .ProducesProblem(StatusCodes.Status409Conflict)
+            .Produces<MeshError>(StatusCodes.Status409Conflict, MeshError.MediaType)
             .WithSummary("A node agent joins with its join token (again after a gateway restart); the reply names the ticket-signing key and the node's own credential.");
 
         app.MapPost("/api/v2/nodes/{nodeId}/heartbeat", async (string nodeId, NodeHeartbeat heartbeat, NodeRegistry registry, NodeRoutes routes, IAuthorizationService authorization, ClaimsPrincipal user) =>
@@ -65,18 +65,18 @@ internal static class GatewayEndpoints
         })
             .RequireAuthorization(MeshPolicies.Node)
             .Produces(StatusCodes.Status204NoContent)
-            .Produces<MeshError>(StatusCodes.Status404NotFound)
+            .Produces<MeshError>(StatusCodes.Status404NotFound, MeshError.MediaType)
             .WithSummary("A node agent reports its live workers, with its own node credential.");
 
         app.MapPost("/api/v2/swarm_spawn_ephemeral", (SpawnEphemeralRequest request, HttpContext http, CancellationToken cancellationToken) =>
             SummonAsync(request, pinnedNode: null, http, cancellationToken))
             .RequireAuthorization(MeshPolicies.Caller)
             .RequireRateLimiting(SummonLimits.Policy)
-            .Produces<MeshError>(StatusCodes.Status429TooManyRequests)
+            .Produces<MeshError>(StatusCodes.Status429TooManyRequests, MeshError.MediaType)
             .Produces<SpawnEphemeralResponse>()
-            .Produces<MeshError>(StatusCodes.Status400BadRequest)
-            .Produces<MeshError>(StatusCodes.Status404NotFound)
-            .Produces<MeshError>(StatusCodes.Status503ServiceUnavailable)
+            .Produces<MeshError>(StatusCodes.Status400BadRequest, MeshError.MediaType)
+            .Produces<MeshError>(StatusCodes.Status404NotFound, MeshError.MediaType)
+            .Produces<MeshError>(StatusCodes.Status503ServiceUnavailable, MeshError.MediaType)
             .WithSummary("Summons an ephemeral worker (by gem pointer: summon:gem; by raw source: summon:source) on the best node and returns its Capability Ticket.");
 
         app.MapPost("/api/v1/lxc_provision", (LxcProvisionRequest request, HttpContext http, CancellationToken cancellationToken) =>
@@ -84,22 +84,22 @@ internal static class GatewayEndpoints
             .RequireAuthorization(MeshPermissions.Admin)
             .RequireRateLimiting(SummonLimits.Policy)
             .Produces<SpawnEphemeralResponse>()
-            .Produces<MeshError>(StatusCodes.Status403Forbidden)
-            .Produces<MeshError>(StatusCodes.Status404NotFound)
-            .Produces<MeshError>(StatusCodes.Status503ServiceUnavailable)
+            .Produces<MeshError>(StatusCodes.Status403Forbidden, MeshError.MediaType)
+            .Produces<MeshError>(StatusCodes.Status404NotFound, MeshError.MediaType)
+            .Produces<MeshError>(StatusCodes.Status503ServiceUnavailable, MeshError.MediaType)
             .WithSummary("Provisions a worker directly on a named node (the v1 name, kept), skipping placement. Administrators only.");
 
         app.MapDelete("/api/v2/workers/{workerId}", TeardownAsync)
             .RequireAuthorization(MeshPolicies.Caller)
             .Produces(StatusCodes.Status204NoContent)
-            .Produces<MeshError>(StatusCodes.Status404NotFound)
+            .Produces<MeshError>(StatusCodes.Status404NotFound, MeshError.MediaType)
             .WithSummary("Tears one of the caller's workers down; returns once its sandbox is gone.");
 
         app.MapPost("/api/v2/gems", PublishGemAsync)
             .RequireAuthorization(MeshPermissions.PublishGems)
             .Accepts<byte[]>("application/zip")
             .Produces<GemPublished>()
-            .Produces<MeshError>(StatusCodes.Status400BadRequest)
+            .Produces<MeshError>(StatusCodes.Status400BadRequest, MeshError.MediaType)
             .WithSummary("Publishes a gem: a zip with manifest.json and the worker's assemblies, stored under its SHA-256.");
 
         app.MapGet("/api/v2/gems/{digest}", (string digest, GemStore gems) =>
@@ -108,7 +108,7 @@ internal static class GatewayEndpoints
                 : new GatewayException(MeshErrorCodes.GemNotFound, StatusCodes.Status404NotFound, $"No gem with digest {digest} is stored.").ToResult())
             .RequireAuthorization(MeshPolicies.Node)
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
-            .Produces<MeshError>(StatusCodes.Status404NotFound)
+            .Produces<MeshError>(StatusCodes.Status404NotFound, MeshError.MediaType)
             .WithSummary("Downloads a gem by digest, for joined nodes (which verify what they fetch).");
     }
 

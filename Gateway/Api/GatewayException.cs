@@ -1,4 +1,5 @@
 using MeshRpc.ControlPlane;
+using MeshRpc.Gateway.Security;
 
 namespace MeshRpc.Gateway.Api;
 
@@ -24,5 +25,5 @@ public sealed class GatewayException : Exception
     public int StatusCode { get; }
 
     /// <summary>The error as an HTTP result.</summary>
-    public IResult ToResult() => Results.Json(new MeshError(Code, Message) { Diagnostics = Diagnostics }, ControlPlaneJsonContext.Default.MeshError, statusCode: StatusCode);
+    public IResult ToResult() => MeshProblems.Of(StatusCode, Code, Message, Diagnostics);
 }

@@ -2,7 +2,6 @@ using MeshRpc.ControlPlane;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace MeshRpc.Gateway.Security;
 
@@ -54,6 +53,5 @@ public sealed class Refusals : IAuthorizationMiddlewareResultHandler
         await refusal.ExecuteAsync(context);
     }
 
-    private static ProblemHttpResult Problem(int status, string code, string detail) =>
-        MeshProblems.Of(status, status == StatusCodes.Status401Unauthorized ? "Unauthenticated" : "Forbidden", code, detail);
+    private static IResult Problem(int status, string code, string detail) => MeshProblems.Of(status, code, detail);
 }

@@ -205,7 +205,7 @@ public sealed class SpawnService
             throw new GatewayException(
                 error?.Code ?? MeshErrorCodes.ForgeFailed,
                 (int)ex.StatusCode is >= 400 and < 500 ? (int)ex.StatusCode : StatusCodes.Status502BadGateway,
-                $"Node {nodeId} could not forge the worker: {error?.Message ?? $"HTTP {(int)ex.StatusCode}"}",
+                $"Node {nodeId} could not forge the worker: {error?.Detail ?? $"HTTP {(int)ex.StatusCode}"}",
                 ex,
                 error?.Diagnostics);
         }

@@ -17,20 +17,21 @@ internal static class AgentEndpoints
             }
             catch (ForgeException ex)
             {
-                return Results.Json(new MeshError(ex.Code, ex.Message) { Diagnostics = ex.Diagnostics }, ControlPlaneJsonContext.Default.MeshError, statusCode: StatusOf(ex.Code));
+                return Problem(StatusOf(ex.Code), ex.Code, ex.Message, ex.Diagnostics);
             }
         });
 
         app.MapDelete("/api/v2/workers/{workerId}", async (string workerId, WorkerTable workers) =>
             await workers.DestroyAsync(workerId)
                 ? Results.NoContent()
-                : Results.Json(
-                    new MeshError(MeshErrorCodes.WorkerNotFound, $"No worker {workerId} runs on this node; it may have exited already."),
-                    ControlPlaneJsonContext.Default.MeshError,
-                    statusCode: StatusCodes.Status404NotFound));
+                : Problem(StatusCodes.Status404NotFound, MeshErrorCodes.WorkerNotFound, $"No worker {workerId} runs on this node; it may have exited already."));
 
         app.MapGet("/api/v2/workers", (WorkerTable workers) => Results.Ok(workers.Reports()));
     }
+
+    /// <summary>The agent's error replies, problem+json like the gateway's.</summary>
+    public static IResult Problem(int status, string code, string detail, IReadOnlyList<SourceDiagnostic>? diagnostics = null) =>
+        Results.Json(MeshError.Of(code, status, detail, diagnostics), ControlPlaneJsonContext.Default.MeshError, MeshError.MediaType, status);
 
     private static int StatusOf(string code) => code switch
     {

@@ -52,16 +52,14 @@ internal static class GatewayCertificateAuthentication
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
-                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    await Results.Problem(
-                        detail: "This node agent serves only the gateway it registered with, which proves itself with its client certificate over mutual TLS. Call UAH CORE instead.",
-                        statusCode: StatusCodes.Status401Unauthorized,
-                        title: "Unauthenticated",
-                        type: "urn:meshrpc:error:" + MeshErrorCodes.Unauthenticated,
-                        extensions: new Dictionary<string, object?> { ["code"] = MeshErrorCodes.Unauthenticated }).ExecuteAsync(context.HttpContext);
+                    await AgentEndpoints.Problem(StatusCodes.Status401Unauthorized, MeshErrorCodes.Unauthenticated,
+                        "This node agent serves only the gateway it registered with, which proves itself with its client certificate over mutual TLS. Call UAH CORE instead.")
+                        .ExecuteAsync(context.HttpContext);
                 },
             };
-        });
+        })
+            // Validation builds an X.509 chain, a cost every forge request would pay again for the same certificate.
+            .AddCertificateCache();
         builder.Services.AddAuthorizationBuilder().SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
     }
 }

@@ -65,6 +65,5 @@ internal static class RelayEndpoint
         return Results.Empty;
     }
 
-    private static IResult Error(string code, int status, string message) =>
-        Results.Json(new MeshError(code, message), ControlPlaneJsonContext.Default.MeshError, statusCode: status);
+    private static IResult Error(string code, int status, string message) => AgentEndpoints.Problem(status, code, message);
 }

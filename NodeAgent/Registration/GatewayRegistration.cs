@@ -95,11 +95,11 @@ public sealed class GatewayRegistration : BackgroundService
             catch (Refit.ApiException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 registered = false;
-                Log.JoinRefused(_logger, _options.Gateway, MeshHttp.ReadError(ex)?.Message ?? $"HTTP {(int)ex.StatusCode}");
+                Log.JoinRefused(_logger, _options.Gateway, MeshHttp.ReadError(ex)?.Detail ?? $"HTTP {(int)ex.StatusCode}");
             }
             catch (Refit.ApiException ex) when (ex.StatusCode is HttpStatusCode.Conflict)
             {
-                Log.RegistrationConflict(_logger, _options.Gateway, MeshHttp.ReadError(ex)?.Message ?? $"HTTP {(int)ex.StatusCode}");
+                Log.RegistrationConflict(_logger, _options.Gateway, MeshHttp.ReadError(ex)?.Detail ?? $"HTTP {(int)ex.StatusCode}");
             }
             catch (Exception ex) when (ex is HttpRequestException or Refit.ApiException)
             {

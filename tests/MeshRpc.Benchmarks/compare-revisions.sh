@@ -9,6 +9,8 @@ samples=${3:-10}
 provider=${4:-lxc}
 root=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
 work=$(mktemp -d)
+# Unprivileged containers (root's subordinate uid) must reach the base worktree's build output through it.
+chmod o+x "$work"
 cleanup() { git -C "$root" worktree remove --force "$work/base" >/dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
 

@@ -172,7 +172,7 @@ public sealed class MeshClient : IDisposable
 
     private static string Describe(Exception ex) => ex switch
     {
-        ApiException api when MeshHttp.ReadError(api) is { } error => $"{error.Message} ({error.Code})",
+        ApiException api when MeshHttp.ReadError(api) is { } error => $"{error.Detail} ({error.Code})",
         ApiException api => $"HTTP {(int)api.StatusCode} {api.ReasonPhrase}",
         _ => ex.Message,
     };

@@ -26,11 +26,7 @@ public static class MeshHttp
 
         try
         {
-            // Refusals of authentication and authorization are problem+json, whose text is 'detail', not 'message'.
-            var error = JsonSerializer.Deserialize(exception.Content, ControlPlaneJsonContext.Default.MeshError);
-            return error is { Message: null } && JsonDocument.Parse(exception.Content).RootElement.TryGetProperty("detail", out var detail)
-                ? error with { Message = detail.GetString() ?? string.Empty }
-                : error;
+            return JsonSerializer.Deserialize(exception.Content, ControlPlaneJsonContext.Default.MeshError);
         }
         catch (JsonException)
         {

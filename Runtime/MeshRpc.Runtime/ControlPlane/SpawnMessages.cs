@@ -84,11 +84,36 @@ public sealed record ForgeResponse
     public string? CertificateSha256 { get; init; }
 }
 
-/// <summary>The error body every MeshRpc HTTP endpoint returns: a stable code and a message that says how to fix it.</summary>
-public sealed record MeshError(string Code, string Message)
+/// <summary>
+/// The error body of every MeshRpc HTTP endpoint, gateway and agent alike: problem+json (RFC 9457) with the stable
+/// <see cref="Code"/> of <see cref="MeshErrorCodes"/> and a <see cref="Detail"/> that says what is wrong and how to fix it.
+/// </summary>
+public sealed record MeshError
 {
+    /// <summary>The media type of every MeshRpc error body.</summary>
+    public const string MediaType = "application/problem+json";
+
+    /// <summary>The problem type, <c>urn:meshrpc:error:</c> and the code.</summary>
+    public string Type => "urn:meshrpc:error:" + Code;
+
+    /// <summary>The code's short title.</summary>
+    public required string Title { get; init; }
+
+    /// <summary>The HTTP status.</summary>
+    public required int Status { get; init; }
+
+    /// <summary>What is wrong and how to fix it.</summary>
+    public required string Detail { get; init; }
+
+    /// <summary>One of <see cref="MeshErrorCodes"/>.</summary>
+    public required string Code { get; init; }
+
     /// <summary>Compiler diagnostics, when summoned source did not compile.</summary>
     public IReadOnlyList<SourceDiagnostic>? Diagnostics { get; init; }
+
+    /// <summary>The error for <paramref name="code"/>, the one way every MeshRpc endpoint makes one.</summary>
+    public static MeshError Of(string code, int status, string detail, IReadOnlyList<SourceDiagnostic>? diagnostics = null) =>
+        new() { Code = code, Title = MeshErrorCodes.TitleOf(code), Status = status, Detail = detail, Diagnostics = diagnostics };
 }
 
 /// <summary>Stable error codes of the control plane.</summary>
@@ -135,4 +160,24 @@ public static class MeshErrorCodes
 
     /// <summary>The caller holds as many workers as its quota allows (HTTP 429).</summary>
     public const string QuotaExceeded = "quota_exceeded";
+
+    /// <summary>The short title of a code, as problem+json's <c>title</c>.</summary>
+    public static string TitleOf(string code) => code switch
+    {
+        InvalidRequest => "Invalid request",
+        GemNotFound => "Gem not found",
+        NoNodeAvailable => "No node available",
+        ForgeFailed => "Forge failed",
+        ContractMismatch => "Contract mismatch",
+        WorkerNotFound => "Worker not found",
+        NodeNotFound => "Node not found",
+        NodeIdTaken => "Node id taken",
+        NotSupported => "Not supported",
+        CompileFailed => "Compile failed",
+        Unauthenticated => "Unauthenticated",
+        Forbidden => "Forbidden",
+        RateLimited => "Rate limited",
+        QuotaExceeded => "Quota exceeded",
+        _ => "Error",
+    };
 }

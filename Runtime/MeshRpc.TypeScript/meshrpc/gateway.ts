@@ -41,7 +41,7 @@ namespace MeshRpc {
             var reply = parseJson(text);
             if (status !== 200 || !reply || !reply.ticket) {
                 var failure = summonFailed(reply && reply.code ? reply.code : "http_" + status,
-                    reply && (reply.message || reply.detail) ? reply.message || reply.detail : "The gateway answered the summon with HTTP " + status + ".");
+                    reply && reply.detail ? reply.detail : "The gateway answered the summon with HTTP " + status + ".");
                 if (reply && reply.diagnostics) {
                     failure.diagnostics = reply.diagnostics;
                 }

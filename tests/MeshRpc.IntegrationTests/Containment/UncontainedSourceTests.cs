@@ -37,7 +37,7 @@ public sealed class UncontainedSourceTests(ProcessMesh mesh) : IClassFixture<Pro
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var error = await response.Content.ReadFromJsonAsync(ControlPlaneJsonContext.Default.MeshError, TestContext.Current.CancellationToken);
         Assert.Equal(MeshErrorCodes.NotSupported, error!.Code);
-        Assert.Contains("refuses raw source", error.Message, StringComparison.Ordinal);
+        Assert.Contains("refuses raw source", error.Detail, StringComparison.Ordinal);
         await AssertGemSummonsStillWorkAsync(client);
     }
 

@@ -22,7 +22,7 @@ public sealed class EgressPolicyTests(EgressCapMesh mesh) : IClassFixture<Egress
     [InlineData("10.213.1.2/16:80", "host bits zero")]
     [InlineData("169.254.169.254:80", "link-local")]
     [InlineData("[::1]:80", "IPv4")]
-    public async Task Refuses_AMalformedOrForbiddenDestination_With400(string destination, string problem)
+    public async Task Refuses_AMalformedOrForbiddenDestination_With400ProblemJson(string destination, string problem)
     {
         using var http = TestCredentials.Http(mesh.GatewayAddress, TestCredentials.Caller);
         var contract = MeshContracts.Get<ITestWorker>();
@@ -31,10 +31,8 @@ public sealed class EgressPolicyTests(EgressCapMesh mesh) : IClassFixture<Egress
             new SpawnEphemeralRequest { Contract = contract.Name, ContractHash = contract.Hash, Gem = TestGem.Pointer, Egress = [destination] },
             ControlPlaneJsonContext.Default.SpawnEphemeralRequest, TestContext.Current.CancellationToken);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var error = await response.Content.ReadFromJsonAsync(ControlPlaneJsonContext.Default.MeshError, TestContext.Current.CancellationToken);
-        Assert.Equal(MeshErrorCodes.InvalidRequest, error?.Code);
-        Assert.Contains(problem, error?.Message, StringComparison.Ordinal);
+        var detail = await Refused.AssertAsync(response, HttpStatusCode.BadRequest, MeshErrorCodes.InvalidRequest, TestCredentials.Caller);
+        Assert.Contains(problem, detail, StringComparison.Ordinal);
     }
 
     [Fact]
