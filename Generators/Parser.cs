@@ -51,8 +51,8 @@ internal static class Parser
         }
 
         var named = NameOverloads(methods);
-        CheckWireNames(named, diagnostics);
-        CheckJsNames(named, diagnostics);
+        CheckUnique(named, m => m.WireName, DiagnosticDescriptors.DuplicateWireName, diagnostics);
+        CheckUnique(named, m => m.JsName, DiagnosticDescriptors.DuplicateJsName, diagnostics);
         foreach (var (symbol, model) in named)
         {
             CheckSerializable(symbol, model, jsonContext, jsonTypes, diagnostics);
@@ -228,34 +228,21 @@ internal static class Parser
     private static bool HasExplicitName(IMethodSymbol method) =>
         method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "MeshRpc.MeshMethodAttribute");
 
-    private static void CheckWireNames(List<(IMethodSymbol Symbol, MethodModel Model)> methods, List<DiagnosticInfo> diagnostics)
+    /// <summary>Reports each method whose name under <paramref name="nameOf"/> (wire or JavaScript) another method already has.</summary>
+    private static void CheckUnique(
+        List<(IMethodSymbol Symbol, MethodModel Model)> methods, System.Func<MethodModel, string> nameOf, DiagnosticDescriptor duplicate, List<DiagnosticInfo> diagnostics)
     {
         var seen = new Dictionary<string, IMethodSymbol>();
         foreach (var (symbol, model) in methods)
         {
-            if (seen.TryGetValue(model.WireName, out var other))
+            var name = nameOf(model);
+            if (seen.TryGetValue(name, out var other))
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateWireName, symbol.Locations.FirstOrDefault(), other.Name, symbol.Name, model.WireName));
+                diagnostics.Add(DiagnosticInfo.Create(duplicate, symbol.Locations.FirstOrDefault(), other.Name, symbol.Name, name));
             }
             else
             {
-                seen.Add(model.WireName, symbol);
-            }
-        }
-    }
-
-    private static void CheckJsNames(List<(IMethodSymbol Symbol, MethodModel Model)> methods, List<DiagnosticInfo> diagnostics)
-    {
-        var seen = new Dictionary<string, IMethodSymbol>();
-        foreach (var (symbol, model) in methods)
-        {
-            if (seen.TryGetValue(model.JsName, out var other))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateJsName, symbol.Locations.FirstOrDefault(), other.Name, symbol.Name, model.JsName));
-            }
-            else
-            {
-                seen.Add(model.JsName, symbol);
+                seen.Add(name, symbol);
             }
         }
     }
