@@ -39,14 +39,22 @@ public sealed record WorkerLink(int Slot, string HostInterface, string WorkerInt
     {
         await HostCommand.RunAsync(Ip, ["netns", "add", name]);
         var moved = this with { Namespace = name };
-        await HostCommand.RunAsync(Ip, ["link", "set", WorkerInterface, "netns", name]);
-        await HostCommand.RunAsync(Ip, ["-n", name, "-batch", "-"], string.Join('\n',
-            $"addr add {WorkerCidr} dev {WorkerInterface}",
-            $"link set {WorkerInterface} up",
-            "link set lo up",
-            $"route add default via {HostAddress}",
-            string.Empty));
-        return moved;
+        try
+        {
+            await HostCommand.RunAsync(Ip, ["link", "set", WorkerInterface, "netns", name]);
+            await HostCommand.RunAsync(Ip, ["-n", name, "-batch", "-"], string.Join('\n',
+                $"addr add {WorkerCidr} dev {WorkerInterface}",
+                $"link set {WorkerInterface} up",
+                "link set lo up",
+                $"route add default via {HostAddress}",
+                string.Empty));
+            return moved;
+        }
+        catch (InvalidOperationException)
+        {
+            await moved.DeleteAsync();
+            throw;
+        }
     }
 
     /// <summary>Removes the pair (wherever its worker end is) and the namespace; safe to call for a half-made link.</summary>

@@ -113,14 +113,27 @@ public sealed class WorkerForge
     /// <summary>Starts a cold sandbox with a link that reaches <paramref name="egress"/> alone (a pooled one has no link).</summary>
     private async Task<ISandbox> StartLinkedAsync(SandboxSpec spec, IReadOnlyList<EgressDestination> egress, CancellationToken cancellationToken)
     {
-        var link = await _egress.OpenAsync(egress);
+        WorkerLink? opened = null;
+        WorkerLink link;
         try
         {
-            if (_sandboxes.JoinsLinkNamespace)
+            opened = await _egress.OpenAsync(egress);
+            link = _sandboxes.JoinsLinkNamespace ? await _egress.IntoNamespaceAsync(opened) : opened;
+        }
+        catch (InvalidOperationException ex)
+        {
+            if (opened is not null)
             {
-                link = await _egress.IntoNamespaceAsync(link);
+                await _egress.CloseAsync(opened);
             }
 
+            // What ip and nft said (interfaces, rules) is for the operator's log, not for the caller.
+            Log.ForgeFailed(_logger, spec.Name, ex.Message);
+            throw new ForgeException(MeshErrorCodes.ForgeFailed, $"Node {_options.NodeId} could not set up the worker's egress link; the node agent's log says why.", ex);
+        }
+
+        try
+        {
             return new LinkedSandbox(await _sandboxes.StartAsync(spec with { Link = link }, cancellationToken), link, _egress);
         }
         catch
