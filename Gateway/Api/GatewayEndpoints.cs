@@ -145,7 +145,7 @@ internal static class GatewayEndpoints
     private static async Task<IResult> ListWorkersAsync(NodeRegistry registry, IAuthorizationService authorization, ClaimsPrincipal user)
     {
         var own = new List<WorkerReport>();
-        foreach (var worker in registry.Nodes.Where(registry.IsLive).SelectMany(n => n.Workers))
+        foreach (var worker in registry.LiveWorkers)
         {
             if ((await authorization.AuthorizeAsync(user, worker, WorkerOwnerRequirement.Instance)).Succeeded)
             {

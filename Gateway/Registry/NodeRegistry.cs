@@ -94,6 +94,9 @@ public sealed class NodeRegistry
     /// <summary>Whether a node's heartbeat is recent enough to give it work.</summary>
     public bool IsLive(NodeState node) => _time.GetUtcNow() - node.LastHeartbeat <= _options.NodeDeadAfter;
 
+    /// <summary>The workers of every live node, as the nodes last reported them.</summary>
+    public IEnumerable<WorkerReport> LiveWorkers => Nodes.Where(IsLive).SelectMany(n => n.Workers);
+
     /// <summary>Every node, live or dead.</summary>
     public IReadOnlyList<NodeState> Nodes => [.. _nodes.Values.OrderBy(n => n.Registration.NodeId, StringComparer.Ordinal)];
 

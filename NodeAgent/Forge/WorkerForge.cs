@@ -91,7 +91,7 @@ public sealed class WorkerForge
         }
     }
 
-    /// <summary>The summon's egress destinations, which only a node with egress on and sandboxes that contain workers can enforce.</summary>
+    /// <summary>The summon's egress destinations, which only a node with egress on can enforce (the agent starts with egress only on sandboxes that contain workers).</summary>
     private List<EgressDestination> EgressOf(ForgeRequest request)
     {
         if (request.Egress.Count == 0)
@@ -99,7 +99,7 @@ public sealed class WorkerForge
             return [];
         }
 
-        if (!_egress.Enabled || !_sandboxes.ContainsWorkers)
+        if (!_egress.Enabled)
         {
             throw new ForgeException(MeshErrorCodes.NotSupported,
                 $"Node {_options.NodeId} gives workers no egress: its agent runs without --egress-subnet. Summon without egress destinations, or place the worker on a node that offers them.");
