@@ -123,11 +123,12 @@ internal static class GatewayEndpoints
         }
 
         var owner = MeshClaims.OwnerOf(http.User)!;
-        using var quota = http.RequestServices.GetRequiredService<CallerQuota>().TryEnter(owner);
-        if (quota is null)
+        var quota = http.RequestServices.GetRequiredService<CallerQuota>();
+        using var lease = quota.TryEnter(owner);
+        if (lease is null)
         {
             return SummonLimits.TooMany(MeshErrorCodes.QuotaExceeded,
-                $"This caller holds {http.RequestServices.GetRequiredService<CallerQuota>().Max} workers, its quota. Tear some down (dispose their proxies), then summon again.");
+                $"This caller holds {quota.Max} workers, its quota. Tear some down (dispose their proxies), then summon again.");
         }
 
         var spawn = http.RequestServices.GetRequiredService<SpawnService>();
