@@ -5,31 +5,15 @@ using MeshRpc.TestWorker;
 
 namespace MeshRpc.IntegrationTests;
 
-/// <summary>Pre-forged sandboxes: a summon takes one, the pool refills (primed with the gem last summoned), and none outlives the agent.</summary>
+/// <summary>Pre-forged sandboxes: the pool refills primed with the gem last summoned, source compiles in a pooled sandbox, and none outlives the agent.</summary>
 public sealed class LxcWarmPoolTests(LxcPoolMesh mesh) : IClassFixture<LxcPoolMesh>
 {
-    [Fact]
-    public async Task Summon_TakesAPooledSandbox_NamedAfterItsWorker_AndThePoolRefills()
-    {
-        SandboxSupport.Require(mesh, "lxc");
-        using var client = mesh.CreateClient();
-        var pooled = await WaitForContainersAsync(LxcPoolMesh.PoolSize);
-
-        await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
-        var workerId = ((IGhostProxy)worker).Connection.Ticket.WorkerId;
-
-        Assert.Contains("meshrpc-" + workerId, pooled);
-        Assert.Equal("warm", await worker.EchoAsync("warm"));
-        var refilled = await WaitForContainersAsync(LxcPoolMesh.PoolSize + 1);
-        Assert.Contains("meshrpc-" + workerId, refilled);
-    }
-
     [Fact]
     public async Task PooledSourceSummon_CompilesInThePooledSandbox()
     {
         SandboxSupport.Require(mesh, "lxc");
         using var client = mesh.CreateClient();
-        await WaitForContainersAsync(LxcPoolMesh.PoolSize);
+        await mesh.WaitForContainersAsync(LxcPoolMesh.PoolSize);
 
         var error = await Assert.ThrowsAsync<SummonFailedException>(() =>
             client.SummonAsync<ITestWorker>(SummonRequest.FromSource("this is not C#"), TestContext.Current.CancellationToken));
@@ -44,7 +28,7 @@ public sealed class LxcWarmPoolTests(LxcPoolMesh mesh) : IClassFixture<LxcPoolMe
         SandboxSupport.Require(mesh, "lxc");
         using var client = mesh.CreateClient();
         var cancellation = TestContext.Current.CancellationToken;
-        await WaitForContainersAsync(LxcPoolMesh.PoolSize);
+        await mesh.WaitForContainersAsync(LxcPoolMesh.PoolSize);
         await using (var first = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), cancellation))
         {
             Assert.Equal("first", await first.EchoAsync("first"));
@@ -68,7 +52,7 @@ public sealed class LxcWarmPoolTests(LxcPoolMesh mesh) : IClassFixture<LxcPoolMe
         SandboxSupport.Require(mesh, "lxc");
         using var client = mesh.CreateClient();
         var cancellation = TestContext.Current.CancellationToken;
-        await WaitForContainersAsync(LxcPoolMesh.PoolSize);
+        await mesh.WaitForContainersAsync(LxcPoolMesh.PoolSize);
 
         for (var round = 0; round < 3; round++)
         {
@@ -108,13 +92,5 @@ public sealed class LxcWarmPoolTests(LxcPoolMesh mesh) : IClassFixture<LxcPoolMe
         }
 
         return ids;
-    }
-
-    private async Task<IReadOnlyList<string>> WaitForContainersAsync(int atLeast)
-    {
-        IReadOnlyList<string> containers = [];
-        Assert.True(await Poll.UntilAsync(async () => (containers = await mesh.ContainersAsync()).Count >= atLeast),
-            $"The warm pool never reached {atLeast} containers.\n{mesh.Logs}");
-        return containers;
     }
 }

@@ -47,6 +47,15 @@ public class LxcMesh : MeshProcesses
         await ls.WaitForExitAsync(TimeSpan.FromSeconds(30));
         return [.. ls.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(n => n.StartsWith("meshrpc-", StringComparison.Ordinal))];
     }
+
+    /// <summary>Waits until LXC knows at least <paramref name="atLeast"/> of this agent's containers, and returns them.</summary>
+    public async Task<IReadOnlyList<string>> WaitForContainersAsync(int atLeast)
+    {
+        IReadOnlyList<string> containers = [];
+        Assert.True(await Poll.UntilAsync(async () => (containers = await ContainersAsync()).Count >= atLeast),
+            $"The warm pool never reached {atLeast} containers.\n{Logs}");
+        return containers;
+    }
 }
 
 /// <summary>A mesh whose node uses bubblewrap.</summary>
