@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace MeshRpc.Generators;
 
-/// <summary>Emits a ghost proxy, dispatcher, contract hash and TypeScript stub for every [MeshWorker] interface.</summary>
+/// <summary>Emits a contract hash, TypeScript stub and (as the project's references allow) ghost proxy and dispatcher for every [MeshWorker] interface.</summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class MeshWorkerGenerator : IIncrementalGenerator
 {
@@ -17,6 +17,9 @@ public sealed class MeshWorkerGenerator : IIncrementalGenerator
 
         /// <summary>Contracts without errors, ready to emit.</summary>
         public const string Contracts = nameof(Contracts);
+
+        /// <summary>Which ends of the contracts the compilation generates.</summary>
+        public const string Roles = nameof(Roles);
     }
 
     /// <inheritdoc />
@@ -37,9 +40,14 @@ public sealed class MeshWorkerGenerator : IIncrementalGenerator
             .Select(static (p, _) => p.Model!)
             .WithTrackingName(Steps.Contracts);
 
-        context.RegisterSourceOutput(contracts, static (spc, contract) =>
+        var roles = context.CompilationProvider
+            .Select(static (compilation, _) => ContractRolesExtensions.Of(compilation))
+            .WithTrackingName(Steps.Roles);
+
+        context.RegisterSourceOutput(contracts.Combine(roles), static (spc, pair) =>
         {
-            spc.AddSource(contract.HintName, Emitter.Emit(contract));
+            var (contract, roles) = pair;
+            spc.AddSource(contract.HintName, Emitter.Emit(contract, roles));
             spc.AddSource(contract.HintName.Replace(".MeshRpc.g.cs", ".MeshRpc.ts.g.cs"), TypeScriptEmitter.EmitCarrier(contract));
         });
     }

@@ -35,7 +35,7 @@ public static class NodeAgentApp
         var identity = new NodeIdentity(options.JoinToken);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(identity);
-        builder.Services.AddSingleton(MeshHttp.Gateway(new HttpClient(new NodeCredentialHandler(identity)) { BaseAddress = options.Gateway, Timeout = TimeSpan.FromSeconds(30) }));
+        builder.Services.AddSingleton(IGatewayApi.Create(new HttpClient(new NodeCredentialHandler(identity)) { BaseAddress = options.Gateway, Timeout = TimeSpan.FromSeconds(30) }));
 
         // Every endpoint serves the gateway alone.
         builder.AddGatewayCertificateAuthentication(identity);

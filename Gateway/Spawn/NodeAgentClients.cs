@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 using MeshRpc.ControlPlane;
 using MeshRpc.Gateway.Security;
+using Refit;
 
 namespace MeshRpc.Gateway.Spawn;
 
 /// <summary>One Refit client per node agent, reused across summons, over mutual TLS: the gateway's certificate, the agent's pinned.</summary>
 public sealed class NodeAgentClients : IDisposable
 {
+    private static readonly RefitSettings Settings = new(new SystemTextJsonContentSerializer(ControlPlaneJsonContext.Default.Options));
     private readonly ConcurrentDictionary<(string Url, string Pin), (HttpClient Http, INodeAgentApi Api)> _clients = new();
     private readonly GatewayCertificate _certificate;
 
@@ -21,7 +23,7 @@ public sealed class NodeAgentClients : IDisposable
         {
             var handler = new SocketsHttpHandler { SslOptions = _certificate.ClientOptions(key.Pin) };
             var http = new HttpClient(handler) { BaseAddress = new Uri(key.Url), Timeout = TimeSpan.FromSeconds(60) };
-            return (http, MeshHttp.NodeAgent(http));
+            return (http, RestService.ForGenerated<INodeAgentApi>(http, Settings));
         }).Api;
     }
 

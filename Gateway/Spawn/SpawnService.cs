@@ -201,7 +201,7 @@ public sealed class SpawnService
         }
         catch (ApiException ex)
         {
-            var error = MeshHttp.ReadError(ex);
+            var error = MeshError.Parse(ex.Content);
             throw new GatewayException(
                 error?.Code ?? MeshErrorCodes.ForgeFailed,
                 (int)ex.StatusCode is >= 400 and < 500 ? (int)ex.StatusCode : StatusCodes.Status502BadGateway,

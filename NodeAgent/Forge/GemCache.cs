@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using MeshRpc.ControlPlane;
 using MeshRpc.NodeAgent.Configuration;
+using MeshRpc.NodeAgent.Registration;
 using Refit;
 
 namespace MeshRpc.NodeAgent.Forge;
@@ -10,12 +11,12 @@ namespace MeshRpc.NodeAgent.Forge;
 /// <summary>Fetches gems from the gateway by digest, verifies them, and keeps them unpacked on the node.</summary>
 public sealed class GemCache
 {
-    private readonly IUahCoreApi _gateway;
+    private readonly IGatewayApi _gateway;
     private readonly string _root;
     private readonly ConcurrentDictionary<string, Lazy<Task<CachedGem>>> _fetches = new(StringComparer.Ordinal);
 
     /// <summary>Creates the cache under the agent's work directory.</summary>
-    public GemCache(IUahCoreApi gateway, NodeAgentOptions options)
+    public GemCache(IGatewayApi gateway, NodeAgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _gateway = gateway;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MeshRpc.HostProtocol;
 using MeshRpc.Hosting;
 using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Sandboxes;

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+using MeshRpc.HostProtocol;
 using MeshRpc.ControlPlane;
 using MeshRpc.Hosting;
 using MeshRpc.NodeAgent.Configuration;

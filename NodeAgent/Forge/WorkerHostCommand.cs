@@ -2,14 +2,14 @@ using MeshRpc.Hosting;
 
 namespace MeshRpc.NodeAgent.Forge;
 
-/// <summary>The command line that starts a worker host: the running .NET muxer plus the host assembly shipped beside the agent.</summary>
+/// <summary>The command line that starts a worker host: the running .NET muxer plus the host assembly shipped with the agent.</summary>
 public static class WorkerHostCommand
 {
-    /// <summary>The worker host assembly, shipped in the agent's output folder.</summary>
-    public static string HostAssembly { get; } = Path.Combine(AppContext.BaseDirectory, "MeshRpc.WorkerHost.dll");
+    /// <summary>The folder the worker host runs from: <c>workerhost/</c> in the agent's output, with its own dependencies.</summary>
+    public static string HostDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "workerhost");
 
-    /// <summary>The folder the worker host runs from.</summary>
-    public static string HostDirectory { get; } = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
+    /// <summary>The worker host assembly.</summary>
+    public static string HostAssembly { get; } = Path.Combine(HostDirectory, "MeshRpc.WorkerHost.dll");
 
     /// <summary>
     /// The full command. A pooled host warms up while it waits for its code; a TLS host makes its certificate from its

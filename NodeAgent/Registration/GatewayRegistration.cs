@@ -13,7 +13,7 @@ namespace MeshRpc.NodeAgent.Registration;
 public sealed class GatewayRegistration : BackgroundService
 {
     private readonly NodeAgentOptions _options;
-    private readonly IUahCoreApi _gateway;
+    private readonly IGatewayApi _gateway;
     private readonly WorkerTable _workers;
     private readonly ISandboxProvider _sandboxes;
     private readonly GatewayTrust _trust;
@@ -25,7 +25,7 @@ public sealed class GatewayRegistration : BackgroundService
     /// <summary>Creates the service.</summary>
     public GatewayRegistration(
         NodeAgentOptions options,
-        IUahCoreApi gateway,
+        IGatewayApi gateway,
         WorkerTable workers,
         ISandboxProvider sandboxes,
         GatewayTrust trust,
@@ -95,11 +95,11 @@ public sealed class GatewayRegistration : BackgroundService
             catch (Refit.ApiException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 registered = false;
-                Log.JoinRefused(_logger, _options.Gateway, MeshHttp.ReadError(ex)?.Detail ?? $"HTTP {(int)ex.StatusCode}");
+                Log.JoinRefused(_logger, _options.Gateway, MeshError.Parse(ex.Content)?.Detail ?? $"HTTP {(int)ex.StatusCode}");
             }
             catch (Refit.ApiException ex) when (ex.StatusCode is HttpStatusCode.Conflict)
             {
-                Log.RegistrationConflict(_logger, _options.Gateway, MeshHttp.ReadError(ex)?.Detail ?? $"HTTP {(int)ex.StatusCode}");
+                Log.RegistrationConflict(_logger, _options.Gateway, MeshError.Parse(ex.Content)?.Detail ?? $"HTTP {(int)ex.StatusCode}");
             }
             catch (Exception ex) when (ex is HttpRequestException or Refit.ApiException)
             {

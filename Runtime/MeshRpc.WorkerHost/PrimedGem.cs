@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using MeshRpc.HostProtocol;
 using MeshRpc.Hosting;
 
 namespace MeshRpc.WorkerHost;

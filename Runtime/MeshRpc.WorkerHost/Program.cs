@@ -1,3 +1,4 @@
+using MeshRpc.HostProtocol;
 using MeshRpc.Hosting;
 using MeshRpc.WorkerHost;
 

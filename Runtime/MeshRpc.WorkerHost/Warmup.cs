@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using MeshRpc.HostProtocol;
 using MeshRpc.Hosting;
 using MeshRpc.Tickets;
 using MeshRpc.Tls;
@@ -53,8 +54,8 @@ internal static class Warmup
     {
         var workerKey = new byte[32];
         var signer = TicketSigner.CreateEphemeral();
-        var contract = new MeshContract<IWarmup>("meshrpc.warmup", "warmup", _ => throw new NotSupportedException(), static (dispatcher, target) =>
-            dispatcher.Add("Echo", new Func<string, Task<string>>(target.EchoAsync)));
+        var contract = new MeshContract<IWarmup>("meshrpc.warmup", "warmup");
+        MeshDispatchers.Register(contract, static (dispatcher, target) => dispatcher.Add("Echo", new Func<string, Task<string>>(target.EchoAsync)));
         await using var server = new WorkerServer(
             new WorkerServerOptions { WorkerId = "warmup", WorkerKey = workerKey, Tickets = signer.CreateVerifier(), BindAddress = IPAddress.Loopback, HeartbeatTimeout = TimeSpan.FromMinutes(1), Certificate = certificate },
             contract,

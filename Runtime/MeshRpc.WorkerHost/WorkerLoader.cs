@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using MeshRpc.HostProtocol;
 using MeshRpc.Hosting;
 
 namespace MeshRpc.WorkerHost;

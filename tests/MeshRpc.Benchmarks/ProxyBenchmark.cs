@@ -20,7 +20,7 @@ internal static class ProxyBenchmark
         var contract = MeshContracts.Get<ITestWorker>();
         var ticket = signer.Issue("w-bench", workerKey, new TicketEndpoints($"tcp://{endpoint.Address}:{endpoint.Port}"), null, "local", contract.Name, contract.Hash, 600_000, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
         await using var connection = await WorkerConnection.ConnectAsync(ticket, MeshContracts.Get<ITestWorker>());
-        var proxy = MeshContracts.Get<ITestWorker>().CreateProxy(connection);
+        var proxy = GhostProxies.Create<ITestWorker>(connection);
         var rpc = connection.Rpc;
 
         await SideBySide.RunAsync(

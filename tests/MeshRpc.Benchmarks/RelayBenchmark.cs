@@ -17,7 +17,7 @@ internal static class RelayBenchmark
         await using var direct = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer));
         var ticket = ((IGhostProxy)direct).Connection.Ticket;
         await using var relayed = await WorkerConnection.ConnectAsync(ticket, MeshContracts.Get<ITestWorker>(), new WorkerConnectOptions { Route = DataPlaneRoute.Relay });
-        var viaRelay = MeshContracts.Get<ITestWorker>().CreateProxy(relayed);
+        var viaRelay = GhostProxies.Create<ITestWorker>(relayed);
 
         await SideBySide.RunAsync(
             "direct (TLS)", () => direct.EchoAsync("ping"),

@@ -88,6 +88,22 @@ public sealed class GeneratedSourceTests
         Assert.Empty(problems);
     }
 
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void A_ProjectGetsOnlyTheEndsItsPackagesServe_AndTheSameHash(bool caller, bool worker)
+    {
+        var (driver, output, generatorDiagnostics) = GeneratorHarness.Run(Contracts.Calculator, caller: caller, worker: worker);
+
+        Assert.Empty(generatorDiagnostics);
+        Assert.Empty(output.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity > DiagnosticSeverity.Info));
+        var csharp = GeneratorHarness.CSharpOutput(driver);
+        Assert.Equal(caller, csharp.Contains("GhostProxy", StringComparison.Ordinal));
+        Assert.Equal(worker, csharp.Contains("MeshDispatcher", StringComparison.Ordinal));
+        // Caller and worker built from one contract in different projects must still agree on the wire.
+        Assert.Equal(GeneratorHarness.ContractHash(Contracts.Calculator), System.Text.RegularExpressions.Regex.Match(csharp, "Hash = \"([0-9a-f]+)\"").Groups[1].Value);
+    }
+
     [Fact]
     public void ContractHash_IgnoresParameterNamesAndNullability_ButNotTypes()
     {

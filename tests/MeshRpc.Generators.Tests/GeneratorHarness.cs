@@ -9,18 +9,21 @@ namespace MeshRpc.Generators.Tests;
 /// <summary>Runs the MeshRpc generator over source text against the real runtime references.</summary>
 internal static class GeneratorHarness
 {
-    private static readonly ImmutableArray<MetadataReference> References = LoadReferences();
+    private static readonly ImmutableArray<MetadataReference> Platform = LoadPlatform();
+    private static readonly MetadataReference CallerPackage = MetadataReference.CreateFromFile(typeof(GhostProxy).Assembly.Location);
+    private static readonly MetadataReference WorkerPackage = MetadataReference.CreateFromFile(typeof(Hosting.MeshDispatcher).Assembly.Location);
 
-    public static CSharpCompilation Compile(string source) =>
+    /// <summary>Compiles <paramref name="source"/> as a contract project referencing the caller package, the worker package, or both.</summary>
+    public static CSharpCompilation Compile(string source, bool caller = true, bool worker = true) =>
         CSharpCompilation.Create(
             "Contracts",
             [CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest), path: "Contract.cs")],
-            References,
+            [.. Platform, .. caller ? [CallerPackage] : Array.Empty<MetadataReference>(), .. worker ? [WorkerPackage] : Array.Empty<MetadataReference>()],
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999));
 
-    public static (GeneratorDriver Driver, Compilation Output, ImmutableArray<Diagnostic> Diagnostics) Run(string source, bool trackSteps = false)
+    public static (GeneratorDriver Driver, Compilation Output, ImmutableArray<Diagnostic> Diagnostics) Run(string source, bool trackSteps = false, bool caller = true, bool worker = true)
     {
-        var compilation = Compile(source);
+        var compilation = Compile(source, caller, worker);
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             [new MeshWorkerGenerator().AsSourceGenerator()],
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps),
@@ -72,10 +75,16 @@ internal static class GeneratorHarness
         return (fileName, stub.ToString());
     }
 
-    private static ImmutableArray<MetadataReference> LoadReferences()
+    // The framework, and what every contract project has whichever ends it generates: abstractions, protocol, runtime.
+    private static ImmutableArray<MetadataReference> LoadPlatform()
     {
-        var trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
-        var local = new[] { typeof(MeshWorkerAttribute).Assembly.Location, typeof(MeshContract).Assembly.Location, typeof(StreamJsonRpc.JsonRpc).Assembly.Location };
+        var trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(path => !Path.GetFileName(path).StartsWith("MeshRpc.", StringComparison.Ordinal));
+        var local = new[]
+        {
+            typeof(MeshWorkerAttribute).Assembly.Location, typeof(Wire.Frames).Assembly.Location, typeof(MeshContract).Assembly.Location,
+            typeof(StreamJsonRpc.JsonRpc).Assembly.Location,
+        };
         return [.. trusted.Concat(local).Distinct().Select(path => MetadataReference.CreateFromFile(path))];
     }
 }

@@ -61,7 +61,7 @@ public sealed class HandshakeTests(MeshProcesses mesh) : IClassFixture<MeshProce
         using var client = mesh.CreateClient();
         await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
         var ticket = ((IGhostProxy)worker).Connection.Ticket;
-        var stale = new MeshContract<ITestWorker>(Contract.Name, "0123456789abcdef0123456789abcdef", _ => worker, (_, _) => { });
+        var stale = new MeshContract<ITestWorker>(Contract.Name, "0123456789abcdef0123456789abcdef");
 
         var error = await Assert.ThrowsAsync<CallRefusedException>(() => WorkerConnection.ConnectAsync(ticket, stale, TestContext.Current.CancellationToken));
 
@@ -114,7 +114,7 @@ public sealed class HandshakeTests(MeshProcesses mesh) : IClassFixture<MeshProce
         await using (var stream = await ConnectRawAsync(ticket))
         {
             var challenge = JsonSerializer.Deserialize(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken), HandshakeJsonContext.Default.ChallengeMessage)!;
-            recorded = JsonSerializer.SerializeToUtf8Bytes(HandshakeRequest.For(ticket, Contract, challenge.Params.Nonce), HandshakeJsonContext.Default.HandshakeRequest);
+            recorded = JsonSerializer.SerializeToUtf8Bytes(HandshakeRequest.For(ticket, (Contract.Name, Contract.Hash), challenge.Params.Nonce), HandshakeJsonContext.Default.HandshakeRequest);
             await Frames.WriteAsync(stream, recorded, TestContext.Current.CancellationToken);
             using var accepted = JsonDocument.Parse(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken));
             Assert.True(accepted.RootElement.TryGetProperty("result", out _), accepted.RootElement.ToString());

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using MeshRpc.HostProtocol;
 using MeshRpc.Hosting;
 using MeshRpc.IntegrationTests.Infrastructure;
 using MeshRpc.TestWorker;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MeshRpc.HostProtocol;
 using MeshRpc.ControlPlane;
 using MeshRpc.Hosting;
 using MeshRpc.IntegrationTests.Infrastructure;
@@ -35,7 +36,7 @@ public sealed class PrimedHostTests : IDisposable
         var ticket = _signer.Issue(WorkerId, _workerKey, new TicketEndpoints($"tcp://127.0.0.1:{status.Port}"), null, "local",
             contract.Name, contract.Hash, 30_000, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
         await using var connection = await WorkerConnection.ConnectAsync(ticket, contract, TestContext.Current.CancellationToken);
-        Assert.Equal("primed", await contract.CreateProxy(connection).EchoAsync("primed"));
+        Assert.Equal("primed", await GhostProxies.Create<ITestWorker>(connection).EchoAsync("primed"));
     }
 
     [Fact]
@@ -93,7 +94,7 @@ public sealed class PrimedHostTests : IDisposable
 
     public void Dispose() => _gems.Delete(recursive: true);
 
-    private static ChildProcess StartPooledHost() => ChildProcess.Start("MeshRpc.WorkerHost.dll", "--pooled");
+    private static ChildProcess StartPooledHost() => ChildProcess.Start(MeshRpc.NodeAgent.Forge.WorkerHostCommand.HostAssembly, "--pooled");
 
     private GemLocation Unpack(string name, byte[] archive)
     {

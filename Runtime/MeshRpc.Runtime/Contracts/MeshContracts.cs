@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace MeshRpc;
@@ -12,6 +13,7 @@ public static class MeshContracts
     private static readonly ConcurrentDictionary<string, MeshContract> ByName = new(StringComparer.Ordinal);
 
     /// <summary>Registers a contract; called from generated module initializers.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public static void Register<T>(MeshContract<T> contract)
         where T : class
     {
@@ -29,7 +31,8 @@ public static class MeshContracts
             return registered;
         }
 
-        // A module initializer runs when its module is first touched; naming T alone may not touch it.
+        // A module initializer runs when its module is first touched; naming T alone may not touch it. It also
+        // registers the contract's proxy and dispatcher, so those registries need only this call to be filled.
         RuntimeHelpers.RunModuleConstructor(typeof(T).Module.ModuleHandle);
         return Holder<T>.Contract ?? throw new InvalidOperationException(
             $"{typeof(T).FullName} has no MeshRpc contract. Mark the interface with [MeshWorker] and make sure its project " +

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MeshRpc.HostProtocol;
 using MeshRpc.Hosting;
 
 namespace MeshRpc.IntegrationTests.Infrastructure;

@@ -57,7 +57,7 @@ public sealed class WorkerServerTests
         var ticket = TicketFor(server.Endpoint);
 
         await using var connection = await WorkerConnection.ConnectAsync(ticket, MeshContracts.Get<ITestWorker>(), TestContext.Current.CancellationToken);
-        var worker = MeshContracts.Get<ITestWorker>().CreateProxy(connection);
+        var worker = GhostProxies.Create<ITestWorker>(connection);
 
         Assert.Equal(Environment.ProcessId, connection.WorkerProcessId);
         Assert.Equal(1, await worker.IncrementAsync());
@@ -74,7 +74,7 @@ public sealed class WorkerServerTests
 
         // The handshake's own fields name the worker's contract; the signed claims another: the claims decide.
         var challenge = JsonSerializer.Deserialize(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken), HandshakeJsonContext.Default.ChallengeMessage)!;
-        var request = HandshakeRequest.For(ticket, MeshContracts.Get<ITestWorker>(), challenge.Params.Nonce);
+        var request = HandshakeRequest.For(ticket, (MeshContracts.Get<ITestWorker>().Name, MeshContracts.Get<ITestWorker>().Hash), challenge.Params.Nonce);
         await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(request, HandshakeJsonContext.Default.HandshakeRequest), TestContext.Current.CancellationToken);
         using var reply = JsonDocument.Parse(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken));
 
@@ -94,7 +94,7 @@ public sealed class WorkerServerTests
 
         Assert.Equal(port, server.Endpoint.Port);
         await using var connection = await WorkerConnection.ConnectAsync(TicketFor(server.Endpoint), MeshContracts.Get<ITestWorker>(), TestContext.Current.CancellationToken);
-        Assert.Equal("inherited", await MeshContracts.Get<ITestWorker>().CreateProxy(connection).EchoAsync("inherited"));
+        Assert.Equal("inherited", await GhostProxies.Create<ITestWorker>(connection).EchoAsync("inherited"));
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class WorkerServerTests
         {
             await using var server = Start(includeDiagnostics: diagnostics);
             await using var connection = await WorkerConnection.ConnectAsync(TicketFor(server.Endpoint), MeshContracts.Get<ITestWorker>(), TestContext.Current.CancellationToken);
-            var worker = MeshContracts.Get<ITestWorker>().CreateProxy(connection);
+            var worker = GhostProxies.Create<ITestWorker>(connection);
 
             var error = await Assert.ThrowsAsync<RemoteWorkerException>(() => worker.FailAsync("secret detail"));
 
@@ -151,7 +151,7 @@ public sealed class WorkerServerTests
         using var certificate = tls ? WorkerCertificate.Create() : null;
         await using var server = Start(certificate: certificate);
         await using var connection = await WorkerConnection.ConnectAsync(TicketFor(server.Endpoint, certificate), MeshContracts.Get<ITestWorker>(), TestContext.Current.CancellationToken);
-        var worker = MeshContracts.Get<ITestWorker>().CreateProxy(connection);
+        var worker = GhostProxies.Create<ITestWorker>(connection);
         var flood = new List<TcpClient>();
         try
         {
@@ -177,13 +177,13 @@ public sealed class WorkerServerTests
         // Once the strangers leave, newcomers with tickets get in again.
         await Task.Delay(500, TestContext.Current.CancellationToken);
         await using var late = await WorkerConnection.ConnectAsync(TicketFor(server.Endpoint, certificate), MeshContracts.Get<ITestWorker>(), TestContext.Current.CancellationToken);
-        Assert.Equal(21, await MeshContracts.Get<ITestWorker>().CreateProxy(late).IncrementAsync());
+        Assert.Equal(21, await GhostProxies.Create<ITestWorker>(late).IncrementAsync());
     }
 
     private static async Task HandshakeRawAsync(NetworkStream stream, CapabilityTicket ticket)
     {
         var challenge = JsonSerializer.Deserialize(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken), HandshakeJsonContext.Default.ChallengeMessage)!;
-        var request = HandshakeRequest.For(ticket, MeshContracts.Get<ITestWorker>(), challenge.Params.Nonce);
+        var request = HandshakeRequest.For(ticket, (MeshContracts.Get<ITestWorker>().Name, MeshContracts.Get<ITestWorker>().Hash), challenge.Params.Nonce);
         await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(request, HandshakeJsonContext.Default.HandshakeRequest), TestContext.Current.CancellationToken);
         using var reply = JsonDocument.Parse(await Frames.ReadAsync(stream, 64 * 1024, TestContext.Current.CancellationToken));
         Assert.True(reply.RootElement.TryGetProperty("result", out _), reply.RootElement.ToString());

@@ -173,7 +173,7 @@ public sealed class WorkerConnection : IAsyncDisposable
                 "The ticket is stale; summon the worker again.");
         }
 
-        var request = HandshakeRequest.For(ticket, contract, challenge.Params.Nonce);
+        var request = HandshakeRequest.For(ticket, (contract.Name, contract.Hash), challenge.Params.Nonce);
         await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(request, HandshakeJsonContext.Default.HandshakeRequest), cancellationToken);
 
         var replyBytes = await ReadFrameAsync(stream, ticket, "handshake reply", cancellationToken);

@@ -33,8 +33,8 @@ public static class MeshRpcServiceCollectionExtensions
             throw new ArgumentException("A worker is a remote process: register it Scoped or Singleton so its teardown has an owner.", nameof(lifetime));
         }
 
-        // Fail at registration, not at first use, when T is not a generated contract.
-        MeshContracts.Get<T>();
+        // Fail at registration, not at first use, when T is not a generated contract with a ghost proxy.
+        GhostProxies.Factory<T>();
         services.TryAdd(new ServiceDescriptor(typeof(T), provider =>
             provider.GetRequiredService<MeshClient>().SummonAsync<T>(summon).GetAwaiter().GetResult(), lifetime));
         return new MeshRpcBuilder(services);

@@ -1,8 +1,10 @@
 using Refit;
 
-namespace MeshRpc.ControlPlane;
+using MeshRpc.ControlPlane;
 
-/// <summary>The gateway's ("UAH CORE") HTTP API, as callers and node agents use it.</summary>
+namespace MeshRpc;
+
+/// <summary>The gateway's ("UAH CORE") HTTP API, as callers use it; node agents have their own view of it.</summary>
 public interface IUahCoreApi
 {
     /// <summary>Summons an ephemeral worker and returns its Capability Ticket.</summary>
@@ -25,16 +27,4 @@ public interface IUahCoreApi
     [Post("/api/v2/gems")]
     [Headers("Content-Type: application/zip")]
     Task<GemPublished> PublishGemAsync([Body] Stream gemArchive, CancellationToken cancellationToken = default);
-
-    /// <summary>Downloads a gem archive by digest.</summary>
-    [Get("/api/v2/gems/{digest}")]
-    Task<Stream> DownloadGemAsync(string digest, CancellationToken cancellationToken = default);
-
-    /// <summary>Registers (or re-registers) a node agent; the reply names the key that signs its workers' tickets.</summary>
-    [Post("/api/v2/nodes")]
-    Task<NodeRegistered> RegisterNodeAsync([Body] NodeRegistration registration, CancellationToken cancellationToken = default);
-
-    /// <summary>Reports a node's live workers; 404 tells the agent to register again.</summary>
-    [Post("/api/v2/nodes/{nodeId}/heartbeat")]
-    Task<IApiResponse> HeartbeatAsync(string nodeId, [Body] NodeHeartbeat heartbeat, CancellationToken cancellationToken = default);
 }

@@ -1,6 +1,7 @@
+using MeshRpc.ControlPlane;
 using Refit;
 
-namespace MeshRpc.ControlPlane;
+namespace MeshRpc.Gateway.Spawn;
 
 /// <summary>A node agent's HTTP API, as the gateway uses it.</summary>
 public interface INodeAgentApi

@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using MeshRpc.HostProtocol;
 using MeshRpc.Tickets;
 using MeshRpc.Tls;
 

@@ -12,11 +12,10 @@ public sealed record ChallengeParams(string Protocol, string WorkerId, string No
 /// <summary>The caller's answer: which ticket it holds and the proof that it holds the ticket's secret.</summary>
 public sealed record HandshakeRequest(string Jsonrpc, string Id, string Method, HandshakeParams Params)
 {
-    /// <summary>The handshake answering <paramref name="nonce"/> with <paramref name="ticket"/>, for a caller speaking <paramref name="contract"/>.</summary>
-    public static HandshakeRequest For(CapabilityTicket ticket, MeshContract contract, string nonce)
+    /// <summary>The handshake answering <paramref name="nonce"/> with <paramref name="ticket"/>, for a caller speaking <paramref name="contract"/> (name and hash).</summary>
+    public static HandshakeRequest For(CapabilityTicket ticket, (string Name, string Hash) contract, string nonce)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-        ArgumentNullException.ThrowIfNull(contract);
         var proof = Protocol.ComputeProof(Convert.FromBase64String(ticket.Auth.Secret), ticket.WorkerId, ticket.TicketId, nonce);
         return new HandshakeRequest("2.0", Protocol.HandshakeMethod, Protocol.HandshakeMethod, new HandshakeParams(
             ticket.TicketId, ticket.WorkerId, contract.Name, contract.Hash, ticket.Auth.KeyId, ticket.Auth.Claims, ticket.Auth.Signature, proof));

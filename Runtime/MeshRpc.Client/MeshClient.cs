@@ -48,8 +48,9 @@ public sealed class MeshClient : IDisposable
     public async Task<T> SummonAsync<T>(SummonRequest request, CancellationToken cancellationToken = default)
         where T : class
     {
-        var contract = MeshContracts.Get<T>();
-        var spawned = await SpawnAsync(contract, request, cancellationToken);
+        // A contract with no proxy fails here, before a worker is forged that nothing could call.
+        GhostProxies.Factory<T>();
+        var spawned = await SpawnAsync(MeshContracts.Get<T>(), request, cancellationToken);
         return await ConnectAsync<T>(spawned.Ticket, cancellationToken);
     }
 
@@ -84,6 +85,7 @@ public sealed class MeshClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(ticket);
         var contract = MeshContracts.Get<T>();
+        var createProxy = GhostProxies.Factory<T>();
         WorkerConnection connection;
         try
         {
@@ -96,7 +98,7 @@ public sealed class MeshClient : IDisposable
         }
 
         connection.OnDisposed(() => new ValueTask(TeardownAsync(ticket.WorkerId, CancellationToken.None)));
-        return contract.CreateProxy(connection);
+        return createProxy(connection);
     }
 
     private async Task TeardownAfterFailedConnectAsync(string workerId)
@@ -153,7 +155,7 @@ public sealed class MeshClient : IDisposable
         }
         catch (ApiException ex)
         {
-            var error = MeshHttp.ReadError(ex);
+            var error = MeshError.Parse(ex.Content);
             throw new SummonFailedException(ReasonOf(error?.Code), $"UAH CORE could not {what}: {Describe(ex)}", ex, error?.Diagnostics);
         }
         catch (HttpRequestException ex)
@@ -172,7 +174,7 @@ public sealed class MeshClient : IDisposable
 
     private static string Describe(Exception ex) => ex switch
     {
-        ApiException api when MeshHttp.ReadError(api) is { } error => $"{error.Detail} ({error.Code})",
+        ApiException api when MeshError.Parse(api.Content) is { } error => $"{error.Detail} ({error.Code})",
         ApiException api => $"HTTP {(int)api.StatusCode} {api.ReasonPhrase}",
         _ => ex.Message,
     };

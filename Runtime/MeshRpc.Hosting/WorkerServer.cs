@@ -17,6 +17,7 @@ public sealed class WorkerServer : IAsyncDisposable
 {
     private readonly WorkerServerOptions _options;
     private readonly MeshContract _contract;
+    private readonly Action<MeshDispatcher, object> _attach;
     private readonly object _target;
     private readonly Socket _listener;
     private readonly HeartbeatWatchdog _watchdog;
@@ -35,6 +36,7 @@ public sealed class WorkerServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(target);
         _options = options;
         _contract = contract;
+        _attach = MeshDispatchers.For(contract);
         _target = target;
         _listener = options.Listener ?? Bind(options.BindAddress);
         _watchdog = new HeartbeatWatchdog(options.HeartbeatTimeout, time, firstBeatGrace: options.HandshakeTimeout);
@@ -157,7 +159,7 @@ public sealed class WorkerServer : IAsyncDisposable
             using var rpc = new WorkerJsonRpc(MeshJson.CreateHandler(guarded, _contract), _options.IncludeErrorDiagnostics);
             await using var dispatcher = new MeshDispatcher(rpc, _contract.JsonOptions);
             rpc.AddLocalRpcMethod(Protocol.HeartbeatMethod, new Action(_watchdog.Beat));
-            _contract.Attach(dispatcher, _target);
+            _attach(dispatcher, _target);
             rpc.StartListening();
             using var registration = stopping.Register(rpc.Dispose);
             await rpc.Completion.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

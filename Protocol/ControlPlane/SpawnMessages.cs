@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace MeshRpc.ControlPlane;
 
 /// <summary>Body of <c>POST /api/v2/swarm_spawn_ephemeral</c>: summon one worker.</summary>
@@ -114,6 +116,24 @@ public sealed record MeshError
     /// <summary>The error for <paramref name="code"/>, the one way every MeshRpc endpoint makes one.</summary>
     public static MeshError Of(string code, int status, string detail, IReadOnlyList<SourceDiagnostic>? diagnostics = null) =>
         new() { Code = code, Title = MeshErrorCodes.TitleOf(code), Status = status, Detail = detail, Diagnostics = diagnostics };
+
+    /// <summary>The error in a failed response's body, or null when the body is not one (an empty body, a proxy's HTML page).</summary>
+    public static MeshError? Parse(string? body)
+    {
+        if (string.IsNullOrEmpty(body))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(body, ControlPlaneJsonContext.Default.MeshError);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>Stable error codes of the control plane.</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace MeshRpc.Hosting;
+namespace MeshRpc.HostProtocol;
 
 /// <summary>What the node agent tells a worker host on its standard input: never on the command line, where secrets are visible.</summary>
 public sealed record WorkerHostConfig
