@@ -16,7 +16,11 @@ public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProce
             // A version of its own, so no earlier run's package in the NuGet cache can stand in for this one.
             var version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
             var packages = Path.Combine(root, "packages");
-            foreach (var project in new[] { "Abstractions/MeshRpc.Abstractions.csproj", "Runtime/MeshRpc.Runtime/MeshRpc.Runtime.csproj" })
+            foreach (var project in new[]
+                     {
+                         "Abstractions/MeshRpc.Abstractions.csproj", "Protocol/MeshRpc.Protocol.csproj", "Runtime/MeshRpc.Runtime/MeshRpc.Runtime.csproj",
+                         "Runtime/MeshRpc.Client/MeshRpc.Client.csproj", "Runtime/MeshRpc.Hosting/MeshRpc.Hosting.csproj",
+                     })
             {
                 await RunAsync(DotnetMuxer.Path, "pack", Path.Combine(RepoPaths.Root, project), "-c", "Release", "-o", packages, $"-p:Version={version}", "-nologo");
             }
@@ -37,6 +41,7 @@ public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProce
 
             Assert.Contains("GREETING Hello, pack", output, StringComparison.Ordinal);
 
+            // The generator came through MeshRpc.Client's and MeshRpc.Hosting's dependency on MeshRpc.Runtime, and emitted both ends.
             // The package's targets wrote the contract's TypeScript stub, with the runtime it references, under the build output.
             var stubs = Path.Combine(consumer, "bin", "Debug", "net10.0", "meshrpc-ts");
             Assert.Contains("namespace MeshStubs.Greeter", File.ReadAllText(Path.Combine(stubs, "Greeter.ts")), StringComparison.Ordinal);
@@ -69,7 +74,8 @@ public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProce
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="MeshRpc.Runtime" Version="{version}" />
+                <PackageReference Include="MeshRpc.Client" Version="{version}" />
+                <PackageReference Include="MeshRpc.Hosting" Version="{version}" />
               </ItemGroup>
             </Project>
             """);
