@@ -5,11 +5,14 @@ namespace MeshRpc.NodeAgent.Forge;
 /// <summary>The command line that starts a worker host: the running .NET muxer plus the host assembly shipped with the agent.</summary>
 public static class WorkerHostCommand
 {
-    /// <summary>The folder the worker host runs from: <c>workerhost/</c> in the agent's output, with its own dependencies.</summary>
-    public static string HostDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "workerhost");
+    /// <summary>
+    /// The folder sandboxes see read-only at the same path: the agent's output, whose <c>workerhost/</c> holds the host.
+    /// Binding the whole output (not just <c>workerhost/</c>) keeps the path's parents read-only inside the sandbox too.
+    /// </summary>
+    public static string HostDirectory { get; } = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
 
-    /// <summary>The worker host assembly.</summary>
-    public static string HostAssembly { get; } = Path.Combine(HostDirectory, "MeshRpc.WorkerHost.dll");
+    /// <summary>The worker host assembly, with its own dependencies beside it in <c>workerhost/</c>.</summary>
+    public static string HostAssembly { get; } = Path.Combine(HostDirectory, "workerhost", "MeshRpc.WorkerHost.dll");
 
     /// <summary>
     /// The full command. A pooled host warms up while it waits for its code; a TLS host makes its certificate from its
