@@ -16,7 +16,7 @@ public sealed class FrameGuardStream : Stream
     private int _headerFilled;
     private long _bodyRemaining;
 
-    /// <summary>Guards reads from <paramref name="inner"/>; writes pass through.</summary>
+    /// <summary>Guards reads from <paramref name="inner"/>; writes pass through. <see cref="Timeout.InfiniteTimeSpan"/> turns the idle timeout off.</summary>
     public FrameGuardStream(Stream inner, int maxFrameBytes, TimeSpan idleTimeout)
     {
         _inner = inner;
@@ -42,6 +42,13 @@ public sealed class FrameGuardStream : Stream
     /// <inheritdoc />
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (_idleTimeout == Timeout.InfiniteTimeSpan)
+        {
+            var count = await _inner.ReadAsync(buffer, cancellationToken);
+            Inspect(buffer.Span[..count]);
+            return count;
+        }
+
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         idle.CancelAfter(_idleTimeout);
         int read;

@@ -25,6 +25,12 @@ public static class Protocol
     public const int HandshakeRefusedCode = -32001;
 
     /// <summary>
+    /// The largest frame either end accepts after the handshake, by default: a larger declaration closes the connection
+    /// before its body is read, so a hostile peer cannot make the other end buffer gigabytes.
+    /// </summary>
+    public const int MaxFrameBytes = 16 * 1024 * 1024;
+
+    /// <summary>
     /// The proof of possession: HMAC-SHA256 under the ticket secret over the protocol, worker, ticket and the worker's nonce.
     /// The nonce is fresh per connection, so a recorded proof is useless on another connection.
     /// </summary>

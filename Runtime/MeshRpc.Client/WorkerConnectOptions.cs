@@ -28,6 +28,12 @@ public sealed record WorkerConnectOptions
     /// <summary>How long connecting, TLS and the ticket handshake may take in all.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Largest frame accepted from the worker; a larger declaration drops the connection (the call fails with
+    /// <see cref="WorkerLostException"/>) before its body is read. Worker code is untrusted: it must not make its caller buffer gigabytes.
+    /// </summary>
+    public int MaxFrameBytes { get; init; } = Wire.Protocol.MaxFrameBytes;
+
     /// <summary>The caller's credential for the gateway's relay (a <see cref="MeshClient"/> fills in its own).</summary>
     public MeshCredential? RelayCredential { get; init; }
 }

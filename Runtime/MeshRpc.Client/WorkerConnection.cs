@@ -82,9 +82,11 @@ public sealed class WorkerConnection : IAsyncDisposable
             }
 
             var processId = await HandshakeAsync(stream, ticket, contract, deadline.Token);
-            var rpc = new JsonRpc(MeshJson.CreateHandler(stream, contract));
+            // Worker code is hostile: without the guard, a declared 2 GB reply would be buffered before anything fails.
+            var guarded = new FrameGuardStream(stream, options.MaxFrameBytes, Timeout.InfiniteTimeSpan);
+            var rpc = new JsonRpc(MeshJson.CreateHandler(guarded, contract));
             rpc.StartListening();
-            return new WorkerConnection(ticket, contract, stream, rpc, processId, route);
+            return new WorkerConnection(ticket, contract, guarded, rpc, processId, route);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

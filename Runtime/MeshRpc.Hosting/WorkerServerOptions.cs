@@ -44,7 +44,7 @@ public sealed record WorkerServerOptions
     public int MaxHandshakeFrameBytes { get; init; } = 16 * 1024;
 
     /// <summary>Largest frame accepted after the handshake; a larger declaration closes the connection before its body is read.</summary>
-    public int MaxFrameBytes { get; init; } = 16 * 1024 * 1024;
+    public int MaxFrameBytes { get; init; } = Wire.Protocol.MaxFrameBytes;
 
     /// <summary>An authenticated connection on which nothing (not even a heartbeat) arrives for this long is closed.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
