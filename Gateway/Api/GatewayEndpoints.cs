@@ -31,7 +31,7 @@ internal static class GatewayEndpoints
         {
             if (!registry.TryRegister(registration))
             {
-                return MeshProblems.Of(StatusCodes.Status409Conflict, MeshErrorCodes.NodeIdTaken,
+                return MeshProblems.Of(MeshErrorCodes.NodeIdTaken,
                     $"Node {registration.NodeId} is live under another agent. Give this agent another --node-id, or stop the other one: its id is free {options.NodeDeadAfter.TotalSeconds:0.#} s after its last heartbeat.");
             }
 
@@ -60,7 +60,7 @@ internal static class GatewayEndpoints
                 return Results.NoContent();
             }
 
-            return new GatewayException(MeshErrorCodes.NodeNotFound, StatusCodes.Status404NotFound,
+            return new GatewayException(MeshErrorCodes.NodeNotFound,
                 $"Node {nodeId} is not registered; register it again (POST /api/v2/nodes).").ToResult();
         })
             .RequireAuthorization(MeshPolicies.Node)
@@ -105,7 +105,7 @@ internal static class GatewayEndpoints
         app.MapGet("/api/v2/gems/{digest}", (string digest, GemStore gems) =>
             gems.Open(digest) is { } stream
                 ? Results.Stream(stream, "application/zip")
-                : new GatewayException(MeshErrorCodes.GemNotFound, StatusCodes.Status404NotFound, $"No gem with digest {digest} is stored.").ToResult())
+                : new GatewayException(MeshErrorCodes.GemNotFound, $"No gem with digest {digest} is stored.").ToResult())
             .RequireAuthorization(MeshPolicies.Node)
             .Produces(StatusCodes.Status200OK, contentType: "application/zip")
             .Produces<MeshError>(StatusCodes.Status404NotFound, MeshError.MediaType)
@@ -180,7 +180,7 @@ internal static class GatewayEndpoints
             || node.Workers.FirstOrDefault(w => w.WorkerId == workerId) is not { } worker
             || !(await authorization.AuthorizeAsync(user, worker, WorkerOwnerRequirement.Instance)).Succeeded)
         {
-            return new GatewayException(MeshErrorCodes.WorkerNotFound, StatusCodes.Status404NotFound,
+            return new GatewayException(MeshErrorCodes.WorkerNotFound,
                 $"No worker {workerId} of yours is running; it was torn down already, its node is gone, or it is not yours.").ToResult();
         }
 
@@ -194,7 +194,7 @@ internal static class GatewayEndpoints
         }
         catch (Exception ex) when (ex is ApiException or HttpRequestException)
         {
-            return new GatewayException(MeshErrorCodes.ForgeFailed, StatusCodes.Status502BadGateway,
+            return new GatewayException(MeshErrorCodes.ForgeFailed,
                 $"Node {node.Registration.NodeId} did not confirm the teardown of worker {workerId}: {ex.Message}").ToResult();
         }
 
@@ -223,10 +223,10 @@ internal static class GatewayEndpoints
         }
         catch (InvalidDataException ex)
         {
-            return Invalid(ex.Message, StatusCodes.Status400BadRequest);
+            return Invalid(ex.Message);
         }
     }
 
-    private static IResult Invalid(string message, int status) =>
-        new GatewayException(MeshErrorCodes.InvalidRequest, status, message).ToResult();
+    private static IResult Invalid(string message, int? status = null) =>
+        MeshProblems.Of(MeshErrorCodes.InvalidRequest, message, status);
 }

@@ -7,7 +7,7 @@ namespace MeshRpc.Gateway.Api;
 public sealed class GatewayException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public GatewayException(string code, int statusCode, string message, Exception? innerException = null, IReadOnlyList<SourceDiagnostic>? diagnostics = null)
+    public GatewayException(string code, string message, int? statusCode = null, Exception? innerException = null, IReadOnlyList<SourceDiagnostic>? diagnostics = null)
         : base(message, innerException)
     {
         Code = code;
@@ -21,9 +21,9 @@ public sealed class GatewayException : Exception
     /// <summary>One of <see cref="MeshErrorCodes"/>.</summary>
     public string Code { get; }
 
-    /// <summary>The HTTP status to answer with.</summary>
-    public int StatusCode { get; }
+    /// <summary>The HTTP status to answer with, when not the code's own.</summary>
+    public int? StatusCode { get; }
 
     /// <summary>The error as an HTTP result.</summary>
-    public IResult ToResult() => MeshProblems.Of(StatusCode, Code, Message, Diagnostics);
+    public IResult ToResult() => MeshProblems.Of(Code, Message, StatusCode, Diagnostics);
 }

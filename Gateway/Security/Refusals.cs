@@ -12,8 +12,7 @@ namespace MeshRpc.Gateway.Security;
 public sealed class Refusals : IAuthorizationMiddlewareResultHandler
 {
     /// <summary>The 401 for a request without a valid credential; <paramref name="reason"/> says what was wrong with the one sent.</summary>
-    public static IResult Unauthenticated(string? reason) => Problem(
-        StatusCodes.Status401Unauthorized,
+    public static IResult Unauthenticated(string? reason) => MeshProblems.Of(
         MeshErrorCodes.Unauthenticated,
         (reason ?? "The request carries no credential.") +
         " UAH CORE needs 'Authorization: Bearer <credential>', with an API key from the operator or a JWT from the operator's identity provider.");
@@ -23,7 +22,7 @@ public sealed class Refusals : IAuthorizationMiddlewareResultHandler
         $"The credential lacks the '{permission}' permission this needs. Ask the operator to grant it (or 'admin').");
 
     /// <summary>A 403 saying <paramref name="detail"/>.</summary>
-    public static IResult Refuse(string detail) => Problem(StatusCodes.Status403Forbidden, MeshErrorCodes.Forbidden, detail);
+    public static IResult Refuse(string detail) => MeshProblems.Of(MeshErrorCodes.Forbidden, detail);
 
     /// <inheritdoc />
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
@@ -52,6 +51,4 @@ public sealed class Refusals : IAuthorizationMiddlewareResultHandler
 
         await refusal.ExecuteAsync(context);
     }
-
-    private static IResult Problem(int status, string code, string detail) => MeshProblems.Of(status, code, detail);
 }

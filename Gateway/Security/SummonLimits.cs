@@ -42,5 +42,5 @@ public static class SummonLimits
     }
 
     /// <summary>A 429 problem+json with <paramref name="code"/> and <paramref name="detail"/>.</summary>
-    public static IResult TooMany(string code, string detail) => MeshProblems.Of(StatusCodes.Status429TooManyRequests, code, detail);
+    public static IResult TooMany(string code, string detail) => MeshProblems.Of(code, detail);
 }

@@ -23,7 +23,7 @@ public static class EgressPolicy
 
         if (requested.Count > MaxDestinations)
         {
-            throw new GatewayException(MeshErrorCodes.InvalidRequest, StatusCodes.Status400BadRequest,
+            throw new GatewayException(MeshErrorCodes.InvalidRequest,
                 $"The summon lists {requested.Count} egress destinations; at most {MaxDestinations} are accepted. Use networks (10.1.2.0/24:443) rather than single addresses.");
         }
 
@@ -32,13 +32,13 @@ public static class EgressPolicy
         {
             if (!EgressDestination.TryParse(text, out var destination, out var problem))
             {
-                throw new GatewayException(MeshErrorCodes.InvalidRequest, StatusCodes.Status400BadRequest, problem);
+                throw new GatewayException(MeshErrorCodes.InvalidRequest, problem);
             }
 
             if (!allowed.Any(cap => cap.Covers(destination)))
             {
                 var policy = allowed.Count == 0 ? "allows workers no egress" : "allows only " + string.Join(", ", allowed);
-                throw new GatewayException(MeshErrorCodes.Forbidden, StatusCodes.Status403Forbidden,
+                throw new GatewayException(MeshErrorCodes.Forbidden,
                     $"The gateway's egress policy does not cover {destination}: it {policy}. Summon without that destination, or ask the operator to allow it (--egress-allow).");
             }
 

@@ -108,17 +108,17 @@ public sealed class SpawnService
             throw Invalid($"'{request.Gem}' is not a gem pointer. Use gem://name@version or sha256:<64 hex digits>.");
         }
 
-        var gem = _gems.Resolve(pointer) ?? throw new GatewayException(MeshErrorCodes.GemNotFound, StatusCodes.Status404NotFound,
+        var gem = _gems.Resolve(pointer) ?? throw new GatewayException(MeshErrorCodes.GemNotFound,
             $"No gem {pointer} is published in UAH CORE's gem store. Publish it first (POST /api/v2/gems) or check the name, version or digest.");
         if (gem.Manifest.Contract != request.Contract)
         {
-            throw new GatewayException(MeshErrorCodes.ContractMismatch, StatusCodes.Status400BadRequest,
+            throw new GatewayException(MeshErrorCodes.ContractMismatch,
                 $"Gem {pointer} serves contract {gem.Manifest.Contract}, but the caller asked for {request.Contract}. Summon it with the matching interface.");
         }
 
         if (gem.Manifest.ContractHash != request.ContractHash)
         {
-            throw new GatewayException(MeshErrorCodes.ContractMismatch, StatusCodes.Status400BadRequest,
+            throw new GatewayException(MeshErrorCodes.ContractMismatch,
                 $"Gem {pointer} was built from contract {request.Contract} with hash {gem.Manifest.ContractHash}, but the caller's contract hashes to {request.ContractHash}. " +
                 "Rebuild the caller and the gem from the same contract.");
         }
@@ -131,11 +131,11 @@ public sealed class SpawnService
         var nodes = _registry.Nodes;
         if (pinnedNode is not null)
         {
-            var node = _registry.Find(pinnedNode) ?? throw new GatewayException(MeshErrorCodes.NodeNotFound, StatusCodes.Status404NotFound,
+            var node = _registry.Find(pinnedNode) ?? throw new GatewayException(MeshErrorCodes.NodeNotFound,
                 $"No node {pinnedNode} is registered. GET /api/v1/service_registry lists the nodes.");
             return !_registry.IsLive(node) ? throw NoNode($"Node {pinnedNode} is dead: it has not heartbeated in the last {_options.NodeDeadAfter.TotalSeconds:0.#} s.")
-                : RefusesSource(node, request) is { } refusal ? throw new GatewayException(MeshErrorCodes.NotSupported, StatusCodes.Status403Forbidden, $"Node {pinnedNode} {refusal}.")
-                : RefusesEgress(node, request) is { } noEgress ? throw new GatewayException(MeshErrorCodes.NotSupported, StatusCodes.Status400BadRequest, $"Node {pinnedNode} {noEgress}.")
+                : RefusesSource(node, request) is { } refusal ? throw new GatewayException(MeshErrorCodes.NotSupported, $"Node {pinnedNode} {refusal}.")
+                : RefusesEgress(node, request) is { } noEgress ? throw new GatewayException(MeshErrorCodes.NotSupported, $"Node {pinnedNode} {noEgress}.", StatusCodes.Status400BadRequest)
                 : _registry.TryReserve(pinnedNode) ? node
                 : throw NoNode($"Node {pinnedNode} is full: all {node.Registration.Slots} worker slots are taken.");
         }
@@ -204,21 +204,21 @@ public sealed class SpawnService
             var error = MeshError.Parse(ex.Content);
             throw new GatewayException(
                 error?.Code ?? MeshErrorCodes.ForgeFailed,
-                (int)ex.StatusCode is >= 400 and < 500 ? (int)ex.StatusCode : StatusCodes.Status502BadGateway,
                 $"Node {nodeId} could not forge the worker: {error?.Detail ?? $"HTTP {(int)ex.StatusCode}"}",
+                (int)ex.StatusCode is >= 400 and < 500 ? (int)ex.StatusCode : StatusCodes.Status502BadGateway,
                 ex,
                 error?.Diagnostics);
         }
         catch (HttpRequestException ex)
         {
-            throw new GatewayException(MeshErrorCodes.ForgeFailed, StatusCodes.Status502BadGateway,
-                $"Node {nodeId} at {node.Registration.AgentUrl} is unreachable: {ex.Message}", ex);
+            throw new GatewayException(MeshErrorCodes.ForgeFailed,
+                $"Node {nodeId} at {node.Registration.AgentUrl} is unreachable: {ex.Message}", innerException: ex);
         }
     }
 
     private static GatewayException Invalid(string message) =>
-        new(MeshErrorCodes.InvalidRequest, StatusCodes.Status400BadRequest, message);
+        new(MeshErrorCodes.InvalidRequest, message);
 
     private static GatewayException NoNode(string message) =>
-        new(MeshErrorCodes.NoNodeAvailable, StatusCodes.Status503ServiceUnavailable, message);
+        new(MeshErrorCodes.NoNodeAvailable, message);
 }

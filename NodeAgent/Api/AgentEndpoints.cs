@@ -17,28 +17,22 @@ internal static class AgentEndpoints
             }
             catch (ForgeException ex)
             {
-                return Problem(StatusOf(ex.Code), ex.Code, ex.Message, ex.Diagnostics);
+                return Problem(ex.Code, ex.Message, diagnostics: ex.Diagnostics);
             }
         });
 
         app.MapDelete("/api/v2/workers/{workerId}", async (string workerId, WorkerTable workers) =>
             await workers.DestroyAsync(workerId)
                 ? Results.NoContent()
-                : Problem(StatusCodes.Status404NotFound, MeshErrorCodes.WorkerNotFound, $"No worker {workerId} runs on this node; it may have exited already."));
+                : Problem(MeshErrorCodes.WorkerNotFound, $"No worker {workerId} runs on this node; it may have exited already."));
 
         app.MapGet("/api/v2/workers", (WorkerTable workers) => Results.Ok(workers.Reports()));
     }
 
-    /// <summary>The agent's error replies, problem+json like the gateway's.</summary>
-    public static IResult Problem(int status, string code, string detail, IReadOnlyList<SourceDiagnostic>? diagnostics = null) =>
-        Results.Json(MeshError.Of(code, status, detail, diagnostics), ControlPlaneJsonContext.Default.MeshError, MeshError.MediaType, status);
-
-    private static int StatusOf(string code) => code switch
+    /// <summary>The agent's error replies, problem+json like the gateway's, with the code's own status unless <paramref name="status"/> is given.</summary>
+    public static IResult Problem(string code, string detail, int? status = null, IReadOnlyList<SourceDiagnostic>? diagnostics = null)
     {
-        MeshErrorCodes.GemNotFound => StatusCodes.Status404NotFound,
-        MeshErrorCodes.InvalidRequest or MeshErrorCodes.ContractMismatch or MeshErrorCodes.CompileFailed => StatusCodes.Status400BadRequest,
-        MeshErrorCodes.NoNodeAvailable => StatusCodes.Status503ServiceUnavailable,
-        MeshErrorCodes.NotSupported => StatusCodes.Status403Forbidden,
-        _ => StatusCodes.Status502BadGateway,
-    };
+        var error = MeshError.Of(code, detail, status, diagnostics);
+        return Results.Json(error, ControlPlaneJsonContext.Default.MeshError, MeshError.MediaType, error.Status);
+    }
 }

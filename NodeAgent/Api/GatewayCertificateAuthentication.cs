@@ -52,7 +52,7 @@ internal static class GatewayCertificateAuthentication
                 OnChallenge = async context =>
                 {
                     context.HandleResponse();
-                    await AgentEndpoints.Problem(StatusCodes.Status401Unauthorized, MeshErrorCodes.Unauthenticated,
+                    await AgentEndpoints.Problem(MeshErrorCodes.Unauthenticated,
                         "This node agent serves only the gateway it registered with, which proves itself with its client certificate over mutual TLS. Call UAH CORE instead.")
                         .ExecuteAsync(context.HttpContext);
                 },

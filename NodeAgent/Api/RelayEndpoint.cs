@@ -21,13 +21,13 @@ internal static class RelayEndpoint
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            return Error(MeshErrorCodes.InvalidRequest, StatusCodes.Status400BadRequest,
+            return AgentEndpoints.Problem(MeshErrorCodes.InvalidRequest,
                 "The relay speaks WebSocket only: open ws://<gateway>/nodes/<node>/relay/<worker> (the MeshRpc client does when the direct endpoint is unreachable).");
         }
 
         if (workers.Find(workerId) is not { } worker || !Uri.TryCreate(worker.Endpoint, UriKind.Absolute, out var endpoint))
         {
-            return Error(MeshErrorCodes.WorkerNotFound, StatusCodes.Status404NotFound,
+            return AgentEndpoints.Problem(MeshErrorCodes.WorkerNotFound,
                 $"No worker {workerId} runs on this node; it may have exited or been torn down. Summon it again.");
         }
 
@@ -38,8 +38,8 @@ internal static class RelayEndpoint
         }
         catch (SocketException ex)
         {
-            return Error(MeshErrorCodes.WorkerNotFound, StatusCodes.Status502BadGateway,
-                $"Worker {workerId} does not accept connections at {worker.Endpoint} ({ex.SocketErrorCode}); it may be exiting.");
+            return AgentEndpoints.Problem(MeshErrorCodes.WorkerNotFound,
+                $"Worker {workerId} does not accept connections at {worker.Endpoint} ({ex.SocketErrorCode}); it may be exiting.", StatusCodes.Status502BadGateway);
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
@@ -64,6 +64,4 @@ internal static class RelayEndpoint
         Log.RelayClosed(logger, workerId);
         return Results.Empty;
     }
-
-    private static IResult Error(string code, int status, string message) => AgentEndpoints.Problem(status, code, message);
 }

@@ -134,7 +134,7 @@ public sealed class MeshClient : IDisposable
         catch (Exception ex) when (ex is ApiException or HttpRequestException)
         {
             throw new TeardownFailedException(workerId,
-                $"Could not confirm that worker {workerId} was torn down: {Describe(ex)}. It dies on its own when its heartbeat timeout passes.", ex);
+                $"Could not confirm that worker {workerId} was torn down: {(ex is ApiException api ? Describe(api, MeshError.Parse(api.Content)) : ex.Message)}. It dies on its own when its heartbeat timeout passes.", ex);
         }
     }
 
@@ -156,7 +156,7 @@ public sealed class MeshClient : IDisposable
         catch (ApiException ex)
         {
             var error = MeshError.Parse(ex.Content);
-            throw new SummonFailedException(ReasonOf(error?.Code), $"UAH CORE could not {what}: {Describe(ex)}", ex, error?.Diagnostics);
+            throw new SummonFailedException(MeshErrorCodes.KindOf(error?.Code).Reason, $"UAH CORE could not {what}: {Describe(ex, error)}", ex, error?.Diagnostics);
         }
         catch (HttpRequestException ex)
         {
@@ -172,25 +172,6 @@ public sealed class MeshClient : IDisposable
             Timeout = TimeSpan.FromSeconds(100),
         };
 
-    private static string Describe(Exception ex) => ex switch
-    {
-        ApiException api when MeshError.Parse(api.Content) is { } error => $"{error.Detail} ({error.Code})",
-        ApiException api => $"HTTP {(int)api.StatusCode} {api.ReasonPhrase}",
-        _ => ex.Message,
-    };
-
-    private static SummonFailureReason ReasonOf(string? code) => code switch
-    {
-        MeshErrorCodes.GemNotFound => SummonFailureReason.GemNotFound,
-        MeshErrorCodes.NoNodeAvailable => SummonFailureReason.NoNodeAvailable,
-        MeshErrorCodes.ForgeFailed => SummonFailureReason.ForgeFailed,
-        MeshErrorCodes.ContractMismatch => SummonFailureReason.ContractMismatch,
-        MeshErrorCodes.NotSupported => SummonFailureReason.NotSupported,
-        MeshErrorCodes.InvalidRequest => SummonFailureReason.InvalidRequest,
-        MeshErrorCodes.CompileFailed => SummonFailureReason.CompileFailed,
-        MeshErrorCodes.Unauthenticated => SummonFailureReason.Unauthenticated,
-        MeshErrorCodes.Forbidden => SummonFailureReason.Forbidden,
-        MeshErrorCodes.RateLimited or MeshErrorCodes.QuotaExceeded => SummonFailureReason.TooManyRequests,
-        _ => SummonFailureReason.GatewayUnavailable,
-    };
+    private static string Describe(ApiException ex, MeshError? error) =>
+        error is null ? $"HTTP {(int)ex.StatusCode} {ex.ReasonPhrase}" : $"{error.Detail} ({error.Code})";
 }

@@ -3,10 +3,11 @@
 /// <reference path="ticket.ts" />
 /// <reference path="frames.ts" />
 /// <reference path="sha256.ts" />
+/// <reference path="protocol.ts" />
 // An authenticated, heartbeating JSON-RPC 2.0 connection to one worker: what generated stubs call through.
 namespace MeshRpc {
-    var protocolVersion = "meshrpc/1";
-    var authAlgorithm = "es256+hmac-sha256-challenge";
+    var protocolVersion = MeshRpc.Protocol.version;
+    var authAlgorithm = MeshRpc.Protocol.authAlgorithm;
     var handshakeTimeoutMs = 15000;
 
     /** Per-call options. */
@@ -155,11 +156,11 @@ namespace MeshRpc {
             }
             function stop(): void {
                 if (streamId !== null) {
-                    self.notify("mesh.stream.dispose", [streamId]);
+                    self.notify(MeshRpc.Protocol.streamDispose, [streamId]);
                 }
             }
             function pull(): void {
-                current = self.call("mesh.stream.next", [streamId, 16], function (failure, batch) {
+                current = self.call(MeshRpc.Protocol.streamNext, [streamId, MeshRpc.Protocol.streamBatchSize], function (failure, batch) {
                     if (failure || finished) {
                         finish(failure);
                         return;
@@ -253,7 +254,7 @@ namespace MeshRpc {
 
         private answerChallenge(message: any): void {
             var ticket = this.ticket;
-            var params = message && message.method === "mesh.challenge" ? message.params : null;
+            var params = message && message.method === MeshRpc.Protocol.challengeMethod ? message.params : null;
             if (!params) {
                 this.fail(error(ErrorCodes.CallRefused, "The service at " + ticket.endpoints.direct + " did not open with a MeshRpc challenge; it is not a MeshRpc worker."));
                 return;
@@ -274,7 +275,7 @@ namespace MeshRpc {
             var proofInput = MeshRpc.Bytes.utf8Encode(protocolVersion + "\n" + ticket.workerId + "\n" + ticket.ticketId + "\n" + params.nonce);
             this.state = "handshake";
             this.send({
-                jsonrpc: "2.0", id: "mesh.handshake", method: "mesh.handshake", params: {
+                jsonrpc: "2.0", id: MeshRpc.Protocol.handshakeMethod, method: MeshRpc.Protocol.handshakeMethod, params: {
                     ticketId: ticket.ticketId, workerId: ticket.workerId, contract: this.contract.name, contractHash: this.contract.hash,
                     keyId: ticket.auth.keyId, claims: ticket.auth.claims, signature: ticket.auth.signature,
                     proof: MeshRpc.Bytes.base64Encode(MeshRpc.Sha256.hmac(secret, proofInput))
@@ -306,7 +307,7 @@ namespace MeshRpc {
             var self = this;
             this.heartbeatTimer = setTimeout(function () {
                 if (self.state === "ready") {
-                    self.send({ jsonrpc: "2.0", method: "mesh.heartbeat", params: [] });
+                    self.send({ jsonrpc: "2.0", method: MeshRpc.Protocol.heartbeatMethod, params: [] });
                     self.heartbeat();
                 }
             }, this.ticket.heartbeat.intervalMs);
@@ -317,7 +318,7 @@ namespace MeshRpc {
             if (rpc.code === -32601) {
                 return error(ErrorCodes.CallRefused, "Worker " + workerId + " does not serve '" + method + "'. Caller and worker were built from different contracts; rebuild both.");
             }
-            if (rpc.code === -32001) {
+            if (rpc.code === MeshRpc.Protocol.handshakeRefusedCode) {
                 return error(ErrorCodes.CallRefused, rpc.message);
             }
             if (rpc.code === -32800) {

@@ -34,7 +34,7 @@ namespace MeshRpc {
         message: string;
         /** For RemoteError: the remote exception's type name. */
         remoteType?: string;
-        /** For SummonFailed: the gateway's error code, e.g. "gem_not_found" or "compile_failed". */
+        /** For SummonFailed: the gateway's error code, one of MeshRpc.Protocol.errorReasons (e.g. "gem_not_found"). */
         reason?: string;
         /** For SummonFailed with reason "compile_failed": each compiler diagnostic. */
         diagnostics?: SourceDiagnostic[];

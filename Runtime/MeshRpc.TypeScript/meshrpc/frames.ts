@@ -1,8 +1,9 @@
 /// <reference path="bytes.ts" />
+/// <reference path="protocol.ts" />
 // The data plane's framing: each JSON message is preceded by its length as a 4-byte big-endian integer.
 namespace MeshRpc.Frames {
-    /** The largest frame the runtime accepts; a longer header means a broken or hostile peer. */
-    export var maxFrameBytes = 64 * 1024 * 1024;
+    /** The largest frame the runtime accepts, as the C# ends do; a longer header means a broken or hostile peer. */
+    export var maxFrameBytes = MeshRpc.Protocol.maxFrameBytes;
 
     export function encode(json: string): Uint8Array {
         var body = MeshRpc.Bytes.utf8Encode(json);
