@@ -86,9 +86,9 @@ public sealed class SpawnService
             throw Invalid("contract and contractHash are required; the MeshRpc client fills them from the generated contract.");
         }
 
-        if (request.SourceCode is not null && request.Gem is not null)
+        if (SummonRules.TargetProblem(request.Gem is not null, request.SourceCode is not null) is { } problem)
         {
-            throw Invalid("Name either a gem or source code, not both.");
+            throw Invalid(problem);
         }
 
         if (request.SourceCode is { } source)
@@ -98,12 +98,8 @@ public sealed class SpawnService
                 : throw Invalid($"The source code is {source.Length} characters; a summon accepts at most {_options.MaxSourceChars}. Publish large workers as gems.");
         }
 
-        if (request.Gem is null)
-        {
-            throw Invalid("Name what to summon: 'gem' (gem://name@version or sha256:...) or 'sourceCode'.");
-        }
-
-        if (!GemPointer.TryParse(request.Gem, out var pointer))
+        // TargetProblem above: a summon without source names a gem.
+        if (!GemPointer.TryParse(request.Gem!, out var pointer))
         {
             throw Invalid($"'{request.Gem}' is not a gem pointer. Use gem://name@version or sha256:<64 hex digits>.");
         }

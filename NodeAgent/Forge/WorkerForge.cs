@@ -151,6 +151,11 @@ public sealed class WorkerForge
     /// </summary>
     private async Task<(WorkerHostConfig Config, string? NativeHost)> InjectionOfAsync(ForgeRequest request, CancellationToken cancellationToken)
     {
+        if (SummonRules.TargetProblem(request.GemDigest is not null, request.SourceCode is not null) is { } problem)
+        {
+            throw new ForgeException(MeshErrorCodes.InvalidRequest, problem);
+        }
+
         var common = new WorkerHostConfig
         {
             WorkerId = request.WorkerId,
@@ -171,11 +176,8 @@ public sealed class WorkerForge
                     "Summon a published gem, or run the agent with --sandbox lxc or bwrap; where every caller is trusted, its operator may pass --allow-uncontained-source true.");
         }
 
-        if (request.GemDigest is not { } digest)
-        {
-            throw new ForgeException(MeshErrorCodes.InvalidRequest, "A forge request names either a gem digest or source code.");
-        }
-
+        // TargetProblem above: a forge request without source names a gem.
+        var digest = request.GemDigest!;
         var (gemDirectory, manifest) = await _gems.GetAsync(digest, cancellationToken);
         if (manifest.Contract != request.Contract)
         {

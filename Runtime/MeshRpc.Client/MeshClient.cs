@@ -59,10 +59,9 @@ public sealed class MeshClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(contract);
         ArgumentNullException.ThrowIfNull(request);
-        if ((request.Gem is null) == (request.SourceCode is null))
+        if (SummonRules.TargetProblem(request.Gem is not null, request.SourceCode is not null) is { } problem)
         {
-            throw new SummonFailedException(SummonFailureReason.InvalidRequest,
-                "A summon names exactly one of a gem pointer or raw source code. Use SummonRequest.FromGem(...) or SummonRequest.FromSource(...).");
+            throw new SummonFailedException(SummonFailureReason.InvalidRequest, problem + " Use SummonRequest.FromGem(...) or SummonRequest.FromSource(...).");
         }
 
         var body = new SpawnEphemeralRequest

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeshRpc.ControlPlane;
 using MeshRpc.IntegrationTests.Infrastructure;
+using MeshRpc.IntegrationTests.Security;
 using MeshRpc.TestWorker;
 
 namespace MeshRpc.IntegrationTests;
@@ -84,5 +85,40 @@ public sealed class ApiTests(MeshProcesses mesh) : IClassFixture<MeshProcesses>
         Assert.Contains("0123456789abcdef0123456789abcdef", refused.Message, StringComparison.Ordinal);
         Assert.Contains(contract.Hash, refused.Message, StringComparison.Ordinal);
         Assert.Contains("was built from contract", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(true, true, "not both")]
+    [InlineData(false, false, "names what to run")]
+    public async Task Summon_NamingBothOrNeitherAGemAndSource_Is400ProblemJson(bool gem, bool source, string problem)
+    {
+        using var http = TestCredentials.Http(mesh.GatewayAddress, TestCredentials.Caller);
+        var contract = MeshContracts.Get<ITestWorker>();
+
+        using var response = await http.PostAsJsonAsync("/api/v2/swarm_spawn_ephemeral",
+            new SpawnEphemeralRequest
+            {
+                Contract = contract.Name,
+                ContractHash = contract.Hash,
+                Gem = gem ? TestGem.Pointer : null,
+                SourceCode = source ? "public sealed class W { }" : null,
+            },
+            ControlPlaneJsonContext.Default.SpawnEphemeralRequest, TestContext.Current.CancellationToken);
+
+        var detail = await Refused.AssertAsync(response, HttpStatusCode.BadRequest, MeshErrorCodes.InvalidRequest, TestCredentials.Caller);
+        Assert.Contains(problem, detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Summon_NamingNeitherAGemNorSource_IsRefusedByTheClient_BeforeItSends()
+    {
+        using var client = mesh.CreateClient();
+
+        var refused = await Assert.ThrowsAsync<SummonFailedException>(() =>
+            client.SummonAsync<ITestWorker>(new SummonRequest(), TestContext.Current.CancellationToken));
+
+        Assert.Equal(SummonFailureReason.InvalidRequest, refused.Reason);
+        Assert.Contains("SummonRequest.FromGem", refused.Message, StringComparison.Ordinal);
+        Assert.Null(refused.InnerException);
     }
 }
