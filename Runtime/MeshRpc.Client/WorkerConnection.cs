@@ -45,8 +45,8 @@ public sealed class WorkerConnection : IAsyncDisposable
     /// <summary>The path this connection took: <see cref="DataPlaneRoute.Direct"/> or <see cref="DataPlaneRoute.Relay"/>.</summary>
     public DataPlaneRoute Route { get; }
 
-    /// <summary>The JSON-RPC connection; generated proxies call through it.</summary>
-    public JsonRpc Rpc { get; }
+    /// <summary>The JSON-RPC connection <see cref="GhostProxy"/> calls through; no public surface, so StreamJsonRpc stays an implementation detail.</summary>
+    internal JsonRpc Rpc { get; }
 
     /// <summary>
     /// Connects to the worker a ticket names and proves possession of the ticket's secret.

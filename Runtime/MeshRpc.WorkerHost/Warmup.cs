@@ -65,12 +65,18 @@ internal static class Warmup
         var ticket = signer.Issue("warmup", workerKey, new TicketEndpoints(PinnedEndpoint.Direct("127.0.0.1", endpoint.Port, fingerprint)), PinnedEndpoint.Pin(fingerprint),
             "local", contract.Name, contract.Hash, 60_000, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1));
         await using var connection = await WorkerConnection.ConnectAsync(ticket, contract);
-        await connection.Rpc.InvokeWithCancellationAsync<string>("Echo", ["warm"], CancellationToken.None);
+        await new EchoProxy(connection).EchoAsync("warm");
     }
 
     public interface IWarmup
     {
         Task<string> EchoAsync(string text);
+    }
+
+    // Written as the generator writes a ghost proxy, so the warm-up compiles the same call path a caller's proxy takes.
+    private sealed class EchoProxy(WorkerConnection connection) : GhostProxy(connection), IWarmup
+    {
+        public Task<string> EchoAsync(string text) => InvokeAsync<string>("Echo", [text], CancellationToken.None);
     }
 
     private sealed class Echo : IWarmup

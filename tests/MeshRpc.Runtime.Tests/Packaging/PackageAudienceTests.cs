@@ -43,6 +43,15 @@ public sealed class PackageAudienceTests
     }
 
     [Fact]
+    public void TheCallerPackagesPublicApi_NamesNoStreamJsonRpcType()
+    {
+        // The JSON-RPC library is how a connection works, not what a caller programs against.
+        var named = PublicApiTypes(CallerPackage).Where(t => t.Assembly.GetName().Name == "StreamJsonRpc").Select(t => t.FullName).Distinct();
+
+        Assert.Empty(named);
+    }
+
+    [Fact]
     public void TheWorkerPackage_ReferencesAndNamesNoCallerType()
     {
         Assert.DoesNotContain(CallerPackage.GetName().Name, WorkerPackage.GetReferencedAssemblies().Select(a => a.Name));
