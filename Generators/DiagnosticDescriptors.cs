@@ -79,6 +79,14 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    public static readonly DiagnosticDescriptor ReflectionSerializedType = new(
+        id: "MESH012",
+        title: "A contract type serializes by reflection",
+        messageFormat: "'{0}' uses type '{1}', which has no JSON metadata: MeshRpc serializes it by reflection, which trimming and NativeAOT cannot do. {2} to make it reflection-free.",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Warning,
+        isEnabledByDefault: true);
+
     public static readonly DiagnosticDescriptor InvalidWireName = new(
         id: "MESH010",
         title: "Invalid wire name",

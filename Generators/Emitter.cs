@@ -57,8 +57,7 @@ internal static class Emitter
         w.Line();
         w.Line("/// <summary>The descriptor registered with <see cref=\"global::MeshRpc.MeshContracts\"/>.</summary>");
         w.Line($"public static readonly global::MeshRpc.MeshContract<{contract.InterfaceType}> Descriptor =");
-        var jsonTypes = contract.JsonContextType is { } context ? $", {context}.Default" : "";
-        w.Line($"    new(Name, Hash{jsonTypes});");
+        w.Line($"    new(Name, Hash{JsonTypes(contract)});");
         w.Line();
         w.Line("/// <summary>Registers the contract when this assembly loads, so no one has to find it by reflection.</summary>");
         w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
@@ -82,6 +81,19 @@ internal static class Emitter
         }
 
         w.Close();
+    }
+
+    // The contract's JSON metadata: its context, then (where the project allows it and the context lacks types) reflection.
+    private static string JsonTypes(ContractModel contract)
+    {
+        const string Reflection = "new global::System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()";
+        return (contract.JsonContextType, contract.ReflectionJson) switch
+        {
+            (null, false) => "",
+            ({ } context, false) => $", {context}.Default",
+            (null, true) => $", {Reflection}",
+            ({ } context, true) => $", global::System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine({context}.Default, {Reflection})",
+        };
     }
 
     private static void EmitAttach(SourceWriter w, ContractModel contract)

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using MeshRpc.Generators.Model;
 using MeshRpc.Generators.TypeScript;
 using Microsoft.CodeAnalysis;
@@ -20,7 +22,16 @@ public sealed class MeshWorkerGenerator : IIncrementalGenerator
 
         /// <summary>Which ends of the contracts the compilation generates.</summary>
         public const string Roles = nameof(Roles);
+
+        /// <summary>Whether the project lets types without JSON metadata serialize by reflection.</summary>
+        public const string ReflectionJson = nameof(ReflectionJson);
     }
+
+    /// <summary>
+    /// The MSBuild property (made visible to the compiler by MeshRpc's build targets) that lets contract types without
+    /// JSON metadata serialize by reflection: the targets set it true unless the project is trimmed or NativeAOT.
+    /// </summary>
+    public const string ReflectionJsonProperty = "build_property.MeshRpcReflectionJson";
 
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -32,12 +43,19 @@ public sealed class MeshWorkerGenerator : IIncrementalGenerator
                 static (ctx, ct) => Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], ct))
             .WithTrackingName(Steps.Parse);
 
-        context.RegisterSourceOutput(parsed.SelectMany(static (p, _) => p.Diagnostics), static (spc, diagnostic) =>
+        var reflectionJson = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue(ReflectionJsonProperty, out var value)
+                && string.Equals(value, "true", System.StringComparison.OrdinalIgnoreCase))
+            .WithTrackingName(Steps.ReflectionJson);
+        var judged = parsed.Combine(reflectionJson);
+
+        context.RegisterSourceOutput(judged.SelectMany(static (pair, _) => Findings(pair.Left, pair.Right)), static (spc, diagnostic) =>
             spc.ReportDiagnostic(diagnostic.ToDiagnostic()));
 
-        var contracts = parsed
-            .Where(static p => p.Model is not null)
-            .Select(static (p, _) => p.Model!)
+        // A type without JSON metadata stops the contract unless the project allows reflection; then it serializes that way.
+        var contracts = judged
+            .Where(static pair => pair.Left.Model is not null && (pair.Right || pair.Left.JsonGaps.Count == 0))
+            .Select(static (pair, _) => pair.Left.Model! with { ReflectionJson = pair.Left.JsonGaps.Count > 0 })
             .WithTrackingName(Steps.Contracts);
 
         var roles = context.CompilationProvider
@@ -51,4 +69,10 @@ public sealed class MeshWorkerGenerator : IIncrementalGenerator
             spc.AddSource(contract.HintName.Replace(".MeshRpc.g.cs", ".MeshRpc.ts.g.cs"), TypeScriptEmitter.EmitCarrier(contract));
         });
     }
+
+    // Errors as they are; types without JSON metadata as errors (MESH009), or as warnings (MESH012) where reflection may serialize them.
+    private static IEnumerable<DiagnosticInfo> Findings(ParsedContract parsed, bool reflectionJson) =>
+        parsed.Diagnostics.Concat(reflectionJson
+            ? parsed.JsonGaps.Select(static gap => gap.As(DiagnosticDescriptors.ReflectionSerializedType))
+            : parsed.JsonGaps);
 }

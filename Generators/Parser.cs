@@ -20,8 +20,11 @@ internal static class Parser
     private static readonly SymbolDisplayFormat ShortTypeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
         .RemoveMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    public static (ContractModel? Model, EquatableArray<DiagnosticInfo> Diagnostics) Parse(
-        INamedTypeSymbol contract, AttributeData attribute, CancellationToken cancellationToken)
+    /// <summary>
+    /// The contract's model and its errors; apart from them, <see cref="ParsedContract.JsonGaps"/> names each type that
+    /// has no JSON metadata, which the pipeline reports as an error or, where the project allows reflection, a warning.
+    /// </summary>
+    public static ParsedContract Parse(INamedTypeSymbol contract, AttributeData attribute, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
         var location = contract.Locations.FirstOrDefault();
@@ -53,20 +56,21 @@ internal static class Parser
         var named = NameOverloads(methods);
         CheckUnique(named, m => m.WireName, DiagnosticDescriptors.DuplicateWireName, diagnostics);
         CheckUnique(named, m => m.JsName, DiagnosticDescriptors.DuplicateJsName, diagnostics);
+        var jsonGaps = new List<DiagnosticInfo>();
         foreach (var (symbol, model) in named)
         {
-            CheckSerializable(symbol, model, jsonContext, jsonTypes, diagnostics);
+            CheckSerializable(symbol, model, jsonContext, jsonTypes, jsonGaps);
         }
 
         if (diagnostics.Count > 0)
         {
-            return (null, diagnostics.ToEquatableArray());
+            return new ParsedContract(null, diagnostics.ToEquatableArray(), jsonGaps.ToEquatableArray());
         }
 
         var contractName = contract.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat.WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.None));
         var methodArray = named.Select(m => m.Model).ToEquatableArray();
         var baseName = FlatName(contract);
-        return (new ContractModel(
+        return new ParsedContract(new ContractModel(
             Namespace: contract.ContainingNamespace.IsGlobalNamespace ? null : contract.ContainingNamespace.ToDisplayString(),
             InterfaceType: contract.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             ContractName: contractName,
@@ -76,7 +80,8 @@ internal static class Parser
             Hash: ContractHasher.Hash(contractName, methodArray),
             JsonContextType: jsonContext?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
             Methods: methodArray,
-            TypeScript: TsStubBuilder.Build(baseName, named)), default);
+            TypeScript: TsStubBuilder.Build(baseName, named),
+            ReflectionJson: false), default, jsonGaps.ToEquatableArray());
     }
 
     private static void CheckShape(INamedTypeSymbol contract, Location? location, List<DiagnosticInfo> diagnostics)
@@ -247,7 +252,7 @@ internal static class Parser
         }
     }
 
-    private static void CheckSerializable(IMethodSymbol method, MethodModel model, INamedTypeSymbol? context, HashSet<string> declared, List<DiagnosticInfo> diagnostics)
+    private static void CheckSerializable(IMethodSymbol method, MethodModel model, INamedTypeSymbol? context, HashSet<string> declared, List<DiagnosticInfo> gaps)
     {
         var types = method.Parameters.Where(p => p.Type.ToDisplayString() != "System.Threading.CancellationToken").Select(p => p.Type).ToList();
         if (ClassifyReturn(method.ReturnType).Result is { } result)
@@ -267,7 +272,7 @@ internal static class Parser
             var fix = context is null
                 ? $"Declare 'partial class ContractJson : JsonSerializerContext' with [JsonSerializable(typeof({shortName}))] and name it in [MeshWorker(JsonContext = typeof(ContractJson))]"
                 : $"Add [JsonSerializable(typeof({shortName}))] to {context.Name}";
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnserializableType, method.Locations.FirstOrDefault(), model.Name, shortName, fix));
+            gaps.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnserializableType, method.Locations.FirstOrDefault(), model.Name, shortName, fix));
         }
     }
 

@@ -1,6 +1,15 @@
 namespace MeshRpc.Generators.Model;
 
-/// <summary>Everything the emitter needs about one [MeshWorker] interface; strings only, so it compares by value.</summary>
+/// <summary>
+/// What the parser made of one [MeshWorker] interface: its model unless it has errors, the errors, and the types that
+/// have no JSON metadata (as MESH009 diagnostics, which the pipeline keeps or turns into MESH012 warnings).
+/// </summary>
+internal sealed record ParsedContract(ContractModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, EquatableArray<DiagnosticInfo> JsonGaps);
+
+/// <summary>
+/// Everything the emitter needs about one [MeshWorker] interface; strings only, so it compares by value.
+/// <paramref name="ReflectionJson"/>: some of its types have no JSON metadata and serialize by reflection.
+/// </summary>
 internal sealed record ContractModel(
     string? Namespace,
     string InterfaceType,
@@ -11,7 +20,8 @@ internal sealed record ContractModel(
     string Hash,
     string? JsonContextType,
     EquatableArray<MethodModel> Methods,
-    TsStubModel TypeScript);
+    TsStubModel TypeScript,
+    bool ReflectionJson);
 
 /// <summary>How a method returns, which decides how the proxy awaits the call.</summary>
 internal enum ReturnKind

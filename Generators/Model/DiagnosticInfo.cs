@@ -18,6 +18,9 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, string? F
             arguments.ToEquatableArray());
     }
 
+    /// <summary>The same finding, reported under <paramref name="descriptor"/> (for example as a warning rather than an error).</summary>
+    public DiagnosticInfo As(DiagnosticDescriptor descriptor) => this with { Descriptor = descriptor };
+
     public Diagnostic ToDiagnostic()
     {
         var location = FilePath is null ? Location.None : Location.Create(FilePath, Span, LineSpan);

@@ -62,7 +62,7 @@ internal static class SourceCompiler
             References(),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
 
-        GeneratorDriver driver = CSharpGeneratorDriver.Create(Generators(), parseOptions: parse);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(Generators(), parseOptions: parse, optionsProvider: JitProject.Instance);
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var generated, out var generatorDiagnostics, cancellationToken);
 
         using var image = new MemoryStream();
@@ -119,6 +119,30 @@ internal static class SourceCompiler
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture),
             position.Line + 1,
             position.Character + 1);
+    }
+
+    // The host runs summoned code on the JIT, as an ordinary project does: contract types without a JSON context
+    // serialize by reflection there (what MeshRpc's build targets tell the generator in such a project).
+    private sealed class JitProject : AnalyzerConfigOptionsProvider
+    {
+        public static readonly JitProject Instance = new();
+
+        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(MeshWorkerGenerator.ReflectionJsonProperty, "true");
+
+        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.None;
+
+        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.None;
+
+        private sealed class Options(string? key, string? value) : AnalyzerConfigOptions
+        {
+            public static readonly Options None = new(null, null);
+
+            public override bool TryGetValue(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? found)
+            {
+                found = name == key ? value : null;
+                return found is not null;
+            }
+        }
     }
 
     private sealed class AnalyzerLoader : IAnalyzerAssemblyLoader

@@ -1,3 +1,5 @@
+using Microsoft.CodeAnalysis;
+
 namespace MeshRpc.Generators.Tests;
 
 public sealed class DiagnosticTests
@@ -92,6 +94,45 @@ public sealed class DiagnosticTests
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal("MESH009", diagnostic.Id);
         Assert.Contains("Add [JsonSerializable(typeof(Receipt))] to ShopJson", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TypesWithoutJsonMetadata_SerializeByReflection_WithAWarning_WhereTheProjectAllowsIt()
+    {
+        const string Source = """
+            using System.Collections.Generic;
+            using System.Threading.Tasks;
+            using MeshRpc;
+            namespace Demo;
+            public enum Size { Small, Large }
+            public sealed record Item(string Sku, Size Size);
+            public sealed record Order(int Id, List<Item> Items, Dictionary<string, Item> BySku, Item[] Extras);
+            [MeshWorker]
+            public interface IShop { Task<Order> PlaceAsync(Order order); Task<List<Item>> ItemsAsync(Size size); }
+            """;
+
+        var (driver, output, diagnostics) = GeneratorHarness.Run(Source, reflectionJson: true);
+
+        var warnings = diagnostics.Where(d => d.Id.StartsWith("MESH", StringComparison.Ordinal)).ToList();
+        Assert.All(warnings, d => Assert.Equal(("MESH012", DiagnosticSeverity.Warning), (d.Id, d.Severity)));
+        Assert.Contains(warnings, d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains(
+            "'Order', which has no JSON metadata: MeshRpc serializes it by reflection", StringComparison.Ordinal));
+        Assert.Contains("new global::System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()", GeneratorHarness.CSharpOutput(driver), StringComparison.Ordinal);
+        Assert.Empty(output.GetDiagnostics(TestContext.Current.CancellationToken).Where(d => d.Severity > DiagnosticSeverity.Info));
+
+        // The same contract in a trimmed or NativeAOT project: an error, and nothing generated that reflection would serialize.
+        var (strict, _, errors) = GeneratorHarness.Run(Source);
+        Assert.All(errors.Where(d => d.Id.StartsWith("MESH", StringComparison.Ordinal)), d => Assert.Equal(("MESH009", DiagnosticSeverity.Error), (d.Id, d.Severity)));
+        Assert.DoesNotContain(strict.GetRunResult().GeneratedTrees, t => t.FilePath.EndsWith(".MeshRpc.g.cs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AContractWhoseContextCoversEveryType_NeverSerializesByReflection()
+    {
+        var (driver, _, diagnostics) = GeneratorHarness.Run(Contracts.Typed, reflectionJson: true);
+
+        Assert.DoesNotContain(diagnostics, d => d.Id.StartsWith("MESH", StringComparison.Ordinal));
+        Assert.DoesNotContain("DefaultJsonTypeInfoResolver", GeneratorHarness.CSharpOutput(driver), StringComparison.Ordinal);
     }
 
     [Fact]

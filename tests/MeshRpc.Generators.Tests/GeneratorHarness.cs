@@ -21,11 +21,17 @@ internal static class GeneratorHarness
             [.. Platform, .. caller ? [CallerPackage] : Array.Empty<MetadataReference>(), .. worker ? [WorkerPackage] : Array.Empty<MetadataReference>()],
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999));
 
-    public static (GeneratorDriver Driver, Compilation Output, ImmutableArray<Diagnostic> Diagnostics) Run(string source, bool trackSteps = false, bool caller = true, bool worker = true)
+    /// <summary>
+    /// Runs the generator; <paramref name="reflectionJson"/> sets the MSBuild property MeshRpc's targets set in a JIT project
+    /// (types without JSON metadata serialize by reflection), which is unset, as in a trimmed project, by default.
+    /// </summary>
+    public static (GeneratorDriver Driver, Compilation Output, ImmutableArray<Diagnostic> Diagnostics) Run(
+        string source, bool trackSteps = false, bool caller = true, bool worker = true, bool reflectionJson = false)
     {
         var compilation = Compile(source, caller, worker);
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             [new MeshWorkerGenerator().AsSourceGenerator()],
+            optionsProvider: new BuildProperties(reflectionJson ? new() { [MeshWorkerGenerator.ReflectionJsonProperty] = "true" } : []),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps),
             parseOptions: (CSharpParseOptions)compilation.SyntaxTrees[0].Options);
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
@@ -86,5 +92,20 @@ internal static class GeneratorHarness
             typeof(StreamJsonRpc.JsonRpc).Assembly.Location,
         };
         return [.. trusted.Concat(local).Distinct().Select(path => MetadataReference.CreateFromFile(path))];
+    }
+
+    // The global options an MSBuild project hands analyzers: its CompilerVisibleProperty values, as build_property.*.
+    private sealed class BuildProperties(Dictionary<string, string> values) : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider
+    {
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GlobalOptions { get; } = new Options(values);
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options([]);
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(AdditionalText textFile) => new Options([]);
+
+        private sealed class Options(Dictionary<string, string> values) : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions
+        {
+            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
+        }
     }
 }

@@ -1,5 +1,6 @@
 using MeshRpc.IntegrationTests.Infrastructure;
 using MeshRpc.TestWorker;
+using Inventory = MeshRpc.Tests.Reflection;
 
 namespace MeshRpc.IntegrationTests;
 
@@ -64,9 +65,26 @@ public sealed class RawSourceTests(MeshProcesses mesh) : IClassFixture<MeshProce
         Assert.Contains("MeshRpc.TestWorker.ITestWorker", error.Message, StringComparison.Ordinal);
     }
 
-    private static string ContractSource()
+    [Fact]
+    public async Task Source_WhoseContractHasNoJsonContext_CompilesAndServesRecords_ByReflection()
     {
-        using var stream = typeof(RawSourceTests).Assembly.GetManifestResourceStream("ITestWorker.cs")!;
+        using var client = mesh.CreateClient();
+        // One file, one file-scoped namespace: the implementation joins the contract's.
+        var source = Resource("IInventoryWorker.cs") + "\n" + Resource("InventoryWorker.cs").Replace("namespace MeshRpc.Tests.Reflection;", "", StringComparison.Ordinal);
+
+        await using var inventory = await client.SummonAsync<Inventory.IInventoryWorker>(SummonRequest.FromSource(source), TestContext.Current.CancellationToken);
+        var placed = await inventory.PlaceAsync(new Inventory.Order(3, [new Inventory.Item("a-1", Inventory.Size.Small, 1.5m)], new() { ["a-1"] = 2 }, []));
+
+        Assert.Equal([new Inventory.Item("gift", Inventory.Size.Small, 0m)], placed.Extras);
+        Assert.Equal(2, placed.Quantities["a-1"]);
+        Assert.Equal(["b-2", "c-3"], (await inventory.ItemsAsync(Inventory.Size.Large)).Select(item => item.Sku));
+    }
+
+    private static string ContractSource() => Resource("ITestWorker.cs");
+
+    private static string Resource(string name)
+    {
+        using var stream = typeof(RawSourceTests).Assembly.GetManifestResourceStream(name)!;
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }

@@ -4,7 +4,7 @@
 // Do not edit: change the C# and run that test with MESHRPC_ACCEPT_SNAPSHOTS=1.
 namespace MeshRpc.Protocol {
     export var version = "meshrpc/1";
-    export var authAlgorithm = "es256\u002Bhmac-sha256-challenge";
+    export var authAlgorithm = "es256+hmac-sha256-challenge";
     export var challengeMethod = "mesh.challenge";
     export var handshakeMethod = "mesh.handshake";
     export var heartbeatMethod = "mesh.heartbeat";
