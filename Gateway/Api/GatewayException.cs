@@ -11,7 +11,7 @@ public sealed class GatewayException : Exception
         : base(message, innerException)
     {
         Code = code;
-        StatusCode = statusCode;
+        StatusCode = statusCode ?? MeshErrorCodes.KindOf(code).Status;
         Diagnostics = diagnostics;
     }
 
@@ -21,8 +21,8 @@ public sealed class GatewayException : Exception
     /// <summary>One of <see cref="MeshErrorCodes"/>.</summary>
     public string Code { get; }
 
-    /// <summary>The HTTP status to answer with, when not the code's own.</summary>
-    public int? StatusCode { get; }
+    /// <summary>The HTTP status to answer with: the code's own (<see cref="MeshErrorCodes.All"/>) unless the thrower chose another.</summary>
+    public int StatusCode { get; }
 
     /// <summary>The error as an HTTP result.</summary>
     public IResult ToResult() => MeshProblems.Of(Code, Message, StatusCode, Diagnostics);
