@@ -192,7 +192,7 @@ internal static class GatewayEndpoints
         {
             // The worker had already exited on its node: the teardown's goal holds.
         }
-        catch (Exception ex) when (ex is ApiException or HttpRequestException)
+        catch (Exception ex) when (ex is ApiExceptionBase or HttpRequestException)
         {
             return new GatewayException(MeshErrorCodes.ForgeFailed,
                 $"Node {node.Registration.NodeId} did not confirm the teardown of worker {workerId}: {ex.Message}").ToResult();

@@ -205,8 +205,9 @@ public sealed class SpawnService
                 ex,
                 error?.Diagnostics);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is ApiRequestException or HttpRequestException)
         {
+            // Refit's ApiRequestException: the request never got an answer (connection refused, reset, timed out).
             throw new GatewayException(MeshErrorCodes.ForgeFailed,
                 $"Node {nodeId} at {node.Registration.AgentUrl} is unreachable: {ex.Message}", innerException: ex);
         }

@@ -66,6 +66,10 @@ public sealed class GemCache
         {
             throw new ForgeException(MeshErrorCodes.GemNotFound, $"The gateway's gem store has no gem {digest}.", ex);
         }
+        catch (Exception ex) when (ex is ApiExceptionBase or HttpRequestException or IOException)
+        {
+            throw new ForgeException(MeshErrorCodes.ForgeFailed, $"The node could not download gem {digest} from the gateway: {ex.Message}", ex);
+        }
 
         var actual = GemArchive.Digest(archive);
         if (actual != digest)

@@ -101,7 +101,8 @@ public sealed class GatewayRegistration : BackgroundService
             {
                 Log.RegistrationConflict(_logger, _options.Gateway, MeshError.Parse(ex.Content)?.Detail ?? $"HTTP {(int)ex.StatusCode}");
             }
-            catch (Exception ex) when (ex is HttpRequestException or Refit.ApiException)
+            // Refit.ApiExceptionBase: an error reply (ApiException) or no reply at all (ApiRequestException, e.g. a gateway restarting).
+            catch (Exception ex) when (ex is HttpRequestException or Refit.ApiExceptionBase)
             {
                 registered = false;
                 Log.GatewayUnreachable(_logger, _options.Gateway, ex.Message);

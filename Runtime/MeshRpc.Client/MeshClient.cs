@@ -130,7 +130,8 @@ public sealed class MeshClient : IDisposable
         {
             // Already gone: teardown's goal holds.
         }
-        catch (Exception ex) when (ex is ApiException or HttpRequestException)
+        // Refit reports a gateway it cannot reach as ApiRequestException, one it reached as ApiException: both are ApiExceptionBase.
+        catch (Exception ex) when (ex is ApiExceptionBase or HttpRequestException)
         {
             throw new TeardownFailedException(workerId,
                 $"Could not confirm that worker {workerId} was torn down: {(ex is ApiException api ? Describe(api, MeshError.Parse(api.Content)) : ex.Message)}. It dies on its own when its heartbeat timeout passes.", ex);
@@ -157,7 +158,7 @@ public sealed class MeshClient : IDisposable
             var error = MeshError.Parse(ex.Content);
             throw new SummonFailedException(MeshErrorCodes.KindOf(error?.Code).Reason, $"UAH CORE could not {what}: {Describe(ex, error)}", ex, error?.Diagnostics);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is ApiRequestException or HttpRequestException)
         {
             throw new SummonFailedException(SummonFailureReason.GatewayUnavailable,
                 $"Could not reach UAH CORE at {_http.BaseAddress} to {what}: {ex.Message}. Check that the gateway is running and the address is right.", ex);

@@ -82,7 +82,7 @@ public sealed class GatewayRestartTests(MeshProcesses mesh) : IClassFixture<Mesh
             // The caller's own listing: after a restart, the worker is the caller's again because its node says whose it is.
             return (await client.Gateway.ListWorkersAsync(TestContext.Current.CancellationToken)).Any(w => w.WorkerId == workerId);
         }
-        catch (Exception ex) when (ex is Refit.ApiException or HttpRequestException)
+        catch (Exception ex) when (ex is Refit.ApiExceptionBase or HttpRequestException)
         {
             // The gateway may still be starting.
             return false;

@@ -73,9 +73,13 @@ public sealed partial class ChildProcess : IAsyncDisposable
         return line[prefix.Length..].Trim();
     }
 
-    /// <summary>Waits for a line containing <paramref name="text"/>.</summary>
-    public Task<string> WaitForTextAsync(string text, TimeSpan timeout) =>
-        WaitForAsync(l => l.Contains(text, StringComparison.Ordinal), $"a line containing '{text}'", timeout);
+    /// <summary>Waits for the <paramref name="occurrence"/>th line containing <paramref name="text"/> (the first by default).</summary>
+    public Task<string> WaitForTextAsync(string text, TimeSpan timeout, int occurrence = 1)
+    {
+        // Called under the output lock for each line in order, earlier output first, so the count is exact.
+        var seen = 0;
+        return WaitForAsync(l => l.Contains(text, StringComparison.Ordinal) && ++seen == occurrence, $"line {occurrence} containing '{text}'", timeout);
+    }
 
     private async Task<string> WaitForAsync(Func<string, bool> matches, string what, TimeSpan timeout)
     {
