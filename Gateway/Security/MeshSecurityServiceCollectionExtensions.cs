@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -15,12 +16,11 @@ public static class MeshSecurityServiceCollectionExtensions
     /// <summary>The default scheme: picks the API key handler for <c>mesh_</c> credentials and the JWT handler for the rest.</summary>
     public const string CallerScheme = "MeshCaller";
 
-    /// <summary>Adds authentication and authorization as <paramref name="options"/> configure them.</summary>
-    public static IServiceCollection AddMeshSecurity(this IServiceCollection services, GatewayOptions options)
+    /// <summary>Adds authentication and authorization as <see cref="GatewayOptions"/> and <see cref="JwtIssuerOptions"/> configure them.</summary>
+    public static IServiceCollection AddMeshSecurity(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(options);
-        services.TryAddSingleton(options.ApiKeysFile is { } file ? ApiKeyStore.Load(file) : ApiKeyStore.Empty);
+        services.TryAddSingleton(provider => provider.GetRequiredService<GatewayOptions>().ApiKeysFile is { } file ? ApiKeyStore.Load(file) : ApiKeyStore.Empty);
         services.TryAddSingleton<NodeCredentials>();
         var authentication = services.AddAuthentication(CallerScheme)
             .AddPolicyScheme(CallerScheme, "API key or JWT", scheme => scheme.ForwardDefaultSelector = context =>
@@ -28,7 +28,9 @@ public static class MeshSecurityServiceCollectionExtensions
                     ? ApiKeyAuthenticationHandler.SchemeName
                     : JwtBearerDefaults.AuthenticationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        authentication.AddJwtBearer(jwt => ConfigureJwt(jwt, options.Jwt));
+        authentication.AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<JwtIssuerOptions>>((jwt, issuer) => ConfigureJwt(jwt, issuer.Value));
 
         // Whatever endpoint names no policy still needs an authenticated caller; only those marked anonymous are open.
         var authenticated = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
@@ -42,11 +44,11 @@ public static class MeshSecurityServiceCollectionExtensions
         return services;
     }
 
-    private static void ConfigureJwt(JwtBearerOptions jwt, JwtIssuerOptions? issuer)
+    private static void ConfigureJwt(JwtBearerOptions jwt, JwtIssuerOptions issuer)
     {
         // The claims stay as the identity provider wrote them: 'sub' and 'scope', not .NET's long URIs.
         jwt.MapInboundClaims = false;
-        if (issuer is null)
+        if (!issuer.IsConfigured)
         {
             // No identity provider configured: no JWT validates, API keys still do.
             jwt.TokenValidationParameters = new TokenValidationParameters { ValidateIssuerSigningKey = true, IssuerSigningKeys = [] };

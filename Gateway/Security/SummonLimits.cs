@@ -15,7 +15,7 @@ public static class SummonLimits
     /// <summary>The rate-limiting policy of the summon endpoints.</summary>
     public const string Policy = "summons";
 
-    /// <summary>Registers the policy with the rates of <paramref name="options"/>.</summary>
+    /// <summary>Registers the policy with the rates of <paramref name="options"/>: the configuration step of <see cref="RateLimiterOptions"/>.</summary>
     public static void Configure(RateLimiterOptions limiter, GatewayOptions options)
     {
         ArgumentNullException.ThrowIfNull(limiter);

@@ -15,6 +15,9 @@ namespace MeshRpc.Gateway.Spawn;
 public sealed class SpawnService
 {
     private readonly GatewayOptions _options;
+
+    // Parsed once: the options hold the operator's text.
+    private readonly IReadOnlyList<EgressDestination> _egressAllowed;
     private readonly GemStore _gems;
     private readonly NodeRegistry _registry;
     private readonly IPlacementPolicy _placement;
@@ -25,6 +28,7 @@ public sealed class SpawnService
     public SpawnService(GatewayOptions options, GemStore gems, NodeRegistry registry, IPlacementPolicy placement, NodeAgentClients agents, TicketIssuer tickets)
     {
         _options = options;
+        _egressAllowed = options.EgressAllowed;
         _gems = gems;
         _registry = registry;
         _placement = placement;
@@ -46,7 +50,7 @@ public sealed class SpawnService
             throw Invalid($"heartbeatTimeoutMs is {heartbeatTimeoutMs}; it must be at least {_options.MinHeartbeatTimeoutMs}.");
         }
 
-        var egress = EgressPolicy.Check(request.Egress, _options.EgressAllowed);
+        var egress = EgressPolicy.Check(request.Egress, _egressAllowed);
         var node = Reserve(pinnedNode, request);
         var placed = Stopwatch.GetTimestamp();
         ForgeResponse? forged = null;

@@ -15,13 +15,14 @@ namespace MeshRpc.NodeAgent.Api;
 internal static class GatewayCertificateAuthentication
 {
     /// <summary>Configures Kestrel's HTTPS and the certificate authentication of the gateway.</summary>
-    public static void AddGatewayCertificateAuthentication(this WebApplicationBuilder builder, NodeIdentity identity)
+    public static void AddGatewayCertificateAuthentication(this WebApplicationBuilder builder)
     {
         // The slim builder leaves HTTPS out until asked for.
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https =>
         {
-            https.ServerCertificate = identity.Certificate;
+            // Endpoints are configured as the server starts, when the node's identity can be resolved.
+            https.ServerCertificate = kestrel.ApplicationServices.GetRequiredService<NodeIdentity>().Certificate;
 
             // Asked for, not required at the TLS layer, so a client without one gets a readable 401 instead of a broken handshake.
             https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
@@ -37,7 +38,7 @@ internal static class GatewayCertificateAuthentication
             {
                 OnCertificateValidated = context =>
                 {
-                    if (identity.IsGateway(context.ClientCertificate))
+                    if (context.HttpContext.RequestServices.GetRequiredService<NodeIdentity>().IsGateway(context.ClientCertificate))
                     {
                         context.Principal = new ClaimsPrincipal(new ClaimsIdentity([new Claim("gateway", "registered")], context.Scheme.Name));
                         context.Success();

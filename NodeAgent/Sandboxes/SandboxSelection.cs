@@ -17,10 +17,10 @@ public static class SandboxSelection
             "auto" => LxcSandboxProvider.IsAvailable() ? new LxcSandboxProvider(options)
                 : BwrapSandboxProvider.IsAvailable() ? new BwrapSandboxProvider(options)
                 : new ProcessSandboxProvider(options),
-            var other => throw new InvalidOperationException($"Unknown sandbox '{other}'. Use --sandbox lxc, bwrap, process or auto."),
+            var other => throw new AgentStartupException($"Unknown sandbox '{other}'. Use --sandbox lxc, bwrap, process or auto."),
         };
     }
 
-    private static InvalidOperationException Unavailable(string name, string fix) =>
+    private static AgentStartupException Unavailable(string name, string fix) =>
         new($"The {name} sandbox was requested but does not work on this machine: {fix}, or choose another with --sandbox.");
 }

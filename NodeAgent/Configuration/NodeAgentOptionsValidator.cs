@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+
+namespace MeshRpc.NodeAgent.Configuration;
+
+/// <summary>Refuses, at start-up, agent settings that would fail later: each failure names the option and what it takes.</summary>
+public sealed class NodeAgentOptionsValidator : IValidateOptions<NodeAgentOptions>
+{
+    private static readonly string[] Sandboxes = ["lxc", "bwrap", "process", "auto"];
+
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, NodeAgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.Gateway is not { IsAbsoluteUri: true } gateway || (gateway.Scheme != Uri.UriSchemeHttp && gateway.Scheme != Uri.UriSchemeHttps))
+        {
+            failures.Add("The node agent needs the gateway's address: pass --gateway http://host:port.");
+        }
+
+        if (!Sandboxes.Contains(options.Sandbox))
+        {
+            failures.Add($"Unknown sandbox '{options.Sandbox}'. Use --sandbox lxc, bwrap, process or auto.");
+        }
+
+        if (!IPAddress.TryParse(options.DataPlaneAddress, out _))
+        {
+            failures.Add($"--data-plane takes the IP address workers listen on, not '{options.DataPlaneAddress}'.");
+        }
+
+        if (options.Slots < 1)
+        {
+            failures.Add($"--slots takes a positive number, not {options.Slots}.");
+        }
+
+        if (options.WarmPoolSize < 0 || options.WarmPoolSize > options.Slots)
+        {
+            failures.Add($"--warm-pool takes a number from 0 to --slots ({options.Slots}), not {options.WarmPoolSize}.");
+        }
+
+        if (options.MemoryMb < 16 || options.MaxProcesses < 1 || !(options.Cpus > 0))
+        {
+            failures.Add($"A worker needs --memory-mb of at least 16, --max-processes and --cpus above 0 (given {options.MemoryMb}, {options.MaxProcesses} and {options.Cpus}).");
+        }
+
+        if (options.CompileTimeout <= TimeSpan.Zero || options.CompileTimeout >= options.WorkerStartTimeout)
+        {
+            failures.Add($"--compile-timeout-ms takes a positive number under the worker start timeout ({options.WorkerStartTimeout.TotalMilliseconds:0} ms), not {options.CompileTimeoutMs}.");
+        }
+
+        // IPv4 with its host bits zero, and room for at least four /30 worker links.
+        if (options.EgressSubnetText is { } subnet
+            && !(IPNetwork.TryParse(subnet, out var network) && network.BaseAddress.AddressFamily == AddressFamily.InterNetwork && network.PrefixLength <= 28))
+        {
+            failures.Add($"--egress-subnet takes an IPv4 network of at least 16 addresses with its host bits zero (for example 10.231.0.0/16), not '{subnet}'.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
