@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MeshRpc;
+using MeshRpc.Testing;
 using Quickstart;
 using Quickstart.Worker;
 

@@ -3,7 +3,7 @@ using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Forge;
 using MeshRpc.NodeAgent.Sandboxes;
 using MeshRpc.TestWorker;
-using Quickstart;
+using MeshRpc.Testing;
 
 namespace MeshRpc.Benchmarks;
 

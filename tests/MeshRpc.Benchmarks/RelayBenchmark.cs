@@ -1,5 +1,5 @@
 using MeshRpc.TestWorker;
-using Quickstart;
+using MeshRpc.Testing;
 
 namespace MeshRpc.Benchmarks;
 

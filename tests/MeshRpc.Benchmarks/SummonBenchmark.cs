@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using MeshRpc.TestWorker;
-using Quickstart;
+using MeshRpc.Testing;
 
 namespace MeshRpc.Benchmarks;
 
