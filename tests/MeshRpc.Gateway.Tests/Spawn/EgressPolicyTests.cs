@@ -1,10 +1,10 @@
 using MeshRpc.Gateway.Api;
 using MeshRpc.Gateway.Spawn;
 
-namespace MeshRpc.IntegrationTests.Security;
+namespace MeshRpc.Gateway.Tests.Spawn;
 
 /// <summary>The gateway's egress cap on its own (unit level).</summary>
-public sealed class EgressPolicyUnitTests
+public sealed class EgressPolicyTests
 {
     [Fact]
     public void AGatewayWithoutACap_RefusesAnyEgress_SayingSo()

@@ -2,7 +2,7 @@ using MeshRpc.HostProtocol;
 using MeshRpc.Hosting;
 using MeshRpc.NodeAgent.Forge;
 
-namespace MeshRpc.IntegrationTests;
+namespace MeshRpc.NodeAgent.Tests.Forge;
 
 /// <summary>Which pooled host a summon takes (unit level): its gem's primed host, else an unprimed one, never another gem's.</summary>
 public sealed class PoolChoiceTests

@@ -2,7 +2,7 @@ using MeshRpc.ControlPlane;
 using MeshRpc.Gateway.Placement;
 using MeshRpc.Gateway.Registry;
 
-namespace MeshRpc.IntegrationTests;
+namespace MeshRpc.Gateway.Tests.Placement;
 
 /// <summary>The default placement policy on its own (unit level): most free capacity first.</summary>
 public sealed class PlacementPolicyTests
