@@ -1,5 +1,5 @@
 using MeshRpc;
-using Quickstart.Worker;
+using Quickstart.Contract;
 
 // Usage: AotCaller <gateway-url> <gem-pointer>, with the caller's credential in MESHRPC_CREDENTIAL
 using var mesh = new MeshClient(new Uri(args[0]), MeshCredential.FromEnvironment());

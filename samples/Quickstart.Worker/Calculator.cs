@@ -1,3 +1,5 @@
+using Quickstart.Contract;
+
 namespace Quickstart.Worker;
 
 /// <summary>The calculator worker; runs inside a sandbox on a swarm node.</summary>

@@ -1,15 +1,16 @@
 using MeshRpc;
 using MeshRpc.ControlPlane;
+using Quickstart.Contract;
 
 namespace Quickstart.Worker;
 
-/// <summary>Packs this assembly as the gem <c>gem://calculator@1.0.0</c>.</summary>
+/// <summary>Packs the worker with its contract as the gem <c>gem://calculator@1.0.0</c>.</summary>
 public static class CalculatorGem
 {
     /// <summary>The gem's pointer.</summary>
     public const string Pointer = "gem://calculator@1.0.0";
 
-    /// <summary>The gem archive: manifest plus this assembly.</summary>
+    /// <summary>The gem archive: manifest, this assembly and the contract's, which the worker host loads from the gem.</summary>
     public static byte[] Pack() => GemArchive.Pack(
         new GemManifest
         {
@@ -20,5 +21,5 @@ public static class CalculatorGem
             EntryAssembly = Path.GetFileName(typeof(Calculator).Assembly.Location),
             WorkerType = typeof(Calculator).FullName!,
         },
-        [typeof(Calculator).Assembly.Location]);
+        [typeof(Calculator).Assembly.Location, typeof(ICalculator).Assembly.Location]);
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using MeshRpc;
 using MeshRpc.Testing;
 using Quickstart;
+using Quickstart.Contract;
 using Quickstart.Worker;
 
 // The MeshRpc lifecycle end to end: summon, forge, handshake, ghost-proxy calls, teardown.

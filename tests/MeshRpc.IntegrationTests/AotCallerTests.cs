@@ -22,6 +22,11 @@ public sealed class AotCallerTests(MeshProcesses mesh) : IClassFixture<MeshProce
 
             Assert.True(callerExit == 0, $"The NativeAOT caller failed:\n{caller.Output}");
             Assert.Contains("sum=42", caller.Output, StringComparison.Ordinal);
+
+            // The caller's dependency graph, as the publish restored it: the contract, and not the worker's implementation.
+            var assets = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "samples", "AotCaller", "obj", "project.assets.json"), TestContext.Current.CancellationToken);
+            Assert.Contains("Quickstart.Contract", assets, StringComparison.Ordinal);
+            Assert.DoesNotContain("Quickstart.Worker", assets, StringComparison.Ordinal);
         }
         finally
         {

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using MeshRpc;
 
-namespace Quickstart.Worker;
+namespace Quickstart.Contract;
 
 /// <summary>A worker contract. Extending IAsyncDisposable lets callers write 'await using' to tear the worker down.</summary>
 [MeshWorker(JsonContext = typeof(CalculatorJson))]
