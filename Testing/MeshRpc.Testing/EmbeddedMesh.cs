@@ -57,19 +57,7 @@ public sealed class EmbeddedMesh : IAsyncDisposable
         where TContract : class
         where TWorker : TContract
     {
-        var contract = MeshContracts.Get<TContract>();
-        var worker = typeof(TWorker).Assembly.Location;
-        var archive = GemArchive.Pack(
-            new GemManifest
-            {
-                Name = name,
-                Version = version,
-                Contract = contract.Name,
-                ContractHash = contract.Hash,
-                EntryAssembly = Path.GetFileName(worker),
-                WorkerType = typeof(TWorker).FullName!,
-            },
-            [.. new[] { worker, typeof(TContract).Assembly.Location }.Distinct()]);
+        var archive = MeshGem.Pack<TContract, TWorker>(name, version);
         using var client = CreateClient();
         await client.PublishGemAsync(archive, cancellationToken);
         return $"gem://{name}@{version}";

@@ -1,5 +1,4 @@
 using MeshRpc;
-using MeshRpc.ControlPlane;
 using Quickstart.Contract;
 
 namespace Quickstart.Worker;
@@ -11,15 +10,5 @@ public static class CalculatorGem
     public const string Pointer = "gem://calculator@1.0.0";
 
     /// <summary>The gem archive: manifest, this assembly and the contract's, which the worker host loads from the gem.</summary>
-    public static byte[] Pack() => GemArchive.Pack(
-        new GemManifest
-        {
-            Name = "calculator",
-            Version = "1.0.0",
-            Contract = MeshContracts.Get<ICalculator>().Name,
-            ContractHash = MeshContracts.Get<ICalculator>().Hash,
-            EntryAssembly = Path.GetFileName(typeof(Calculator).Assembly.Location),
-            WorkerType = typeof(Calculator).FullName!,
-        },
-        [typeof(Calculator).Assembly.Location, typeof(ICalculator).Assembly.Location]);
+    public static byte[] Pack() => MeshGem.Pack<ICalculator, Calculator>("calculator");
 }

@@ -86,35 +86,13 @@ public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProce
             """);
         File.WriteAllText(Path.Combine(directory, "Program.cs"), """
             using MeshRpc;
-            using MeshRpc.ControlPlane;
 
             using var mesh = new MeshClient(new Uri(args[0]), MeshCredential.FromEnvironment());
-            var gem = GemArchive.Pack(
-                new GemManifest
-                {
-                    Name = "packaged-greeter",
-                    Version = "1.0.0",
-                    Contract = MeshContracts.Get<IGreeter>().Name,
-                    ContractHash = MeshContracts.Get<IGreeter>().Hash,
-                    EntryAssembly = Path.GetFileName(typeof(Greeter).Assembly.Location),
-                    WorkerType = typeof(Greeter).FullName!,
-                },
-                [typeof(Greeter).Assembly.Location]);
-            await mesh.PublishGemAsync(gem);
+            await mesh.PublishGemAsync(MeshGem.Pack<IGreeter, Greeter>("packaged-greeter"));
             await using var greeter = await mesh.SummonAsync<IGreeter>(SummonRequest.FromGem("gem://packaged-greeter@1.0.0"));
             Console.WriteLine("GREETING " + await greeter.GreetAsync("pack"));
 
-            await mesh.PublishGemAsync(GemArchive.Pack(
-                new GemManifest
-                {
-                    Name = "packaged-shop",
-                    Version = "1.0.0",
-                    Contract = MeshContracts.Get<IShop>().Name,
-                    ContractHash = MeshContracts.Get<IShop>().Hash,
-                    EntryAssembly = Path.GetFileName(typeof(Shop).Assembly.Location),
-                    WorkerType = typeof(Shop).FullName!,
-                },
-                [typeof(Shop).Assembly.Location]));
+            await mesh.PublishGemAsync(MeshGem.Pack<IShop, Shop>("packaged-shop"));
             await using var shop = await mesh.SummonAsync<IShop>(SummonRequest.FromGem("gem://packaged-shop@1.0.0"));
             var order = await shop.PlaceAsync(new Order(7, [new Line("a-1", Size.Small), new Line("b-2", Size.Large)], new() { ["a-1"] = 3 }, [new Line("x", Size.Small)]));
             var large = await shop.LinesAsync(Size.Large);

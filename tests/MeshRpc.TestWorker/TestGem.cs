@@ -40,16 +40,9 @@ public static class TestGem
     private static string NativeNameFor(string platform) => platform == "linux-x64" ? "test-worker-native" : "test-worker-native-" + platform;
 
     private static byte[] Pack<TContract, TWorker>(string name, (string Path, string Platform)? nativeHost = null)
-        where TContract : class => GemArchive.Pack(
-        new GemManifest
-        {
-            Name = name,
-            Version = "1.0.0",
-            Contract = MeshContracts.Get<TContract>().Name,
-            ContractHash = MeshContracts.Get<TContract>().Hash,
-            EntryAssembly = Path.GetFileName(typeof(TWorker).Assembly.Location),
-            WorkerType = typeof(TWorker).FullName!,
-            Native = nativeHost is { } native ? new NativeHost(Path.GetFileName(native.Path), native.Platform) : null,
-        },
-        [typeof(TWorker).Assembly.Location, .. nativeHost is { } file ? (string[])[file.Path] : []]);
+        where TContract : class
+        where TWorker : TContract =>
+        nativeHost is { } native
+            ? MeshGem.Pack<TContract, TWorker>(name, native: new NativeHost(Path.GetFileName(native.Path), native.Platform), files: native.Path)
+            : MeshGem.Pack<TContract, TWorker>(name);
 }
