@@ -4,8 +4,6 @@ using System.Net.Sockets;
 using System.Text.Json;
 using MeshRpc.Hosting;
 using MeshRpc.TestWorker;
-using MeshRpc.Tickets;
-using MeshRpc.Tls;
 using MeshRpc.Wire;
 
 namespace MeshRpc.Runtime.Tests.Client;
@@ -13,9 +11,6 @@ namespace MeshRpc.Runtime.Tests.Client;
 /// <summary>Worker code is hostile: what it sends back to its caller is bounded too, on a real loopback socket.</summary>
 public sealed class CallerFrameGuardTests
 {
-    private static readonly byte[] WorkerKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
-    private static readonly TicketSigner Signer = TicketSigner.CreateEphemeral();
-
     [Fact]
     public async Task Rejects_AWorkerThatDeclaresA2GbReply_WithoutWaitingForItsBody()
     {
@@ -33,7 +28,7 @@ public sealed class CallerFrameGuardTests
         var call = worker.EchoAsync("hello");
         var lost = await Assert.ThrowsAsync<WorkerLostException>(() => call.WaitAsync(budget.Token));
 
-        Assert.Equal("w-test", lost.WorkerId);
+        Assert.Equal(LoopbackTickets.WorkerId, lost.WorkerId);
         await hostile;
     }
 
@@ -41,13 +36,7 @@ public sealed class CallerFrameGuardTests
     public async Task Rejects_AReplyOverTheCallersLimit_AndServesRepliesUnderIt()
     {
         await using var server = new WorkerServer(
-            new WorkerServerOptions
-            {
-                WorkerId = "w-test",
-                WorkerKey = WorkerKey,
-                Tickets = Signer.CreateVerifier(),
-                HeartbeatTimeout = TimeSpan.FromMinutes(5),
-            },
+            LoopbackTickets.ServerOptions(),
             MeshContracts.Get<ITestWorker>(),
             new MeshRpc.TestWorker.TestWorker());
         var endpoint = server.Start();
@@ -67,10 +56,10 @@ public sealed class CallerFrameGuardTests
         var cancellationToken = TestContext.Current.CancellationToken;
 
         // A worker's side of the handshake, as a hostile worker that holds a valid worker key would play it.
-        var challenge = new ChallengeMessage("2.0", Protocol.ChallengeMethod, new ChallengeParams(Protocol.Version, "w-test", "bm9uY2U="));
+        var challenge = new ChallengeMessage("2.0", Protocol.ChallengeMethod, new ChallengeParams(Protocol.Version, LoopbackTickets.WorkerId, "bm9uY2U="));
         await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(challenge, HandshakeJsonContext.Default.ChallengeMessage), cancellationToken);
         using var request = JsonDocument.Parse(await Frames.ReadAsync(stream, 64 * 1024, cancellationToken));
-        var accepted = new HandshakeAccepted("2.0", request.RootElement.GetProperty("id").Clone(), new HandshakeResult("w-test", Environment.ProcessId));
+        var accepted = new HandshakeAccepted("2.0", request.RootElement.GetProperty("id").Clone(), new HandshakeResult(LoopbackTickets.WorkerId, Environment.ProcessId));
         await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(accepted, HandshakeJsonContext.Default.HandshakeAccepted), cancellationToken);
 
         // Wait for the call (a heartbeat notification carries no id), then announce a reply of 2 GB and hold the connection open.
@@ -101,8 +90,5 @@ public sealed class CallerFrameGuardTests
         }
     }
 
-    private static CapabilityTicket TicketFor(IPEndPoint endpoint) =>
-        Signer.Issue("w-test", WorkerKey, new TicketEndpoints(PinnedEndpoint.Direct(endpoint.Address.ToString(), endpoint.Port, null)),
-            PinnedEndpoint.Pin(null), "node-test", MeshContracts.Get<ITestWorker>().Name, MeshContracts.Get<ITestWorker>().Hash, 3000,
-            DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
+    private static CapabilityTicket TicketFor(IPEndPoint endpoint) => LoopbackTickets.For<ITestWorker>(endpoint);
 }

@@ -5,7 +5,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using MeshRpc.Hosting;
 using MeshRpc.TestWorker;
-using MeshRpc.Tickets;
 using MeshRpc.Tls;
 using MeshRpc.Wire;
 
@@ -14,9 +13,6 @@ namespace MeshRpc.Runtime.Tests.Hosting;
 /// <summary>The worker server on a real loopback socket, in this process.</summary>
 public sealed class WorkerServerTests
 {
-    private static readonly byte[] WorkerKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
-    private static readonly TicketSigner Signer = TicketSigner.CreateEphemeral();
-
     [Fact]
     public async Task Handshake_ThatNeverCompletes_IsClosedByItsDeadline()
     {
@@ -193,24 +189,15 @@ public sealed class WorkerServerTests
         Assert.True(reply.RootElement.TryGetProperty("result", out _), reply.RootElement.ToString());
     }
 
-    private static CapabilityTicket TicketFor(IPEndPoint endpoint, X509Certificate2? certificate = null, (string Name, string Hash)? contract = null)
-    {
-        var fingerprint = certificate is null ? null : WorkerCertificate.Fingerprint(certificate);
-        var (name, hash) = contract ?? (MeshContracts.Get<ITestWorker>().Name, MeshContracts.Get<ITestWorker>().Hash);
-        return Signer.Issue("w-test", WorkerKey, new TicketEndpoints(PinnedEndpoint.Direct(endpoint.Address.ToString(), endpoint.Port, fingerprint)),
-            PinnedEndpoint.Pin(fingerprint), "node-test", name, hash, 3000, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
-    }
+    private static CapabilityTicket TicketFor(IPEndPoint endpoint, X509Certificate2? certificate = null, (string Name, string Hash)? contract = null) =>
+        LoopbackTickets.For<ITestWorker>(endpoint, certificate, contract);
 
     private static RunningServer Start(
         TimeSpan? handshakeTimeout = null, bool includeDiagnostics = false, TimeSpan? idleTimeout = null, X509Certificate2? certificate = null, Socket? listener = null)
     {
         var server = new WorkerServer(
-            new WorkerServerOptions
+            LoopbackTickets.ServerOptions() with
             {
-                WorkerId = "w-test",
-                WorkerKey = WorkerKey,
-                Tickets = Signer.CreateVerifier(),
-                HeartbeatTimeout = TimeSpan.FromMinutes(5),
                 HandshakeTimeout = handshakeTimeout ?? TimeSpan.FromSeconds(5),
                 IncludeErrorDiagnostics = includeDiagnostics,
                 IdleTimeout = idleTimeout ?? TimeSpan.FromMinutes(2),

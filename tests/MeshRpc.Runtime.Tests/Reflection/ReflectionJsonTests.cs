@@ -1,7 +1,5 @@
 using MeshRpc.Hosting;
 using MeshRpc.Tests.Reflection;
-using MeshRpc.Tickets;
-using MeshRpc.Tls;
 
 namespace MeshRpc.Runtime.Tests.Reflection;
 
@@ -11,21 +9,13 @@ namespace MeshRpc.Runtime.Tests.Reflection;
 /// </summary>
 public sealed class ReflectionJsonTests
 {
-    private static readonly byte[] WorkerKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
-    private static readonly TicketSigner Signer = TicketSigner.CreateEphemeral();
-
     [Fact]
     public async Task RecordsEnumsListsArraysAndDictionaries_CrossTheWire_WithoutAJsonContext()
     {
         var contract = MeshContracts.Get<IInventoryWorker>();
-        await using var server = new WorkerServer(
-            new WorkerServerOptions { WorkerId = "w-inventory", WorkerKey = WorkerKey, Tickets = Signer.CreateVerifier(), HeartbeatTimeout = TimeSpan.FromMinutes(5) },
-            contract,
-            new InventoryWorker());
+        await using var server = new WorkerServer(LoopbackTickets.ServerOptions(), contract, new InventoryWorker());
         var endpoint = server.Start();
-        var ticket = Signer.Issue("w-inventory", WorkerKey, new TicketEndpoints(PinnedEndpoint.Direct(endpoint.Address.ToString(), endpoint.Port, null)),
-            PinnedEndpoint.Pin(null), "node-test", contract.Name, contract.Hash, 3000, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
-        await using var connection = await WorkerConnection.ConnectAsync(ticket, contract, TestContext.Current.CancellationToken);
+        await using var connection = await WorkerConnection.ConnectAsync(LoopbackTickets.For<IInventoryWorker>(endpoint), contract, TestContext.Current.CancellationToken);
         var inventory = GhostProxies.Create<IInventoryWorker>(connection);
 
         var order = new Order(7, [new Item("a-1", Size.Small, 1.5m)], new() { ["a-1"] = 3 }, [new Item("b-2", Size.Large, 20m)]);
