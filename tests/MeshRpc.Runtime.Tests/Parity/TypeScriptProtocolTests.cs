@@ -58,6 +58,20 @@ public sealed class TypeScriptProtocolTests
         Assert.All(MeshErrorCodes.All, kind => Assert.InRange(kind.Status, 400, 599));
     }
 
+    [Fact]
+    public void EveryCSharpCallerException_HasATypeScriptErrorCode()
+    {
+        // errors.ts names, for each of its codes, the C# exception a .NET caller gets for the same failure.
+        var errors = File.ReadAllText(Path.Combine(RepoRoot, "Runtime/MeshRpc.TypeScript/meshrpc/errors.ts"));
+        var exceptions = typeof(MeshRpcException).Assembly.GetExportedTypes()
+            .Where(t => t.IsSubclassOf(typeof(MeshRpcException)) && !t.IsAbstract)
+            .Select(t => t.Name)
+            .ToList();
+
+        Assert.NotEmpty(exceptions);
+        Assert.All(exceptions, name => Assert.Contains($"(C#: {name})", errors, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(MeshErrorCodes.GemNotFound, 404, SummonFailureReason.GemNotFound)]
     [InlineData(MeshErrorCodes.QuotaExceeded, 429, SummonFailureReason.TooManyRequests)]
