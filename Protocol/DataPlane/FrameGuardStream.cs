@@ -40,30 +40,28 @@ public sealed class FrameGuardStream : Stream
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <inheritdoc />
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_idleTimeout == Timeout.InfiniteTimeSpan)
+        if (_idleTimeout != Timeout.InfiniteTimeSpan)
         {
-            var count = await _inner.ReadAsync(buffer, cancellationToken);
-            Inspect(buffer.Span[..count]);
-            return count;
+            return ReadBeforeIdleTimeoutAsync(buffer, cancellationToken);
         }
 
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        idle.CancelAfter(_idleTimeout);
-        int read;
-        try
+        // Without an idle timeout a read that completes at once (most, under load) costs no state machine.
+        var reading = _inner.ReadAsync(buffer, cancellationToken);
+        if (reading.IsCompletedSuccessfully)
         {
-            read = await _inner.ReadAsync(buffer, idle.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new IOException($"No data arrived for {_idleTimeout.TotalSeconds:0.#} s; the connection is closed as idle.");
+            var read = reading.Result;
+            Inspect(buffer.Span[..read]);
+            return new(read);
         }
 
-        Inspect(buffer.Span[..read]);
-        return read;
+        return InspectAsync(reading, buffer);
     }
+
+    /// <inheritdoc />
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <inheritdoc />
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
@@ -95,6 +93,31 @@ public sealed class FrameGuardStream : Stream
         }
 
         base.Dispose(disposing);
+    }
+
+    private async ValueTask<int> InspectAsync(ValueTask<int> reading, Memory<byte> buffer)
+    {
+        var read = await reading;
+        Inspect(buffer.Span[..read]);
+        return read;
+    }
+
+    private async ValueTask<int> ReadBeforeIdleTimeoutAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(_idleTimeout);
+        int read;
+        try
+        {
+            read = await _inner.ReadAsync(buffer, idle.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"No data arrived for {_idleTimeout.TotalSeconds:0.#} s; the connection is closed as idle.");
+        }
+
+        Inspect(buffer.Span[..read]);
+        return read;
     }
 
     private void Inspect(ReadOnlySpan<byte> data)
