@@ -58,7 +58,6 @@ public sealed class SpawnService
         {
             forged = await ForgeAsync(node, new ForgeRequest
             {
-                WorkerId = "w-" + Guid.NewGuid().ToString("N")[..16],
                 Owner = owner,
                 Contract = request.Contract,
                 GemDigest = gem?.Digest,

@@ -3,6 +3,7 @@ using MeshRpc.HostProtocol;
 using MeshRpc.Hosting;
 using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Sandboxes;
+using MeshRpc.NodeAgent.Workers;
 
 namespace MeshRpc.NodeAgent.Forge;
 
@@ -72,13 +73,6 @@ public sealed class WarmPool : BackgroundService
         return taken?.Sandbox;
     }
 
-    /// <summary>The worker id a sandbox's name carries.</summary>
-    public static string WorkerIdOf(ISandbox sandbox)
-    {
-        ArgumentNullException.ThrowIfNull(sandbox);
-        return sandbox.Name[LxcSandboxProvider.NamePrefix.Length..];
-    }
-
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -103,7 +97,7 @@ public sealed class WarmPool : BackgroundService
                 while (Count() < _options.WarmPoolSize)
                 {
                     await Task.Delay(RefillPause(), stoppingToken);
-                    var name = LxcSandboxProvider.NamePrefix + "w-" + Guid.NewGuid().ToString("N")[..16];
+                    var name = WorkerIds.SandboxName(WorkerIds.New());
                     var spec = new SandboxSpec(name, WorkerHostCommand.Create(_options.DataPlaneTls, pooled: true), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress);
                     var sandbox = await _sandboxes.StartAsync(spec, stoppingToken);
                     GemLocation? gem;

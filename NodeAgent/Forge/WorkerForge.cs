@@ -51,31 +51,33 @@ public sealed class WorkerForge
         var trust = await _trust.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken) ?? throw new ForgeException(MeshErrorCodes.ForgeFailed,
             $"Node {_options.NodeId} has not learned the gateway's ticket key: it could not register with {_options.Gateway} in the last 5 s. Check that the agent reaches the gateway, then try again.");
         var (code, nativeHost) = await InjectionOfAsync(request, cancellationToken);
-        code = code with { TicketKeyId = trust.TicketKeyId, TicketPublicKey = trust.TicketPublicKey };
         var workerKey = RandomNumberGenerator.GetBytes(32);
 
-        // A pooled sandbox already runs a waiting worker host under its own worker id; the request's id is for a cold one.
+        // A pooled sandbox already runs a waiting worker host under the id it was made with; a cold one gets its id now.
         // A pooled .NET host beats any cold start, so a gem's native host only replaces the cold .NET one.
-        var hostCommand = nativeHost is null ? WorkerHostCommand.Create(_options.DataPlaneTls) : WorkerHostCommand.Native(nativeHost, _options.DataPlaneTls);
-        var spec = new SandboxSpec(
-            LxcSandboxProvider.NamePrefix + request.WorkerId, hostCommand, WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress);
         var egress = EgressOf(request);
-        var sandbox = egress.Count > 0
-            ? await StartLinkedAsync(spec, egress, cancellationToken)
-            : _pool.TryTake(code.Gem) ?? await _sandboxes.StartAsync(spec, cancellationToken);
-        request = request with { WorkerId = WarmPool.WorkerIdOf(sandbox) };
-        code = code with { WorkerId = request.WorkerId };
+        var sandbox = egress.Count == 0 ? _pool.TryTake(code.Gem) : null;
+        if (sandbox is null)
+        {
+            var hostCommand = nativeHost is null ? WorkerHostCommand.Create(_options.DataPlaneTls) : WorkerHostCommand.Native(nativeHost, _options.DataPlaneTls);
+            var spec = new SandboxSpec(
+                WorkerIds.SandboxName(WorkerIds.New()), hostCommand, WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress);
+            sandbox = egress.Count > 0 ? await StartLinkedAsync(spec, egress, cancellationToken) : await _sandboxes.StartAsync(spec, cancellationToken);
+        }
+
+        var workerId = WorkerIds.Of(sandbox);
+        code = code with { WorkerId = workerId, TicketKeyId = trust.TicketKeyId, TicketPublicKey = trust.TicketPublicKey };
         try
         {
-            var status = await StartHostAsync(sandbox, request, code, workerKey, cancellationToken);
+            var status = await StartHostAsync(sandbox, code, workerKey, cancellationToken);
             var endpoint = PinnedEndpoint.Direct(_options.DataPlaneAddress, sandbox.DataPlanePort, status.CertificateSha256);
             var hostPid = sandbox.HostProcessIdOf(status.ProcessId);
-            var report = new WorkerReport(request.WorkerId, request.Contract, endpoint, hostPid, DateTimeOffset.UtcNow) { Owner = request.Owner };
+            var report = new WorkerReport(workerId, request.Contract, endpoint, hostPid, DateTimeOffset.UtcNow) { Owner = request.Owner };
             _workers.Add(new RunningWorker(report, sandbox));
-            Log.WorkerForged(_logger, request.WorkerId, request.Contract, hostPid, endpoint);
+            Log.WorkerForged(_logger, workerId, request.Contract, hostPid, endpoint);
             return new ForgeResponse
             {
-                WorkerId = request.WorkerId,
+                WorkerId = workerId,
                 Endpoint = endpoint,
                 WorkerKey = Convert.ToBase64String(workerKey),
                 ProcessId = hostPid,
@@ -87,7 +89,7 @@ public sealed class WorkerForge
         {
             // Whatever went wrong, no sandbox outlives a failed summon.
             await sandbox.DisposeAsync();
-            Log.ForgeFailed(_logger, request.WorkerId, ex.Message);
+            Log.ForgeFailed(_logger, workerId, ex.Message);
             throw;
         }
     }
@@ -156,9 +158,10 @@ public sealed class WorkerForge
             throw new ForgeException(MeshErrorCodes.InvalidRequest, problem);
         }
 
+        // The worker id and the keys are filled in once the sandbox is chosen.
         var common = new WorkerHostConfig
         {
-            WorkerId = request.WorkerId,
+            WorkerId = string.Empty,
             WorkerKey = string.Empty,
             TicketKeyId = string.Empty,
             TicketPublicKey = string.Empty,
@@ -191,8 +194,7 @@ public sealed class WorkerForge
         return (common with { Gem = new GemLocation(mounted, manifest.EntryAssembly, manifest.WorkerType) }, nativeHost);
     }
 
-    private async Task<WorkerHostStatus> StartHostAsync(
-        ISandbox sandbox, ForgeRequest request, WorkerHostConfig code, byte[] workerKey, CancellationToken cancellationToken)
+    private async Task<WorkerHostStatus> StartHostAsync(ISandbox sandbox, WorkerHostConfig code, byte[] workerKey, CancellationToken cancellationToken)
     {
         var config = code with { WorkerKey = Convert.ToBase64String(workerKey) };
         await HostInput.WriteAsync(sandbox, new WorkerHostInstruction { Start = config }, cancellationToken);
@@ -208,17 +210,17 @@ public sealed class WorkerForge
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new ForgeException(MeshErrorCodes.ForgeFailed,
-                $"The worker host for {request.WorkerId} did not report its port within {_options.WorkerStartTimeout.TotalSeconds:0} s.");
+                $"The worker host for {code.WorkerId} did not report its port within {_options.WorkerStartTimeout.TotalSeconds:0} s.");
         }
 
         if (line is null)
         {
             var exitCode = await sandbox.Exited.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
             throw new ForgeException(MeshErrorCodes.ForgeFailed,
-                $"The worker host for {request.WorkerId} exited with code {exitCode} before reporting its port.");
+                $"The worker host for {code.WorkerId} exited with code {exitCode} before reporting its port.");
         }
 
-        var status = Parse(line, request.WorkerId);
+        var status = Parse(line, code.WorkerId);
         if (status.Diagnostics is { Count: > 0 } diagnostics)
         {
             throw new ForgeException(MeshErrorCodes.CompileFailed, status.Error ?? "The summoned source does not compile.", diagnostics: diagnostics);
@@ -226,7 +228,7 @@ public sealed class WorkerForge
 
         if (status.Error is not null || status.Port is null)
         {
-            throw new ForgeException(MeshErrorCodes.ForgeFailed, $"The worker host could not start worker {request.WorkerId}: {status.Error}");
+            throw new ForgeException(MeshErrorCodes.ForgeFailed, $"The worker host could not start worker {code.WorkerId}: {status.Error}");
         }
 
         return status;

@@ -40,9 +40,6 @@ public sealed record SpawnTimings(double PlacementMs, double ForgeMs);
 /// <summary>Body of <c>POST /api/v2/forge</c> on a node agent: build one worker.</summary>
 public sealed record ForgeRequest
 {
-    /// <summary>The id the gateway chose for the worker.</summary>
-    public required string WorkerId { get; init; }
-
     /// <summary>The caller that summoned it, recorded with the worker so that a restarted gateway knows it again.</summary>
     public string? Owner { get; init; }
 
@@ -65,7 +62,7 @@ public sealed record ForgeRequest
 /// <summary>What a node agent reports after forging a worker.</summary>
 public sealed record ForgeResponse
 {
-    /// <summary>The worker's id.</summary>
+    /// <summary>The worker's id, which the agent assigned when it made the worker's sandbox (a pooled one ahead of the summon).</summary>
     public required string WorkerId { get; init; }
 
     /// <summary>The data-plane endpoint, <c>tls://host:port</c> (or <c>tcp://host:port</c> on a node without TLS).</summary>

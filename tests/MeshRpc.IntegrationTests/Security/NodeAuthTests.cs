@@ -125,7 +125,7 @@ public sealed class NodeAuthTests(ProcessMesh mesh) : IClassFixture<ProcessMesh>
         {
             http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", credential);
         }
-        var forge = new ForgeRequest { WorkerId = "w-intruder", Contract = MeshContracts.Get<ITestWorker>().Name, SourceCode = "class X { }", HeartbeatTimeoutMs = 10_000 };
+        var forge = new ForgeRequest { Contract = MeshContracts.Get<ITestWorker>().Name, SourceCode = "class X { }", HeartbeatTimeoutMs = 10_000 };
         using var request = new HttpRequestMessage(new HttpMethod(method), path)
         {
             Content = method == "POST" ? JsonContent.Create(forge, ControlPlaneJsonContext.Default.ForgeRequest) : null,
