@@ -33,6 +33,7 @@ public sealed class StartupTests
     [InlineData("--compile-timeout-ms", "60000", "--compile-timeout-ms takes a positive number under the worker start timeout")]
     [InlineData("--egress-subnet", "10.231.0.0/30", "--egress-subnet takes an IPv4 network of at least 16 addresses")]
     [InlineData("--urls", "http://127.0.0.1:0", "The node agent serves HTTPS only")]
+    [InlineData("--egress-subnet", "10.231.0.0/16", "--egress-subnet needs a sandbox that contains workers and an agent run as root")]
     public async Task TheAgent_RefusesABadSetting_NamingIt(string option, string value, string message)
     {
         var work = Directory.CreateTempSubdirectory("meshrpc-startup-").FullName;
