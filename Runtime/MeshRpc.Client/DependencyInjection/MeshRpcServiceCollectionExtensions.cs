@@ -21,7 +21,9 @@ public static class MeshRpcServiceCollectionExtensions
 
     /// <summary>
     /// Registers <typeparamref name="T"/> as a summoned worker: each resolution in a new scope (by default) summons one,
-    /// and disposing the scope tears it down. Resolution blocks while the worker is summoned.
+    /// and disposing the scope tears it down. Resolving <typeparamref name="T"/> blocks while the worker is summoned;
+    /// async code takes <see cref="MeshWorker{T}"/> instead, registered with the same lifetime, and awaits its
+    /// <see cref="MeshWorker{T}.GetAsync"/>.
     /// </summary>
     public static IMeshRpcBuilder AddMeshWorker<T>(this IServiceCollection services, SummonRequest summon, ServiceLifetime lifetime = ServiceLifetime.Scoped)
         where T : class
@@ -35,8 +37,11 @@ public static class MeshRpcServiceCollectionExtensions
 
         // Fail at registration, not at first use, when T is not a generated contract with a ghost proxy.
         GhostProxies.Factory<T>();
+        services.TryAdd(new ServiceDescriptor(typeof(MeshWorker<T>), provider => new MeshWorker<T>(provider.GetRequiredService<MeshClient>(), summon), lifetime));
+
+        // Synchronous resolution has no other way to wait; MeshWorker<T>.GetAsync does not block.
         services.TryAdd(new ServiceDescriptor(typeof(T), provider =>
-            provider.GetRequiredService<MeshClient>().SummonAsync<T>(summon).GetAwaiter().GetResult(), lifetime));
+            provider.GetRequiredService<MeshWorker<T>>().GetAsync().AsTask().GetAwaiter().GetResult(), lifetime));
         return new MeshRpcBuilder(services);
     }
 
