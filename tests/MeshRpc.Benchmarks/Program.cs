@@ -5,6 +5,7 @@ using MeshRpc.Benchmarks;
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- forge [--samples N] [--providers lxc,bwrap,process]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- summon [--samples N] [--sandbox process|lxc|bwrap]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- relay [--rounds N] [--sequential N] [--concurrent N]
+// dotnet run -c Release --project tests/MeshRpc.Benchmarks -- calls [--rounds N] [--sequential N] [--concurrent N]
 if (args.Contains("--hello"))
 {
     // The .NET floor of the forge benchmark: a process that starts the runtime, prints, and exits.
@@ -16,6 +17,9 @@ switch (args.FirstOrDefault())
 {
     case "summon":
         await SummonBenchmark.RunAsync(Text("--sandbox") ?? "process", Arg("--samples", 50));
+        break;
+    case "calls":
+        await CallPathBenchmark.RunAsync(Arg("--rounds", 10), Arg("--sequential", 1_000), Arg("--concurrent", 10_000));
         break;
     case "relay":
         await RelayBenchmark.RunAsync(Arg("--rounds", 10), Arg("--sequential", 1_000), Arg("--concurrent", 10_000));
