@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 
 namespace MeshRpc.Wire;
 
@@ -12,9 +13,12 @@ public sealed class FrameGuardStream : Stream
     private readonly Stream _inner;
     private readonly int _maxFrameBytes;
     private readonly TimeSpan _idleTimeout;
+    private readonly ITimer? _idleCheck;
     private readonly byte[] _header = new byte[4];
     private int _headerFilled;
     private long _bodyRemaining;
+    private long _lastActivity = Stopwatch.GetTimestamp();
+    private int _closedAsIdle;
 
     /// <summary>Guards reads from <paramref name="inner"/>; writes pass through. <see cref="Timeout.InfiniteTimeSpan"/> turns the idle timeout off.</summary>
     public FrameGuardStream(Stream inner, int maxFrameBytes, TimeSpan idleTimeout)
@@ -22,6 +26,13 @@ public sealed class FrameGuardStream : Stream
         _inner = inner;
         _maxFrameBytes = maxFrameBytes;
         _idleTimeout = idleTimeout;
+        if (idleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            // One timer per connection, not a cancellation source and timer per read: a connection idle for the timeout
+            // (checked four times per timeout) is closed under its pending read, which then fails as idle.
+            var period = idleTimeout / 4;
+            _idleCheck = TimeProvider.System.CreateTimer(static state => ((FrameGuardStream)state!).CloseIfIdle(), this, period, period);
+        }
     }
 
     /// <inheritdoc />
@@ -42,13 +53,18 @@ public sealed class FrameGuardStream : Stream
     /// <inheritdoc />
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        if (_idleTimeout != Timeout.InfiniteTimeSpan)
+        // A read that completes at once (most, under load) costs no state machine.
+        Volatile.Write(ref _lastActivity, Stopwatch.GetTimestamp());
+        ValueTask<int> reading;
+        try
         {
-            return ReadBeforeIdleTimeoutAsync(buffer, cancellationToken);
+            reading = _inner.ReadAsync(buffer, cancellationToken);
+        }
+        catch (Exception ex) when (IsIdleClose(ex))
+        {
+            throw IdleClosed(ex);
         }
 
-        // Without an idle timeout a read that completes at once (most, under load) costs no state machine.
-        var reading = _inner.ReadAsync(buffer, cancellationToken);
         if (reading.IsCompletedSuccessfully)
         {
             var read = reading.Result;
@@ -89,6 +105,7 @@ public sealed class FrameGuardStream : Stream
     {
         if (disposing)
         {
+            _idleCheck?.Dispose();
             _inner.Dispose();
         }
 
@@ -97,28 +114,34 @@ public sealed class FrameGuardStream : Stream
 
     private async ValueTask<int> InspectAsync(ValueTask<int> reading, Memory<byte> buffer)
     {
-        var read = await reading;
-        Inspect(buffer.Span[..read]);
-        return read;
-    }
-
-    private async ValueTask<int> ReadBeforeIdleTimeoutAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        idle.CancelAfter(_idleTimeout);
         int read;
         try
         {
-            read = await _inner.ReadAsync(buffer, idle.Token);
+            read = await reading;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (IsIdleClose(ex))
         {
-            throw new IOException($"No data arrived for {_idleTimeout.TotalSeconds:0.#} s; the connection is closed as idle.");
+            throw IdleClosed(ex);
         }
 
+        Volatile.Write(ref _lastActivity, Stopwatch.GetTimestamp());
         Inspect(buffer.Span[..read]);
         return read;
     }
+
+    private void CloseIfIdle()
+    {
+        if (Stopwatch.GetElapsedTime(Volatile.Read(ref _lastActivity)) >= _idleTimeout && Interlocked.Exchange(ref _closedAsIdle, 1) == 0)
+        {
+            _idleCheck?.Dispose();
+            _inner.Dispose();
+        }
+    }
+
+    private bool IsIdleClose(Exception ex) => Volatile.Read(ref _closedAsIdle) == 1 && ex is IOException or ObjectDisposedException or OperationCanceledException;
+
+    private IOException IdleClosed(Exception ex) =>
+        new($"No data arrived for {_idleTimeout.TotalSeconds:0.#} s; the connection is closed as idle.", ex);
 
     private void Inspect(ReadOnlySpan<byte> data)
     {

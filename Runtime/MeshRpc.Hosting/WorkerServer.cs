@@ -155,7 +155,7 @@ public sealed class WorkerServer : IAsyncDisposable
             }
 
             _watchdog.Beat();
-            var guarded = new FrameGuardStream(stream, _options.MaxFrameBytes, _options.IdleTimeout);
+            await using var guarded = new FrameGuardStream(stream, _options.MaxFrameBytes, _options.IdleTimeout);
             using var rpc = new WorkerJsonRpc(MeshJson.CreateHandler(guarded, _contract), _options.IncludeErrorDiagnostics);
             await using var dispatcher = new MeshDispatcher(rpc, _contract.JsonOptions);
             rpc.AddLocalRpcMethod(Protocol.HeartbeatMethod, new Action(_watchdog.Beat));
