@@ -68,7 +68,7 @@ public sealed class FrameGuardStream : Stream
         if (reading.IsCompletedSuccessfully)
         {
             var read = reading.Result;
-            Inspect(buffer.Span[..read]);
+            Inspect(read, buffer.Span);
             return new(read);
         }
 
@@ -125,8 +125,19 @@ public sealed class FrameGuardStream : Stream
         }
 
         Volatile.Write(ref _lastActivity, Stopwatch.GetTimestamp());
-        Inspect(buffer.Span[..read]);
+        Inspect(read, buffer.Span);
         return read;
+    }
+
+    // A socket closed under a pending read may end it with no bytes rather than an error: either way, it was idle.
+    private void Inspect(int read, ReadOnlySpan<byte> buffer)
+    {
+        if (read == 0 && Volatile.Read(ref _closedAsIdle) == 1)
+        {
+            throw IdleClosed(null);
+        }
+
+        Inspect(buffer[..read]);
     }
 
     private void CloseIfIdle()
@@ -140,7 +151,7 @@ public sealed class FrameGuardStream : Stream
 
     private bool IsIdleClose(Exception ex) => Volatile.Read(ref _closedAsIdle) == 1 && ex is IOException or ObjectDisposedException or OperationCanceledException;
 
-    private IOException IdleClosed(Exception ex) =>
+    private IOException IdleClosed(Exception? ex) =>
         new($"No data arrived for {_idleTimeout.TotalSeconds:0.#} s; the connection is closed as idle.", ex);
 
     private void Inspect(ReadOnlySpan<byte> data)
