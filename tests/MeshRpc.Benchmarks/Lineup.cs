@@ -21,25 +21,30 @@ internal static class Lineup
 
         var latencies = variants.Select(_ => new List<double>()).ToArray();
         var throughput = new double[variants.Count];
+        var allocated = new long[variants.Count];
         for (var round = 0; round < rounds; round++)
         {
             for (var k = 0; k < variants.Count; k++)
             {
                 var i = (k + round) % variants.Count;
+                var before = GC.GetTotalAllocatedBytes(precise: true);
                 latencies[i].AddRange(await SequentialAsync(variants[i].Call, sequentialCalls));
+                allocated[i] += GC.GetTotalAllocatedBytes(precise: true) - before;
                 throughput[i] += await ConcurrentAsync(variants[i].Call, concurrentCalls) / rounds;
             }
         }
 
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {setting}; {rounds} rounds × {sequentialCalls} sequential calls and {concurrentCalls} calls with {InFlight} in flight per variant");
         Console.WriteLine();
-        Console.WriteLine($"| variant | p50 | p50 / floor | p99 | p99 / floor | calls/s, {InFlight} in flight | calls/s / floor |");
-        Console.WriteLine("|---|---|---|---|---|---|---|");
+        // Allocation is this process's, both ends where the worker runs in it; a sequential call's share, timing lists included.
+        Console.WriteLine($"| variant | p50 | p50 / floor | p99 | p99 / floor | calls/s, {InFlight} in flight | calls/s / floor | bytes allocated per call (this process) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         var (floor50, floor99) = Percentiles(latencies[0]);
         for (var i = 0; i < variants.Count; i++)
         {
             var (p50, p99) = Percentiles(latencies[i]);
-            Console.WriteLine($"| {variants[i].Name} | {p50:0.0} µs | {p50 / floor50:0.00} | {p99:0.0} µs | {p99 / floor99:0.00} | {throughput[i]:0} | {throughput[i] / throughput[0]:0.00} |");
+            var perCall = allocated[i] / (double)(rounds * sequentialCalls);
+            Console.WriteLine($"| {variants[i].Name} | {p50:0.0} µs | {p50 / floor50:0.00} | {p99:0.0} µs | {p99 / floor99:0.00} | {throughput[i]:0} | {throughput[i] / throughput[0]:0.00} | {perCall:0} |");
         }
     }
 
