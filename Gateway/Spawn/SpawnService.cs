@@ -15,14 +15,14 @@ namespace MeshRpc.Gateway.Spawn;
 public sealed class SpawnService
 {
     private readonly GatewayOptions _options;
-
-    // Parsed once: the options hold the operator's text.
-    private readonly IReadOnlyList<EgressDestination> _egressAllowed;
     private readonly GemStore _gems;
     private readonly NodeRegistry _registry;
     private readonly IPlacementPolicy _placement;
     private readonly NodeAgentClients _agents;
     private readonly TicketIssuer _tickets;
+
+    // Parsed once: the options hold the operator's text.
+    private readonly IReadOnlyList<EgressDestination> _egressAllowed;
 
     /// <summary>Creates the service.</summary>
     public SpawnService(GatewayOptions options, GemStore gems, NodeRegistry registry, IPlacementPolicy placement, NodeAgentClients agents, TicketIssuer tickets)

@@ -48,7 +48,8 @@ internal static class Lineup
         }
     }
 
-    private static async Task<List<double>> SequentialAsync(Func<Task> call, int count)
+    /// <summary>Latencies of <paramref name="count"/> calls made one after another, in microseconds.</summary>
+    internal static async Task<List<double>> SequentialAsync(Func<Task> call, int count)
     {
         var latencies = new List<double>(count);
         for (var i = 0; i < count; i++)
@@ -61,7 +62,8 @@ internal static class Lineup
         return latencies;
     }
 
-    private static async Task<double> ConcurrentAsync(Func<Task> call, int count)
+    /// <summary>Calls per second for <paramref name="count"/> calls with <see cref="InFlight"/> in flight.</summary>
+    internal static async Task<double> ConcurrentAsync(Func<Task> call, int count)
     {
         var remaining = count;
         var watch = Stopwatch.StartNew();
@@ -75,7 +77,8 @@ internal static class Lineup
         return count / watch.Elapsed.TotalSeconds;
     }
 
-    private static (double P50, double P99) Percentiles(List<double> values)
+    /// <summary>The median and 99th percentile.</summary>
+    internal static (double P50, double P99) Percentiles(List<double> values)
     {
         var sorted = values.Order().ToArray();
         return (sorted[(int)(sorted.Length * 0.50)], sorted[(int)(sorted.Length * 0.99)]);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace MeshRpc.Benchmarks;
 
@@ -8,15 +7,15 @@ namespace MeshRpc.Benchmarks;
 /// </summary>
 internal static class SideBySide
 {
-    public const int InFlight = 64;
+    public const int InFlight = Lineup.InFlight;
 
     public static async Task RunAsync(
         string baselineName, Func<Task<string>> baseline, string variantName, Func<Task<string>> variant,
         int rounds, int sequentialCalls, int concurrentCalls, string setting)
     {
         // Warm up both paths (JIT, pools, connections) before measuring.
-        await Sequential(variant, 2_000);
-        await Sequential(baseline, 2_000);
+        await Lineup.SequentialAsync(variant, 2_000);
+        await Lineup.SequentialAsync(baseline, 2_000);
 
         var variantLatencies = new List<double>();
         var baselineLatencies = new List<double>();
@@ -28,12 +27,12 @@ internal static class SideBySide
                 ? new[] { (variant, variantLatencies), (baseline, baselineLatencies) }
                 : new[] { (baseline, baselineLatencies), (variant, variantLatencies) })
             {
-                latencies.AddRange(await Sequential(call, sequentialCalls));
+                latencies.AddRange(await Lineup.SequentialAsync(call, sequentialCalls));
             }
 
             foreach (var call in variantFirst ? new[] { variant, baseline } : [baseline, variant])
             {
-                var rate = await Concurrent(call, concurrentCalls);
+                var rate = await Lineup.ConcurrentAsync(call, concurrentCalls);
                 if (call == variant)
                 {
                     variantThroughput += rate;
@@ -47,8 +46,8 @@ internal static class SideBySide
 
         variantThroughput /= rounds;
         baselineThroughput /= rounds;
-        var (v50, v99) = Percentiles(variantLatencies);
-        var (b50, b99) = Percentiles(baselineLatencies);
+        var (v50, v99) = Lineup.Percentiles(variantLatencies);
+        var (b50, b99) = Lineup.Percentiles(baselineLatencies);
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {setting}; {rounds} rounds × {sequentialCalls} sequential calls and {concurrentCalls} calls with {InFlight} in flight per variant");
         Console.WriteLine();
         Console.WriteLine($"| measure | {baselineName} | {variantName} | ratio |");
@@ -56,38 +55,5 @@ internal static class SideBySide
         Console.WriteLine($"| sequential latency p50 | {b50:0.0} µs | {v50:0.0} µs | {v50 / b50:0.000} |");
         Console.WriteLine($"| sequential latency p99 | {b99:0.0} µs | {v99:0.0} µs | {v99 / b99:0.000} |");
         Console.WriteLine($"| throughput, {InFlight} in flight | {baselineThroughput:0} calls/s | {variantThroughput:0} calls/s | {variantThroughput / baselineThroughput:0.000} |");
-    }
-
-    private static async Task<List<double>> Sequential(Func<Task<string>> call, int count)
-    {
-        var latencies = new List<double>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await call();
-            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-        }
-
-        return latencies;
-    }
-
-    private static async Task<double> Concurrent(Func<Task<string>> call, int count)
-    {
-        var remaining = count;
-        var watch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, InFlight).Select(async _ =>
-        {
-            while (Interlocked.Decrement(ref remaining) >= 0)
-            {
-                await call();
-            }
-        }));
-        return count / watch.Elapsed.TotalSeconds;
-    }
-
-    private static (double P50, double P99) Percentiles(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return (sorted[(int)(sorted.Length * 0.50)], sorted[(int)(sorted.Length * 0.99)]);
     }
 }
