@@ -1,3 +1,4 @@
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("MeshRpc.Generators.Tests")]
+[assembly: InternalsVisibleTo("MeshRpc.StubWriter")]

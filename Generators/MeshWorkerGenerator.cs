@@ -7,7 +7,10 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace MeshRpc.Generators;
 
-/// <summary>Emits a contract hash, TypeScript stub and (as the project's references allow) ghost proxy and dispatcher for every [MeshWorker] interface.</summary>
+/// <summary>
+/// Emits a contract hash and (as the project's references allow) ghost proxy and dispatcher for every [MeshWorker]
+/// interface. Its TypeScript stub comes from the same parser after compiling (<see cref="StubFiles"/>).
+/// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class MeshWorkerGenerator : IIncrementalGenerator
 {
@@ -25,6 +28,9 @@ public sealed class MeshWorkerGenerator : IIncrementalGenerator
 
         /// <summary>Whether the project lets types without JSON metadata serialize by reflection.</summary>
         public const string ReflectionJson = nameof(ReflectionJson);
+
+        /// <summary>The page diagnostics link to.</summary>
+        public const string HelpPage = nameof(HelpPage);
     }
 
     /// <summary>
@@ -33,12 +39,15 @@ public sealed class MeshWorkerGenerator : IIncrementalGenerator
     /// </summary>
     public const string ReflectionJsonProperty = "build_property.MeshRpcReflectionJson";
 
+    /// <summary>The attribute that marks a contract.</summary>
+    public const string AttributeName = "MeshRpc.MeshWorkerAttribute";
+
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var parsed = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                "MeshRpc.MeshWorkerAttribute",
+                AttributeName,
                 static (node, _) => node is InterfaceDeclarationSyntax,
                 static (ctx, ct) => Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.Attributes[0], ct))
             .WithTrackingName(Steps.Parse);
@@ -48,9 +57,12 @@ public sealed class MeshWorkerGenerator : IIncrementalGenerator
                 && string.Equals(value, "true", System.StringComparison.OrdinalIgnoreCase))
             .WithTrackingName(Steps.ReflectionJson);
         var judged = parsed.Combine(reflectionJson);
+        var helpPage = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => HelpPage.From(options.GlobalOptions.TryGetValue(HelpPage.Property, out var value) ? value : null))
+            .WithTrackingName(Steps.HelpPage);
 
-        context.RegisterSourceOutput(judged.SelectMany(static (pair, _) => Findings(pair.Left, pair.Right)), static (spc, diagnostic) =>
-            spc.ReportDiagnostic(diagnostic.ToDiagnostic()));
+        context.RegisterSourceOutput(judged.SelectMany(static (pair, _) => Findings(pair.Left, pair.Right)).Combine(helpPage), static (spc, pair) =>
+            spc.ReportDiagnostic(pair.Left.ToDiagnostic(pair.Right)));
 
         // A type without JSON metadata stops the contract unless the project allows reflection; then it serializes that way.
         var contracts = judged
@@ -66,7 +78,6 @@ public sealed class MeshWorkerGenerator : IIncrementalGenerator
         {
             var (contract, roles) = pair;
             spc.AddSource(contract.HintName, Emitter.Emit(contract, roles));
-            spc.AddSource(contract.HintName.Replace(".MeshRpc.g.cs", ".MeshRpc.ts.g.cs"), TypeScriptEmitter.EmitCarrier(contract));
         });
     }
 

@@ -21,9 +21,10 @@ internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, string? F
     /// <summary>The same finding, reported under <paramref name="descriptor"/> (for example as a warning rather than an error).</summary>
     public DiagnosticInfo As(DiagnosticDescriptor descriptor) => this with { Descriptor = descriptor };
 
-    public Diagnostic ToDiagnostic()
+    /// <summary>The diagnostic, with a help link to its row in <paramref name="helpPage"/> (docs/diagnostics.md) when the build names one.</summary>
+    public Diagnostic ToDiagnostic(HelpPage helpPage)
     {
         var location = FilePath is null ? Location.None : Location.Create(FilePath, Span, LineSpan);
-        return Diagnostic.Create(Descriptor, location, Arguments.AsSpan().ToArray());
+        return Diagnostic.Create(helpPage.Describe(Descriptor), location, Arguments.AsSpan().ToArray());
     }
 }

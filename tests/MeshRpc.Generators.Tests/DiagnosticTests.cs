@@ -159,6 +159,37 @@ public sealed class DiagnosticTests
         Assert.Empty(driver.GetRunResult().GeneratedTrees);
     }
 
+    [Fact]
+    public void EveryDiagnostic_LinksToItsRowInTheDiagnosticsPage()
+    {
+        var page = typeof(DiagnosticTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "DiagnosticsPage").Value!;
+        var text = File.ReadAllText(page);
+        var ids = typeof(DiagnosticDescriptors).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Select(f => ((DiagnosticDescriptor)f.GetValue(null)!).Id).ToList();
+
+        Assert.NotEmpty(ids);
+        Assert.All(ids, id => Assert.Contains($"<a id=\"{id.ToLowerInvariant()}\"></a>{id}", text, StringComparison.Ordinal));
+
+        var diagnostic = Assert.Single(GeneratorHarness.Run("""
+            using MeshRpc;
+            [MeshWorker] public interface IBad { int Add(int a); }
+            """, helpPage: page).Diagnostics);
+        Assert.Equal(new Uri(page).AbsoluteUri + "#mesh001", diagnostic.Descriptor.HelpLinkUri);
+        Assert.StartsWith("file:///", diagnostic.Descriptor.HelpLinkUri, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_HostedHelpPage_IsLinkedAsGiven()
+    {
+        var diagnostic = Assert.Single(GeneratorHarness.Run("""
+            using MeshRpc;
+            [MeshWorker] public interface IBad { int Add(int a); }
+            """, helpPage: "https://docs.example.test/meshrpc/diagnostics").Diagnostics);
+
+        Assert.Equal("https://docs.example.test/meshrpc/diagnostics#mesh001", diagnostic.Descriptor.HelpLinkUri);
+    }
+
     private static List<Microsoft.CodeAnalysis.Diagnostic> Diagnose(string source) =>
         GeneratorHarness.Run(source).Diagnostics.Where(d => d.Id.StartsWith("MESH", StringComparison.Ordinal)).ToList();
 }

@@ -22,15 +22,15 @@ public sealed class GeneratedSourceTests
     [InlineData(nameof(Contracts.Typed), Contracts.Typed)]
     public void TypeScriptStub_MatchesSnapshot(string name, string source)
     {
-        var (driver, _, _) = GeneratorHarness.Run(source);
+        var (_, output, _) = GeneratorHarness.Run(source);
 
-        SnapshotAssert.Matches(name + ".ts", GeneratorHarness.TypeScriptStub(driver).Text);
+        SnapshotAssert.Matches(name + ".ts", GeneratorHarness.TypeScriptStub(output).Text);
     }
 
     [Fact]
     public void CSharpAndTypeScript_NameOverloadsAlike_WithOrWithoutTheAsyncSuffix()
     {
-        var (driver, _, diagnostics) = GeneratorHarness.Run("""
+        var (driver, output, diagnostics) = GeneratorHarness.Run("""
             using System.Threading.Tasks;
             using MeshRpc;
             [MeshWorker]
@@ -45,7 +45,7 @@ public sealed class GeneratedSourceTests
 
         Assert.Empty(diagnostics);
         var csharp = GeneratorHarness.CSharpOutput(driver);
-        var stub = GeneratorHarness.TypeScriptStub(driver).Text;
+        var stub = GeneratorHarness.TypeScriptStub(output).Text;
         Assert.Contains("\"Add(int)\"", csharp, StringComparison.Ordinal);
         Assert.Contains("\"Add(long)\"", csharp, StringComparison.Ordinal);
         Assert.Contains("add_int: function (value: number", stub, StringComparison.Ordinal);
@@ -59,12 +59,48 @@ public sealed class GeneratedSourceTests
         Assert.Contains("connection.call(\"Destruct\"", stub, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(Contracts.Calculator)]
+    [InlineData(Contracts.Inherited)]
+    [InlineData(Contracts.Nested)]
+    [InlineData(Contracts.Typed)]
+    public void TypeScriptStub_ReadFromTheAssembly_IsTheOneTheSourceModelGives(string source)
+    {
+        // The build step parses the compiled assembly; the generator parsed the source. One parser, one model, one stub.
+        var compilation = GeneratorHarness.Compile(source);
+        var contract = compilation.SyntaxTrees.Single().GetRoot(TestContext.Current.CancellationToken)
+            .DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.InterfaceDeclarationSyntax>()
+            .Select(node => (INamedTypeSymbol)compilation.GetSemanticModel(node.SyntaxTree).GetDeclaredSymbol(node, TestContext.Current.CancellationToken)!)
+            .Single(symbol => symbol.GetAttributes().Any(a => a.AttributeClass?.Name == "MeshWorkerAttribute"));
+        var model = Parser.Parse(contract, contract.GetAttributes().Single(a => a.AttributeClass?.Name == "MeshWorkerAttribute"), TestContext.Current.CancellationToken).Model!;
+        var (_, output, _) = GeneratorHarness.Run(source);
+
+        var stub = GeneratorHarness.TypeScriptStub(output);
+
+        Assert.Equal(model.TypeScript.FileName, stub.FileName);
+        Assert.Equal(TypeScript.TypeScriptEmitter.Emit(model), stub.Text);
+    }
+
+    [Fact]
+    public void TypeScriptStub_IsNotWritten_ForAContractWithErrors()
+    {
+        var (_, output, diagnostics) = GeneratorHarness.Run("""
+            using System.Threading.Tasks;
+            using MeshRpc;
+            [MeshWorker] public interface IBroken { int Add(int a); }
+            [MeshWorker] public interface IFine { Task<int> AddAsync(int a); }
+            """);
+
+        Assert.Contains(diagnostics, d => d.Id == "MESH001");
+        Assert.Equal("Fine.ts", Assert.Single(GeneratorHarness.TypeScriptStubs(output)).FileName);
+    }
+
     [Fact]
     public void TypeScriptStub_NotesEveryShapeItCannotCarryFaithfully()
     {
-        var (driver, _, _) = GeneratorHarness.Run(Contracts.Typed);
+        var (_, output, _) = GeneratorHarness.Run(Contracts.Typed);
 
-        var stub = GeneratorHarness.TypeScriptStub(driver).Text;
+        var stub = GeneratorHarness.TypeScriptStub(output).Text;
 
         Assert.Contains("// Note: Demo.Typed.Ticket.Extra is object", stub, StringComparison.Ordinal);
         Assert.Contains("// Note: Demo.Typed.Ticket.Span uses (int, int), which the stub cannot express", stub, StringComparison.Ordinal);

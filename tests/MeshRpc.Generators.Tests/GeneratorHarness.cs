@@ -23,15 +23,27 @@ internal static class GeneratorHarness
 
     /// <summary>
     /// Runs the generator; <paramref name="reflectionJson"/> sets the MSBuild property MeshRpc's targets set in a JIT project
-    /// (types without JSON metadata serialize by reflection), which is unset, as in a trimmed project, by default.
+    /// (types without JSON metadata serialize by reflection), which is unset, as in a trimmed project, by default;
+    /// <paramref name="helpPage"/> the one naming the page diagnostics link to.
     /// </summary>
     public static (GeneratorDriver Driver, Compilation Output, ImmutableArray<Diagnostic> Diagnostics) Run(
-        string source, bool trackSteps = false, bool caller = true, bool worker = true, bool reflectionJson = false)
+        string source, bool trackSteps = false, bool caller = true, bool worker = true, bool reflectionJson = false, string? helpPage = null)
     {
         var compilation = Compile(source, caller, worker);
+        var properties = new Dictionary<string, string>();
+        if (reflectionJson)
+        {
+            properties[MeshWorkerGenerator.ReflectionJsonProperty] = "true";
+        }
+
+        if (helpPage is not null)
+        {
+            properties[Model.HelpPage.Property] = helpPage;
+        }
+
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
             [new MeshWorkerGenerator().AsSourceGenerator()],
-            optionsProvider: new BuildProperties(reflectionJson ? new() { [MeshWorkerGenerator.ReflectionJsonProperty] = "true" } : []),
+            optionsProvider: new BuildProperties(properties),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps),
             parseOptions: (CSharpParseOptions)compilation.SyntaxTrees[0].Options);
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
@@ -53,32 +65,23 @@ internal static class GeneratorHarness
         Assert.Single(driver.GetRunResult().GeneratedTrees, t => t.FilePath.EndsWith(".MeshRpc.g.cs", StringComparison.Ordinal)).ToString();
 
     /// <summary>
-    /// The TypeScript stub generated for the single contract the driver saw, read out of its comment-only carrier
-    /// by the same rule the build targets (Runtime/MeshRpc.TypeScript/MeshRpc.Runtime.targets) apply.
+    /// The TypeScript stub of the single contract in <paramref name="output"/>, written as the build step writes it:
+    /// the compilation is emitted, then read back from its metadata (<see cref="StubFiles"/>).
     /// </summary>
-    public static (string FileName, string Text) TypeScriptStub(GeneratorDriver driver)
-    {
-        var carrier = Assert.Single(driver.GetRunResult().GeneratedTrees, t => t.FilePath.EndsWith(".MeshRpc.ts.g.cs", StringComparison.Ordinal)).ToString();
-        string? fileName = null;
-        var stub = new System.Text.StringBuilder();
-        foreach (var line in carrier.Split('\n'))
-        {
-            if (line.StartsWith(TypeScriptEmitter.FileMarker, StringComparison.Ordinal))
-            {
-                fileName = line[TypeScriptEmitter.FileMarker.Length..].Trim();
-            }
-            else if (line == TypeScriptEmitter.LinePrefix)
-            {
-                stub.Append('\n');
-            }
-            else if (line.StartsWith(TypeScriptEmitter.LinePrefix + " ", StringComparison.Ordinal))
-            {
-                stub.Append(line[(TypeScriptEmitter.LinePrefix.Length + 1)..]).Append('\n');
-            }
-        }
+    public static StubFiles.StubFile TypeScriptStub(Compilation output) => Assert.Single(TypeScriptStubs(output));
 
-        Assert.NotNull(fileName);
-        return (fileName, stub.ToString());
+    /// <summary>Every stub the build step writes for <paramref name="output"/>'s assembly.</summary>
+    public static IReadOnlyList<StubFiles.StubFile> TypeScriptStubs(Compilation output)
+    {
+        using var image = new MemoryStream();
+        var emitted = output.Emit(image);
+        Assert.True(emitted.Success, string.Join(Environment.NewLine, emitted.Diagnostics));
+        var assembly = MetadataReference.CreateFromImage(image.ToArray());
+        var reader = CSharpCompilation.Create(
+            "StubReader",
+            references: [.. Platform, CallerPackage, WorkerPackage, assembly],
+            options: new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, metadataImportOptions: MetadataImportOptions.All));
+        return [.. StubFiles.Of((IAssemblySymbol)reader.GetAssemblyOrModuleSymbol(assembly)!, CancellationToken.None)];
     }
 
     // The framework, and what every contract project has whichever ends it generates: abstractions, protocol, runtime.

@@ -31,6 +31,9 @@ public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProce
                 Assert.Contains("analyzers/dotnet/cs/MeshRpc.Generators.dll", entries);
                 Assert.Contains("lib/net10.0/MeshRpc.Runtime.dll", entries);
                 Assert.Contains("build/MeshRpc.Runtime.targets", entries);
+                Assert.Contains("tools/stubwriter/MeshRpc.StubWriter.dll", entries);
+                Assert.Contains("tools/stubwriter/MeshRpc.StubWriter.runtimeconfig.json", entries);
+                Assert.Contains("build/diagnostics.md", entries);
                 Assert.Contains("build/meshrpc/connection.ts", entries);
                 Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("MeshRpc.Generators.dll", StringComparison.Ordinal));
             }
