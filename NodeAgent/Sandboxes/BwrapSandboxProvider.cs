@@ -77,7 +77,7 @@ public sealed class BwrapSandboxProvider : ISandboxProvider
             "--ro-bind", spec.TrustDirectory, WorkerTrust.MountPoint,
             "--setenv", "HOME", "/tmp",
             "--setenv", "TMPDIR", "/tmp",
-            .. WorkerTrust.Environment(WorkerTrust.MountPoint).SelectMany(variable => (string[])["--setenv", variable.Key, variable.Value]),
+            .. WorkerTrust.Environment(WorkerTrust.MountPoint, egress: spec.Link is not null).SelectMany(variable => (string[])["--setenv", variable.Key, variable.Value]),
             "--",
             .. spec.HostCommand,
         ];

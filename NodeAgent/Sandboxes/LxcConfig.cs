@@ -96,7 +96,7 @@ public static class LxcConfig
         Key("lxc.environment", "HOME=/tmp");
         Key("lxc.environment", "TMPDIR=/tmp");
         Key("lxc.environment", "DOTNET_CLI_TELEMETRY_OPTOUT=1");
-        foreach (var (name, value) in WorkerTrust.Environment(WorkerTrust.MountPoint))
+        foreach (var (name, value) in WorkerTrust.Environment(WorkerTrust.MountPoint, egress: spec.Link is not null))
         {
             Key("lxc.environment", $"{name}={value}");
         }

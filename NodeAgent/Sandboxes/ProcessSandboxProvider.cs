@@ -28,7 +28,7 @@ public sealed class ProcessSandboxProvider : ISandboxProvider
     public Task<ISandbox> StartAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var sandbox = ChildProcessSandbox.Start(spec.Name, spec.HostCommand, spec.DataPlaneAddress, WorkerTrust.Environment(spec.TrustDirectory), cleanUp: () => _pids.Forget(spec.Name));
+        var sandbox = ChildProcessSandbox.Start(spec.Name, spec.HostCommand, spec.DataPlaneAddress, WorkerTrust.Environment(spec.TrustDirectory, egress: spec.Link is not null), cleanUp: () => _pids.Forget(spec.Name));
         _pids.Record(spec.Name, sandbox.RootProcessId);
         return Task.FromResult<ISandbox>(sandbox);
     }

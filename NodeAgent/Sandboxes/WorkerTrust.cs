@@ -4,13 +4,14 @@ using System.Text;
 namespace MeshRpc.NodeAgent.Sandboxes;
 
 /// <summary>
-/// The node's trusted root certificates, exported once by the agent as one PEM bundle that workers load instead of the
-/// system's certificate file and directory. Workers trust exactly what the node trusts, and start faster.
+/// The node's trusted root certificates, exported once by the agent as one PEM bundle that workers with egress load
+/// instead of the system's certificate file and directory: they trust exactly what the node trusts. A worker without
+/// egress reaches nothing it could trust, so it loads no roots at all.
 /// </summary>
 /// <remarks>
-/// .NET on Linux loads the whole system trust store the first time a process builds a certificate chain, which every
-/// TLS server does for its own certificate (dotnet/runtime#106394). Reading the store's directory as well as its
-/// bundle file costs a cold worker about 30 ms; one bundle file alone takes half the time. The agent exports the
+/// .NET on Linux loads the whole trust store the first time a process builds a certificate chain, which every TLS
+/// server does for its own certificate (dotnet/runtime#106394). Loading the system's file and directory costs a cold
+/// worker over 100 ms here, the bundle alone about 50, an empty one nothing worth measuring. The agent exports the
 /// store it sees at start-up, so a change to the system's CA certificates reaches workers when the agent restarts.
 /// </remarks>
 public static class WorkerTrust
@@ -19,6 +20,8 @@ public static class WorkerTrust
     public const string MountPoint = "/tmp/trust";
 
     private const string BundleFileName = "roots.pem";
+
+    private const string EmptyBundleFileName = "no-roots.pem";
 
     // OpenSSL falls back to its compiled-in directory when SSL_CERT_DIR is unset, so an empty one stands in for "none".
     private const string EmptyDirectoryName = "no-certificate-directory";
@@ -37,6 +40,7 @@ public static class WorkerTrust
         }
 
         Directory.CreateDirectory(Path.Combine(directory, EmptyDirectoryName));
+        File.WriteAllText(Path.Combine(directory, EmptyBundleFileName), "");
 
         // Written beside and moved into place, so no worker ever reads half a bundle.
         var file = Path.Combine(directory, BundleFileName);
@@ -46,10 +50,13 @@ public static class WorkerTrust
         return roots.Count;
     }
 
-    /// <summary>The environment that makes a worker load the bundle exported to where <paramref name="mountPoint"/> shows it, and nothing else.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> Environment(string mountPoint) =>
+    /// <summary>
+    /// The environment that makes a worker load the bundle exported to where <paramref name="mountPoint"/> shows it
+    /// when it has <paramref name="egress"/>, and no roots at all when it has none.
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> Environment(string mountPoint, bool egress) =>
     [
-        new("SSL_CERT_FILE", Path.Combine(mountPoint, BundleFileName)),
+        new("SSL_CERT_FILE", Path.Combine(mountPoint, egress ? BundleFileName : EmptyBundleFileName)),
         new("SSL_CERT_DIR", Path.Combine(mountPoint, EmptyDirectoryName)),
     ];
 }

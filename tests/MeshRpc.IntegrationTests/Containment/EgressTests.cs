@@ -70,6 +70,18 @@ public abstract class EgressTests(EgressFixture fixture)
     }
 
     [Fact]
+    public async Task AWorkerWithEgress_TrustsExactlyTheNodesRoots_FromTheAgentsBundle()
+    {
+        Fixture.Require();
+
+        // The probe reports the first line its program writes to standard error: here the bundle and how many roots it holds.
+        var seen = await Fixture.Attacker.RunAsync("/bin/sh", ["-c", "echo \"$SSL_CERT_FILE $(grep -c 'BEGIN CERTIFICATE' \"$SSL_CERT_FILE\")\" >&2"]);
+
+        // The agent runs on this machine with this process's environment, so it trusts what this process trusts.
+        Assert.Equal($"exit 0: /tmp/trust/roots.pem {MeshRpc.TestWorker.TrustedRoots.Thumbprints().Length}", seen);
+    }
+
+    [Fact]
     public async Task AWorkerSummonedWithoutEgress_ReachesNothing_OnTheSameNode()
     {
         Fixture.Require();
