@@ -43,6 +43,7 @@ public static class NodeAgentServiceCollectionExtensions
         services.TryAddSingleton<GatewayTrust>();
         services.TryAddSingleton<WorkerTable>();
         services.TryAddSingleton<WorkerForge>();
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WarmPool>();
         services.AddHostedService<NodeStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<WarmPool>());

@@ -170,7 +170,7 @@ internal static class GatewayEndpoints
             n.Live ? "live" : "dead",
             n.Node.LastHeartbeat,
             n.Live ? n.Node.Workers : [],
-            n.Live ? [] : n.Node.Workers))]);
+            n.Live ? [] : n.Node.Workers) { WarmHosts = n.Live ? n.Node.WarmHosts : [] })]);
 
     private static async Task<IResult> TeardownAsync(
         string workerId, NodeRegistry registry, NodeAgentClients agents, IAuthorizationService authorization, ClaimsPrincipal user, CancellationToken cancellationToken)

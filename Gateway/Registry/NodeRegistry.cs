@@ -5,7 +5,11 @@ using MeshRpc.Gateway.Configuration;
 namespace MeshRpc.Gateway.Registry;
 
 /// <summary>A registered node and what it last reported.</summary>
-public sealed record NodeState(NodeRegistration Registration, DateTimeOffset LastHeartbeat, IReadOnlyList<WorkerReport> Workers, int Pending);
+public sealed record NodeState(NodeRegistration Registration, DateTimeOffset LastHeartbeat, IReadOnlyList<WorkerReport> Workers, int Pending)
+{
+    /// <summary>The node's idle pooled hosts as it last reported them.</summary>
+    public IReadOnlyList<WarmHosts> WarmHosts { get; init; } = [];
+}
 
 /// <summary>
 /// The service registry: which nodes are alive and which workers run on them. Rebuilt from the agents' own reports,
@@ -82,7 +86,7 @@ public sealed class NodeRegistry
             var placedSinceSnapshot = _placements.Values
                 .Where(p => p.NodeId == nodeId && now - p.At < ReportGrace && !reported.Contains(p.Worker.WorkerId))
                 .Select(p => p.Worker);
-            if (_nodes.TryUpdate(nodeId, state with { LastHeartbeat = now, Workers = [.. heartbeat.Workers, .. placedSinceSnapshot] }, state))
+            if (_nodes.TryUpdate(nodeId, state with { LastHeartbeat = now, Workers = [.. heartbeat.Workers, .. placedSinceSnapshot], WarmHosts = heartbeat.WarmHosts }, state))
             {
                 return true;
             }
@@ -122,8 +126,11 @@ public sealed class NodeRegistry
         return false;
     }
 
-    /// <summary>Ends a reservation; a forged worker then counts through the node's reports or <see cref="AddWorker"/>.</summary>
-    public void Release(string nodeId, WorkerReport? forged)
+    /// <summary>
+    /// Ends a reservation; a forged worker then counts through the node's reports. <paramref name="warmHosts"/>, the
+    /// node's idle pooled hosts as its forge reply gave them, is fresher than its last heartbeat's.
+    /// </summary>
+    public void Release(string nodeId, WorkerReport? forged, IReadOnlyList<WarmHosts>? warmHosts = null)
     {
         if (forged is not null)
         {
@@ -134,7 +141,7 @@ public sealed class NodeRegistry
         {
             // The node's own report may already list the worker: a heartbeat can overtake the forge's reply.
             var workers = forged is null || state.Workers.Any(w => w.WorkerId == forged.WorkerId) ? state.Workers : [.. state.Workers, forged];
-            if (_nodes.TryUpdate(nodeId, state with { Pending = Math.Max(0, state.Pending - 1), Workers = workers }, state))
+            if (_nodes.TryUpdate(nodeId, state with { Pending = Math.Max(0, state.Pending - 1), Workers = workers, WarmHosts = warmHosts ?? state.WarmHosts }, state))
             {
                 return;
             }

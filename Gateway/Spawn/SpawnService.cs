@@ -51,7 +51,7 @@ public sealed class SpawnService
         }
 
         var egress = EgressPolicy.Check(request.Egress, _egressAllowed);
-        var node = Reserve(pinnedNode, request);
+        var node = Reserve(pinnedNode, request, gem?.Digest);
         var placed = Stopwatch.GetTimestamp();
         ForgeResponse? forged = null;
         try
@@ -70,7 +70,7 @@ public sealed class SpawnService
         {
             _registry.Release(node.Registration.NodeId, forged is null
                 ? null
-                : new WorkerReport(forged.WorkerId, request.Contract, forged.Endpoint, forged.ProcessId, DateTimeOffset.UtcNow) { Owner = owner });
+                : new WorkerReport(forged.WorkerId, request.Contract, forged.Endpoint, forged.ProcessId, DateTimeOffset.UtcNow) { Owner = owner }, forged?.WarmHosts);
         }
 
         var relay = relayBase is null ? null : RelayAddress.For(relayBase, node.Registration.NodeId, forged.WorkerId);
@@ -125,7 +125,7 @@ public sealed class SpawnService
         return gem;
     }
 
-    private NodeState Reserve(string? pinnedNode, SpawnEphemeralRequest request)
+    private NodeState Reserve(string? pinnedNode, SpawnEphemeralRequest request, string? gemDigest)
     {
         var nodes = _registry.Nodes;
         if (pinnedNode is not null)
@@ -156,7 +156,7 @@ public sealed class SpawnService
             throw NoNode($"No live node meets the summon's constraints: {string.Join("; ", live.Select(n => $"{n.Registration.NodeId} {Unmet(n, request)}"))}.");
         }
 
-        return _placement.Rank(eligible).FirstOrDefault(n => _registry.TryReserve(n.Registration.NodeId))
+        return _placement.Rank(eligible, gemDigest).FirstOrDefault(n => _registry.TryReserve(n.Registration.NodeId))
             ?? throw NoNode($"All {eligible.Count} live nodes that meet the summon's constraints are full. Tear down idle workers or add nodes.");
     }
 

@@ -68,9 +68,23 @@ public sealed record NodeAgentOptions
     public IReadOnlyList<string> Labels =>
         (LabelList ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    /// <summary>How many pre-forged idle sandboxes to keep ready (<c>--warm-pool</c>; 0: none).</summary>
+    /// <summary>How many pre-forged idle sandboxes to keep ready at least (<c>--warm-pool</c>; 0: none).</summary>
     [ConfigurationKeyName("warm-pool")]
     public int WarmPoolSize { get; init; }
+
+    /// <summary>
+    /// How many idle sandboxes the pool may grow to when summons come in bursts (<c>--warm-pool-max</c>; by default
+    /// <see cref="WarmPoolSize"/>, a pool of fixed size). The pool keeps as many as the largest burst it saw lately.
+    /// </summary>
+    [ConfigurationKeyName("warm-pool-max")]
+    public int? WarmPoolMaxSize { get; init; }
+
+    /// <summary>The most idle sandboxes the pool keeps.</summary>
+    public int WarmPoolCeiling => WarmPoolMaxSize ?? WarmPoolSize;
+
+    /// <summary>How many seconds a burst of summons keeps the pool grown before it shrinks back (<c>--warm-pool-keep-seconds</c>).</summary>
+    [ConfigurationKeyName("warm-pool-keep-seconds")]
+    public int WarmPoolKeepSeconds { get; init; } = 60;
 
     /// <summary>Memory per worker in MiB (<c>--memory-mb</c>; enforced by LXC).</summary>
     [ConfigurationKeyName("memory-mb")]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using MeshRpc.NodeAgent.Forge;
 using Microsoft.Extensions.Options;
 
 namespace MeshRpc.NodeAgent.Configuration;
@@ -37,6 +38,15 @@ public sealed class NodeAgentOptionsValidator : IValidateOptions<NodeAgentOption
         if (options.WarmPoolSize < 0 || options.WarmPoolSize > options.Slots)
         {
             failures.Add($"--warm-pool takes a number from 0 to --slots ({options.Slots}), not {options.WarmPoolSize}.");
+        }
+        else if (options.WarmPoolCeiling < options.WarmPoolSize || options.WarmPoolCeiling > options.Slots)
+        {
+            failures.Add($"--warm-pool-max takes a number from --warm-pool ({options.WarmPoolSize}) to --slots ({options.Slots}), not {options.WarmPoolCeiling}.");
+        }
+
+        if (options.WarmPoolKeepSeconds < PoolDemand.Window.TotalSeconds)
+        {
+            failures.Add($"--warm-pool-keep-seconds takes a number of seconds from {PoolDemand.Window.TotalSeconds:0} up, not {options.WarmPoolKeepSeconds}.");
         }
 
         if (options.MemoryMb < 16 || options.MaxProcesses < 1 || !(options.Cpus > 0))

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MeshRpc.ControlPlane;
 using MeshRpc.HostProtocol;
 using MeshRpc.Hosting;
 using MeshRpc.NodeAgent.Configuration;
@@ -13,43 +14,60 @@ namespace MeshRpc.NodeAgent.Forge;
 /// worker id it will serve as.
 /// </summary>
 /// <remarks>
-/// Summons of one gem tend to come in runs, so a refill primes its host with the gem last asked for: the host loads it
-/// while it waits, and the next summon of that gem skips the load. <see cref="PoolChoice"/> says which host a summon takes.
+/// The pool keeps at least <c>--warm-pool</c> hosts, and up to <c>--warm-pool-max</c> as many as the largest burst of
+/// summons it saw lately (<see cref="PoolDemand"/>), never more than the node's free slots; it stops growing while the
+/// node is short of memory, and shrinks back once bursts stop. Summons of one gem tend to come in runs, so a refill
+/// primes its host with the gem whose bursts its idle hosts fall furthest short of: the host loads it while it waits,
+/// and the next summon of that gem skips the load. <see cref="PoolChoice"/> says which host a summon takes.
 /// </remarks>
 public sealed class WarmPool : BackgroundService
 {
     private static readonly TimeSpan RefillAfterTake = TimeSpan.FromMilliseconds(250);
 
+    // How often the pool looks again without being woken: demand ages, and the pool shrinks as it does.
+    private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(2);
+
     private readonly NodeAgentOptions _options;
     private readonly ISandboxProvider _sandboxes;
+    private readonly WorkerTable _workers;
+    private readonly TimeProvider _time;
     private readonly ILogger<WarmPool> _logger;
     private readonly List<Pooled> _idle = [];
     private readonly List<ISandbox> _retired = [];
     private readonly SemaphoreSlim _changed = new(0);
-    private GemLocation? _likely;
+    private readonly PoolDemand _demand;
+    private readonly Dictionary<string, PoolGem> _gems = new(StringComparer.Ordinal);
     private long _lastTake;
 
     /// <summary>Creates the pool.</summary>
-    public WarmPool(NodeAgentOptions options, ISandboxProvider sandboxes, ILogger<WarmPool> logger)
+    public WarmPool(NodeAgentOptions options, ISandboxProvider sandboxes, WorkerTable workers, TimeProvider time, ILogger<WarmPool> logger)
     {
         _options = options;
         _sandboxes = sandboxes;
+        _workers = workers;
+        _time = time;
         _logger = logger;
+        _demand = new PoolDemand(TimeSpan.FromSeconds(options.WarmPoolKeepSeconds));
     }
 
     /// <summary>
     /// Takes an idle sandbox that can run <paramref name="gem"/> (null: summoned source), one primed with it first, or
-    /// returns null when there is none (or the pool is disabled).
+    /// returns null when there is none (or the pool is disabled). Either way the summon counts as demand.
     /// </summary>
-    public ISandbox? TryTake(GemLocation? gem)
+    public ISandbox? TryTake(PoolGem? gem)
     {
         Pooled? taken = null;
         bool changed;
         lock (_idle)
         {
-            _likely = gem;
+            _demand.Record(gem?.Digest, _time.GetUtcNow());
+            if (gem is not null)
+            {
+                _gems[gem.Digest] = gem;
+            }
+
             var live = _idle.Where(p => !p.Sandbox.Exited.IsCompleted).ToList();
-            var pick = PoolChoice.For([.. live.Select(p => p.Gem)], gem);
+            var pick = PoolChoice.For([.. live.Select(p => p.Gem?.Location)], gem?.Location);
             if (pick.Take is { } take)
             {
                 taken = live[take];
@@ -62,7 +80,7 @@ public sealed class WarmPool : BackgroundService
                 _retired.Add(live[retire].Sandbox);
             }
 
-            changed = taken is not null || _retired.Count > 0;
+            changed = taken is not null || _retired.Count > 0 || _options.WarmPoolCeiling > _options.WarmPoolSize;
         }
 
         if (changed)
@@ -73,10 +91,22 @@ public sealed class WarmPool : BackgroundService
         return taken?.Sandbox;
     }
 
+    /// <summary>The idle hosts, by the gem each is primed with, as the node reports them to the gateway.</summary>
+    public IReadOnlyList<WarmHosts> Report()
+    {
+        lock (_idle)
+        {
+            return [.. _idle.Where(p => !p.Sandbox.Exited.IsCompleted)
+                .GroupBy(p => p.Gem?.Digest)
+                .Select(g => new WarmHosts(g.Key, g.Count()))
+                .OrderBy(w => w.GemDigest, StringComparer.Ordinal)];
+        }
+    }
+
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_options.WarmPoolSize <= 0)
+        if (_options.WarmPoolCeiling <= 0)
         {
             return;
         }
@@ -93,34 +123,29 @@ public sealed class WarmPool : BackgroundService
                     await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
                 }
 
+                RetireSurplus();
                 await DisposeRetiredAsync();
-                while (Count() < _options.WarmPoolSize)
+                while (NextRefill() is { } refill)
                 {
                     await Task.Delay(RefillPause(), stoppingToken);
                     var name = WorkerIds.SandboxName(WorkerIds.New());
                     var spec = new SandboxSpec(name, WorkerHostCommand.Create(_options.DataPlaneTls, pooled: true), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress);
                     var sandbox = await _sandboxes.StartAsync(spec, stoppingToken);
-                    GemLocation? gem;
-                    lock (_idle)
-                    {
-                        gem = _likely;
-                    }
-
-                    if (gem is not null)
+                    if (refill.Gem is { } gem)
                     {
                         // Should the host die before reading it, the write fails and the prune below reaps the sandbox.
-                        await PrimeAsync(sandbox, gem, stoppingToken);
+                        await PrimeAsync(sandbox, gem.Location, stoppingToken);
                     }
 
                     lock (_idle)
                     {
-                        _idle.Add(new Pooled(sandbox, gem));
+                        _idle.Add(new Pooled(sandbox, refill.Gem));
                     }
 
                     _ = sandbox.Exited.ContinueWith(_ => _changed.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
 
-                await _changed.WaitAsync(stoppingToken);
+                await _changed.WaitAsync(Recheck, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -159,11 +184,55 @@ public sealed class WarmPool : BackgroundService
         base.Dispose();
     }
 
-    private int Count()
+    /// <summary>How many idle hosts the pool should hold now: see the class remarks.</summary>
+    private int Target(DateTimeOffset now)
+    {
+        var wanted = Math.Max(_options.WarmPoolSize, Math.Min(_options.WarmPoolCeiling, _demand.Burst(now)));
+        var free = _options.Slots - _workers.Count;
+        if (wanted > _options.WarmPoolSize && wanted > _idle.Count && NodeMemory.AvailableBytes() is { } available && available < _options.Limits.MemoryBytes)
+        {
+            // Growing further could leave a worker without the memory its limit promises.
+            wanted = Math.Max(_options.WarmPoolSize, _idle.Count);
+        }
+
+        return Math.Max(0, Math.Min(wanted, free));
+    }
+
+    /// <summary>The next host to add, with the gem to prime it with (null: none), or null when the pool is full enough.</summary>
+    private Refill? NextRefill()
     {
         lock (_idle)
         {
-            return _idle.Count;
+            var now = _time.GetUtcNow();
+            if (_idle.Count >= Target(now))
+            {
+                return null;
+            }
+
+            // The gem whose recent burst its primed idle hosts fall furthest short of (source needs unprimed hosts), else
+            // the one most asked for; with no demand seen, none.
+            var gems = _demand.Gems(now);
+            var shortest = gems
+                .Select(gem => (Gem: gem, Short: _demand.BurstOf(gem, now) - _idle.Count(p => p.Gem?.Digest == gem)))
+                .Where(g => g.Short > 0)
+                .OrderByDescending(g => g.Short)
+                .Select(g => g.Gem)
+                .FirstOrDefault(gems.Count > 0 ? gems[0] : null);
+            return new Refill(shortest is { } digest && _gems.TryGetValue(digest, out var gem) ? gem : null);
+        }
+    }
+
+    /// <summary>Moves the idle hosts beyond the target (the oldest first) to the retired list, to be stopped.</summary>
+    private void RetireSurplus()
+    {
+        lock (_idle)
+        {
+            var surplus = _idle.Count - Target(_time.GetUtcNow());
+            for (var i = 0; i < surplus; i++)
+            {
+                _retired.Add(_idle[0].Sandbox);
+                _idle.RemoveAt(0);
+            }
         }
     }
 
@@ -228,5 +297,11 @@ public sealed class WarmPool : BackgroundService
     }
 
     /// <summary>An idle sandbox, and the gem its host was primed with (null: none yet, it can run any code).</summary>
-    private sealed record Pooled(ISandbox Sandbox, GemLocation? Gem);
+    private sealed record Pooled(ISandbox Sandbox, PoolGem? Gem);
+
+    /// <summary>A host to add, and the gem to prime it with.</summary>
+    private sealed record Refill(PoolGem? Gem);
 }
+
+/// <summary>A gem as the pool knows it: its digest (how the gateway names it) and where its hosts load it from.</summary>
+public sealed record PoolGem(string Digest, GemLocation Location);

@@ -56,7 +56,7 @@ public sealed class WorkerForge
         // A pooled sandbox already runs a waiting worker host under the id it was made with; a cold one gets its id now.
         // A pooled .NET host beats any cold start, so a gem's native host only replaces the cold .NET one.
         var egress = EgressOf(request);
-        var sandbox = egress.Count == 0 ? _pool.TryTake(code.Gem) : null;
+        var sandbox = egress.Count == 0 ? _pool.TryTake(request.GemDigest is { } digest && code.Gem is { } gem ? new PoolGem(digest, gem) : null) : null;
         if (sandbox is null)
         {
             var hostCommand = nativeHost is null ? WorkerHostCommand.Create(_options.DataPlaneTls) : WorkerHostCommand.Native(nativeHost, _options.DataPlaneTls);
@@ -83,6 +83,7 @@ public sealed class WorkerForge
                 ProcessId = hostPid,
                 Sandbox = _sandboxes.Name,
                 CertificateSha256 = status.CertificateSha256,
+                WarmHosts = _pool.Report(),
             };
         }
         catch (Exception ex)

@@ -1,6 +1,7 @@
 using System.Net;
 using MeshRpc.ControlPlane;
 using MeshRpc.NodeAgent.Configuration;
+using MeshRpc.NodeAgent.Forge;
 using MeshRpc.NodeAgent.Sandboxes;
 using MeshRpc.NodeAgent.Workers;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -15,6 +16,7 @@ public sealed class GatewayRegistration : BackgroundService
     private readonly NodeAgentOptions _options;
     private readonly IGatewayApi _gateway;
     private readonly WorkerTable _workers;
+    private readonly WarmPool _pool;
     private readonly ISandboxProvider _sandboxes;
     private readonly GatewayTrust _trust;
     private readonly NodeIdentity _identity;
@@ -27,6 +29,7 @@ public sealed class GatewayRegistration : BackgroundService
         NodeAgentOptions options,
         IGatewayApi gateway,
         WorkerTable workers,
+        WarmPool pool,
         ISandboxProvider sandboxes,
         GatewayTrust trust,
         NodeIdentity identity,
@@ -37,6 +40,7 @@ public sealed class GatewayRegistration : BackgroundService
         _options = options;
         _gateway = gateway;
         _workers = workers;
+        _pool = pool;
         _sandboxes = sandboxes;
         _trust = trust;
         _identity = identity;
@@ -84,7 +88,7 @@ public sealed class GatewayRegistration : BackgroundService
                     Log.Registered(_logger, _options.NodeId, _options.Gateway, registration.Sandbox, registration.Slots, registration.AgentUrl);
                 }
 
-                using var response = await _gateway.HeartbeatAsync(_options.NodeId, new NodeHeartbeat(_workers.Reports()), stoppingToken);
+                using var response = await _gateway.HeartbeatAsync(_options.NodeId, new NodeHeartbeat(_workers.Reports()) { WarmHosts = _pool.Report() }, stoppingToken);
                 if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized)
                 {
                     // The gateway restarted and lost its registry (and the node's credential); joining again rebuilds both.

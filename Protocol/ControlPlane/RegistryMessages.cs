@@ -54,7 +54,16 @@ public sealed record NodeRegistered(string TicketKeyId, string TicketPublicKey)
 }
 
 /// <summary>Body of <c>POST /api/v2/nodes/{nodeId}/heartbeat</c>: the node's live workers.</summary>
-public sealed record NodeHeartbeat(IReadOnlyList<WorkerReport> Workers);
+public sealed record NodeHeartbeat(IReadOnlyList<WorkerReport> Workers)
+{
+    /// <summary>The node's idle pooled hosts, by the gem each is primed with: placement prefers a node with one ready for the summon's gem.</summary>
+    public IReadOnlyList<WarmHosts> WarmHosts { get; init; } = [];
+}
+
+/// <summary>How many idle pooled hosts a node has ready for one gem.</summary>
+/// <param name="GemDigest">The gem they are primed with; null for hosts primed with none, which take any gem or source.</param>
+/// <param name="Idle">How many.</param>
+public sealed record WarmHosts(string? GemDigest, int Idle);
 
 /// <summary>One live worker as its node reports it.</summary>
 public sealed record WorkerReport(string WorkerId, string Contract, string Endpoint, int ProcessId, DateTimeOffset StartedAt)
@@ -79,7 +88,11 @@ public sealed record NodeEntry(
     string Status,
     DateTimeOffset LastHeartbeat,
     IReadOnlyList<WorkerReport> Workers,
-    IReadOnlyList<WorkerReport> LostWorkers);
+    IReadOnlyList<WorkerReport> LostWorkers)
+{
+    /// <summary>The node's idle pooled hosts as it last reported them.</summary>
+    public IReadOnlyList<WarmHosts> WarmHosts { get; init; } = [];
+}
 
 /// <summary>Reply of <c>POST /api/v2/gems</c>.</summary>
 public sealed record GemPublished(string Digest, string Name, string Version, string Contract, long Size);

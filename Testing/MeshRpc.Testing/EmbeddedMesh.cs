@@ -63,10 +63,13 @@ public sealed class EmbeddedMesh : IAsyncDisposable
         return $"gem://{name}@{version}";
     }
 
+    /// <summary>A client of this mesh with its operator's credential, which reads the registry (nodes, workers, warm pools) and tears down any worker.</summary>
+    public MeshClient CreateOperatorClient() => new(GatewayAddress, _operator);
+
     /// <summary>The worker's process id on the node, as its node reports it.</summary>
     public async Task<int> HostProcessIdOfAsync(string workerId)
     {
-        using var mesh = new MeshClient(GatewayAddress, _operator);
+        using var mesh = CreateOperatorClient();
         var registry = await mesh.Gateway.GetServiceRegistryAsync();
         return registry.Nodes.SelectMany(n => n.Workers).Single(w => w.WorkerId == workerId).ProcessId;
     }

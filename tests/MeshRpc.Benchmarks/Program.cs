@@ -3,7 +3,7 @@ using MeshRpc.Benchmarks;
 
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- proxy [--rounds N] [--sequential N] [--concurrent N]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- forge [--samples N] [--providers lxc,bwrap,process]
-// dotnet run -c Release --project tests/MeshRpc.Benchmarks -- summon [--samples N] [--sandbox process|lxc|bwrap]
+// dotnet run -c Release --project tests/MeshRpc.Benchmarks -- summon [--samples N] [--sandbox process|lxc|bwrap] [--levels 1,10,50] [--slots N] [--warm-pool N] [--warm-pool-max N]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- relay [--rounds N] [--sequential N] [--concurrent N]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- calls [--rounds N] [--sequential N] [--concurrent N]
 if (args.Contains("--hello"))
@@ -16,7 +16,13 @@ if (args.Contains("--hello"))
 switch (args.FirstOrDefault())
 {
     case "summon":
-        await SummonBenchmark.RunAsync(Text("--sandbox") ?? "process", Arg("--samples", 50));
+        await SummonBenchmark.RunAsync(
+            Text("--sandbox") ?? "process",
+            Arg("--samples", 50),
+            [.. (Text("--levels") ?? "1,10,50").Split(',').Select(level => int.Parse(level, CultureInfo.InvariantCulture))],
+            Arg("--slots", 20),
+            Arg("--warm-pool", 0),
+            Arg("--warm-pool-max", 0));
         break;
     case "calls":
         await CallPathBenchmark.RunAsync(Arg("--rounds", 10), Arg("--sequential", 1_000), Arg("--concurrent", 10_000));

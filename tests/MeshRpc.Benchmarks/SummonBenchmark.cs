@@ -1,35 +1,61 @@
 using System.Diagnostics;
+using System.Globalization;
 using MeshRpc.TestWorker;
 using MeshRpc.Testing;
 
 namespace MeshRpc.Benchmarks;
 
-/// <summary>Summon latency (request to connected ghost proxy) at 1, 10 and 50 concurrent summons over three nodes.</summary>
+/// <summary>
+/// Summon latency (request to connected ghost proxy) and burst rate at each level of concurrent summons over three
+/// nodes. With a growing warm pool (<c>--warm-pool-max</c>), one unmeasured round per level shows the pools the burst,
+/// and each round waits until they have refilled, so that every measured summon can come from a warm host.
+/// </summary>
 internal static class SummonBenchmark
 {
-    public static async Task RunAsync(string sandbox, int samplesPerLevel)
+    private const int Nodes = 3;
+    private static readonly TimeSpan RefillWait = TimeSpan.FromSeconds(120);
+
+    public static async Task RunAsync(string sandbox, int samplesPerLevel, IReadOnlyList<int> levels, int slots, int warmPool, int warmPoolMax)
     {
-        await using var mesh = await EmbeddedMesh.StartAsync(sandbox, nodes: 3, CancellationToken.None, "--slots", "20");
+        await using var mesh = await EmbeddedMesh.StartAsync(
+            sandbox, Nodes, CancellationToken.None,
+            "--slots", Text(slots), "--warm-pool", Text(warmPool), "--warm-pool-max", Text(Math.Max(warmPool, warmPoolMax)));
         using var client = new MeshClient(mesh.GatewayAddress, mesh.Caller);
+        using var @operator = mesh.CreateOperatorClient();
         await client.PublishGemAsync(TestGem.Pack());
 
         // One unmeasured round warms the caller, the gateway and the agents.
         await RoundAsync(client, 3);
 
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; three node agents ({mesh.Sandbox}) and the gateway in one process; at least {samplesPerLevel} summons per level");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {Nodes} node agents ({mesh.Sandbox}, {slots} slots, warm pool {warmPool} to {Math.Max(warmPool, warmPoolMax)}) and the gateway in one process; at least {samplesPerLevel} summons per level");
         Console.WriteLine();
-        Console.WriteLine("| concurrent summons | p50 ms | p99 ms | summons measured |");
-        Console.WriteLine("|---|---|---|---|");
-        foreach (var concurrency in new[] { 1, 10, 50 })
+        Console.WriteLine("| concurrent summons | p50 ms | p99 ms | burst rate, summons/s (median round) | summons measured | idle hosts at a round's start (median) |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (var concurrency in levels)
         {
+            if (warmPoolMax > 0)
+            {
+                // The pools learn the burst from this round, then grow to it.
+                await RoundAsync(client, concurrency);
+            }
+
             var latencies = new List<double>();
+            var rates = new List<double>();
+            var idle = new List<int>();
             while (latencies.Count < samplesPerLevel)
             {
-                latencies.AddRange(await RoundAsync(client, concurrency));
+                if (warmPoolMax > 0)
+                {
+                    idle.Add(await WaitForWarmHostsAsync(@operator, Math.Min(concurrency, Nodes * warmPoolMax)));
+                }
+
+                var round = await RoundAsync(client, concurrency);
+                rates.Add(concurrency / round.Max() * 1000);
+                latencies.AddRange(round);
             }
 
             var sorted = latencies.Order().ToArray();
-            Console.WriteLine($"| {concurrency} | {sorted[sorted.Length / 2]:0.0} | {sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]:0.0} | {sorted.Length} |");
+            Console.WriteLine($"| {concurrency} | {sorted[sorted.Length / 2]:0.0} | {sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]:0.0} | {Median(rates):0.0} | {sorted.Length} | {(idle.Count > 0 ? Median(idle) : 0)} |");
         }
     }
 
@@ -44,4 +70,30 @@ internal static class SummonBenchmark
         await Task.WhenAll(summons.Select(s => s.Worker.DisposeAsync().AsTask()));
         return [.. summons.Select(s => s.Ms)];
     }
+
+    // Waits until the nodes report at least `wanted` idle hosts between them, or the wait is over; returns how many they had.
+    private static async Task<int> WaitForWarmHostsAsync(MeshClient @operator, int wanted)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(RefillWait.TotalSeconds * Stopwatch.Frequency);
+        var idle = 0;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            var registry = await @operator.Gateway.GetServiceRegistryAsync();
+            idle = registry.Nodes.Sum(n => n.WarmHosts.Sum(w => w.Idle));
+            if (idle >= wanted)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+        }
+
+        // One more heartbeat, so placement sees every node's pool as it is now.
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        return idle;
+    }
+
+    private static T Median<T>(List<T> values) => values.Order().ElementAt(values.Count / 2);
+
+    private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -8,6 +8,7 @@ namespace MeshRpc.Gateway.Tests.Placement;
 public sealed class PlacementPolicyTests
 {
     private static readonly MostFreeCapacityPlacement Policy = new();
+    private const string Gem = "sha256:aaaa";
 
     [Fact]
     public void MoreFreeSlots_ComeFirst_WhateverTheMemory()
@@ -15,7 +16,7 @@ public sealed class PlacementPolicyTests
         var busyBig = Node("big", slots: 10, used: 8, memoryMb: 4096, cores: 32);
         var idleSmall = Node("small", slots: 4, used: 0, memoryMb: 256, cores: 2);
 
-        Assert.Equal(["small", "big"], Ids(Policy.Rank([busyBig, idleSmall])));
+        Assert.Equal(["small", "big"], Ids(Policy.Rank([busyBig, idleSmall], Gem)));
     }
 
     [Fact]
@@ -25,7 +26,7 @@ public sealed class PlacementPolicyTests
         var large = Node("b-large", slots: 4, used: 0, memoryMb: 1024, cores: 2);
         var largeManyCores = Node("c-large-many-cores", slots: 6, used: 2, memoryMb: 1024, cores: 16);
 
-        Assert.Equal(["c-large-many-cores", "b-large", "a-small"], Ids(Policy.Rank([small, large, largeManyCores])));
+        Assert.Equal(["c-large-many-cores", "b-large", "a-small"], Ids(Policy.Rank([small, large, largeManyCores], Gem)));
     }
 
     [Fact]
@@ -34,7 +35,29 @@ public sealed class PlacementPolicyTests
         var pending = Node("a", slots: 4, used: 0, memoryMb: 512, cores: 4) with { Pending = 3 };
         var free = Node("b", slots: 4, used: 1, memoryMb: 512, cores: 4);
 
-        Assert.Equal(["b", "a"], Ids(Policy.Rank([pending, free])));
+        Assert.Equal(["b", "a"], Ids(Policy.Rank([pending, free], Gem)));
+    }
+
+    [Fact]
+    public void ANodeWithAHostPrimedForTheGem_ComesFirst_ThenOneWithAnUnprimedHost()
+    {
+        var cold = Node("a-cold", slots: 20, used: 0, memoryMb: 512, cores: 4);
+        var unprimed = Node("b-unprimed", slots: 4, used: 2, memoryMb: 512, cores: 4) with { WarmHosts = [new(null, 1)] };
+        var primed = Node("c-primed", slots: 4, used: 3, memoryMb: 512, cores: 4) with { WarmHosts = [new(Gem, 1), new("sha256:other", 3)] };
+
+        Assert.Equal(["c-primed", "b-unprimed", "a-cold"], Ids(Policy.Rank([cold, unprimed, primed], Gem)));
+
+        // Summoned source runs only in an unprimed host.
+        Assert.Equal(["b-unprimed", "a-cold", "c-primed"], Ids(Policy.Rank([cold, unprimed, primed], gemDigest: null)));
+    }
+
+    [Fact]
+    public void WarmHosts_ThatSummonsInFlightWillTake_DoNotCount()
+    {
+        var taken = Node("a", slots: 10, used: 0, memoryMb: 512, cores: 4) with { WarmHosts = [new(Gem, 2)], Pending = 2 };
+        var ready = Node("b", slots: 4, used: 0, memoryMb: 512, cores: 4) with { WarmHosts = [new(Gem, 1)] };
+
+        Assert.Equal(["b", "a"], Ids(Policy.Rank([taken, ready], Gem)));
     }
 
     private static string[] Ids(IEnumerable<NodeState> nodes) => [.. nodes.Select(n => n.Registration.NodeId)];

@@ -98,3 +98,18 @@ public sealed class ShortTicketMesh : MeshProcesses
     protected override IEnumerable<string> GatewayArguments =>
         ["--ticket-lifetime-ms", ((int)TicketLifetime.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)];
 }
+
+/// <summary>A mesh whose node keeps no idle host until summons come, then grows its pool to their burst, and shrinks back twenty seconds after the last.</summary>
+public sealed class GrowingPoolMesh : MeshProcesses
+{
+    /// <summary>The most idle hosts the node keeps.</summary>
+    public const int PoolCeiling = 3;
+
+    /// <summary>How long a burst keeps the pool grown.</summary>
+    public static readonly TimeSpan Keep = TimeSpan.FromSeconds(20);
+
+    protected override string RequestedSandbox => "process";
+
+    protected override IEnumerable<string> AgentArguments =>
+        ["--slots", "8", "--warm-pool", "0", "--warm-pool-max", PoolCeiling.ToString(System.Globalization.CultureInfo.InvariantCulture), "--warm-pool-keep-seconds", ((int)Keep.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)];
+}

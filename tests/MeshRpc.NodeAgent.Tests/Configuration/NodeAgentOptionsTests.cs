@@ -14,13 +14,14 @@ public sealed class NodeAgentOptionsTests
         var options = Bind(
             "--gateway", "http://uah-core:5000/", "--node-id", "node-7", "--data-plane", "10.0.0.7", "--data-plane-tls", "false",
             "--join-token", "mesh_token", "--slots", "4", "--work-dir", "/srv/agent", "--sandbox", "bwrap", "--labels", "gpu, zone=eu",
-            "--warm-pool", "2", "--memory-mb", "256", "--max-processes", "64", "--cpus", "0.5", "--compile-timeout-ms", "5000",
+            "--warm-pool", "2", "--warm-pool-max", "3", "--warm-pool-keep-seconds", "30", "--memory-mb", "256", "--max-processes", "64", "--cpus", "0.5", "--compile-timeout-ms", "5000",
             "--allow-uncontained-source", "true", "--egress-subnet", "10.231.0.0/16", "--worker-error-diagnostics", "true");
 
         Assert.Equal(new Uri("http://uah-core:5000/"), options.Gateway);
         Assert.Equal(("node-7", "10.0.0.7", false), (options.NodeId, options.DataPlaneAddress, options.DataPlaneTls));
         Assert.Equal("mesh_token", options.JoinToken);
         Assert.Equal((4, 2, "bwrap"), (options.Slots, options.WarmPoolSize, options.Sandbox));
+        Assert.Equal((3, 30), (options.WarmPoolCeiling, options.WarmPoolKeepSeconds));
         Assert.Equal("/srv/agent/gems", options.GemCacheDirectory);
         Assert.Equal(["gpu", "zone=eu"], options.Labels);
         Assert.Equal((256L << 20, 64, 0.5), (options.Limits.MemoryBytes, options.Limits.MaxProcesses, options.Limits.Cpus));
@@ -38,12 +39,21 @@ public sealed class NodeAgentOptionsTests
         Assert.Equal(new NodeAgentOptions { Gateway = new Uri("http://127.0.0.1:5000/") }, options);
         Assert.Empty(options.Labels);
         Assert.Null(options.EgressSubnet);
+        Assert.Equal(0, options.WarmPoolCeiling);
+    }
+
+    [Fact]
+    public void APoolWithoutAMaximum_KeepsItsFixedSize()
+    {
+        Assert.Equal(2, Bind("--gateway", "http://127.0.0.1:5000/", "--warm-pool", "2").WarmPoolCeiling);
     }
 
     [Theory]
     [InlineData("--sandbox", "docker", "Unknown sandbox 'docker'")]
     [InlineData("--slots", "0", "--slots takes a positive number, not 0.")]
     [InlineData("--warm-pool", "-1", "--warm-pool takes a number from 0 to --slots (16), not -1.")]
+    [InlineData("--warm-pool-max", "17", "--warm-pool-max takes a number from --warm-pool (0) to --slots (16), not 17.")]
+    [InlineData("--warm-pool-keep-seconds", "1", "--warm-pool-keep-seconds takes a number of seconds from 5 up, not 1.")]
     [InlineData("--memory-mb", "8", "A worker needs --memory-mb of at least 16")]
     [InlineData("--cpus", "0", "A worker needs --memory-mb of at least 16, --max-processes and --cpus above 0")]
     [InlineData("--data-plane", "node.example", "--data-plane takes the IP address workers listen on")]
