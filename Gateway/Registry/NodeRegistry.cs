@@ -21,11 +21,13 @@ public sealed class NodeRegistry
 
     private readonly ConcurrentDictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
 
-    // Where the gateway itself placed workers, and when: a heartbeat sent while a forge was still running
-    // does not list the new worker yet, and must not make it vanish from the registry.
+    // Where the gateway itself placed workers: a heartbeat listed before a forge finished does not hold the new worker
+    // yet, and must not make it vanish from the registry (where teardown and quotas look for it). A placement ends when
+    // a heartbeat listed after its forge (by the agent's count of forged workers) leaves the worker out.
     private readonly ConcurrentDictionary<string, Placement> _placements = new(StringComparer.Ordinal);
 
-    private static readonly TimeSpan ReportGrace = TimeSpan.FromSeconds(5);
+    // For an agent whose count cannot say (it restarted and counts from zero again): how long a placement waits.
+    private static readonly TimeSpan UncountedGrace = TimeSpan.FromSeconds(60);
     private readonly GatewayOptions _options;
     private readonly TimeProvider _time;
 
@@ -77,15 +79,14 @@ public sealed class NodeRegistry
         {
             var now = _time.GetUtcNow();
             var reported = heartbeat.Workers.Select(w => w.WorkerId).ToHashSet(StringComparer.Ordinal);
-            foreach (var (workerId, stale) in _placements.Where(p => p.Value.NodeId == nodeId && now - p.Value.At >= ReportGrace && !reported.Contains(p.Key)))
+            var unreported = _placements.Where(p => p.Value.NodeId == nodeId && !reported.Contains(p.Key)).ToList();
+            foreach (var (workerId, placement) in unreported.Where(p => Ended(p.Value, heartbeat, now)))
             {
-                // Long enough placed that the node would report it if it still ran: it ended on its own.
-                _placements.TryRemove(new KeyValuePair<string, Placement>(workerId, stale));
+                // The list could have held it, or has had time enough to: it ended on its own.
+                _placements.TryRemove(new KeyValuePair<string, Placement>(workerId, placement));
             }
 
-            var placedSinceSnapshot = _placements.Values
-                .Where(p => p.NodeId == nodeId && now - p.At < ReportGrace && !reported.Contains(p.Worker.WorkerId))
-                .Select(p => p.Worker);
+            var placedSinceSnapshot = unreported.Where(p => !Ended(p.Value, heartbeat, now)).Select(p => p.Value.Worker);
             if (_nodes.TryUpdate(nodeId, state with { LastHeartbeat = now, Workers = [.. heartbeat.Workers, .. placedSinceSnapshot], WarmHosts = heartbeat.WarmHosts }, state))
             {
                 return true;
@@ -127,14 +128,15 @@ public sealed class NodeRegistry
     }
 
     /// <summary>
-    /// Ends a reservation; a forged worker then counts through the node's reports. <paramref name="warmHosts"/>, the
-    /// node's idle pooled hosts as its forge reply gave them, is fresher than its last heartbeat's.
+    /// Ends a reservation; a forged worker then counts through the node's reports. <paramref name="added"/> is the
+    /// worker's number in the agent's count of forged workers (<see cref="ForgeResponse.Added"/>), and
+    /// <paramref name="warmHosts"/> the node's idle pooled hosts as its forge reply gave them, fresher than its last heartbeat's.
     /// </summary>
-    public void Release(string nodeId, WorkerReport? forged, IReadOnlyList<WarmHosts>? warmHosts = null)
+    public void Release(string nodeId, WorkerReport? forged, long added = 0, IReadOnlyList<WarmHosts>? warmHosts = null)
     {
         if (forged is not null)
         {
-            _placements[forged.WorkerId] = new Placement(nodeId, forged, _time.GetUtcNow());
+            _placements[forged.WorkerId] = new Placement(nodeId, forged, added, _time.GetUtcNow());
         }
 
         while (_nodes.TryGetValue(nodeId, out var state))
@@ -167,5 +169,9 @@ public sealed class NodeRegistry
             ? placed
             : _nodes.Values.FirstOrDefault(n => n.Workers.Any(w => w.WorkerId == workerId));
 
-    private sealed record Placement(string NodeId, WorkerReport Worker, DateTimeOffset At);
+    // A heartbeat that counted the placement's forge and does not list the worker says it ended; without counts, time does.
+    private static bool Ended(Placement placement, NodeHeartbeat heartbeat, DateTimeOffset now) =>
+        (placement.Added > 0 && heartbeat.Added >= placement.Added) || now - placement.At >= UncountedGrace;
+
+    private sealed record Placement(string NodeId, WorkerReport Worker, long Added, DateTimeOffset At);
 }

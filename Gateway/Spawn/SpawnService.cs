@@ -70,7 +70,7 @@ public sealed class SpawnService
         {
             _registry.Release(node.Registration.NodeId, forged is null
                 ? null
-                : new WorkerReport(forged.WorkerId, request.Contract, forged.Endpoint, forged.ProcessId, DateTimeOffset.UtcNow) { Owner = owner }, forged?.WarmHosts);
+                : new WorkerReport(forged.WorkerId, request.Contract, forged.Endpoint, forged.ProcessId, DateTimeOffset.UtcNow) { Owner = owner }, forged?.Added ?? 0, forged?.WarmHosts);
         }
 
         var relay = relayBase is null ? null : RelayAddress.For(relayBase, node.Registration.NodeId, forged.WorkerId);

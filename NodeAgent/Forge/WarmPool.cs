@@ -27,6 +27,13 @@ public sealed class WarmPool : BackgroundService
     // How often the pool looks again without being woken: demand ages, and the pool shrinks as it does.
     private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(2);
 
+    // A refill starts only while the node's processors are this idle (checked over CpuSample): starting and warming a
+    // host takes a core for about half a second, which summons and running workers need more. Below the pool's floor,
+    // a refill waits no longer than RefillPatience, so that a busy node still gets its floor.
+    private const double RefillBusyLimit = 0.7;
+    private static readonly TimeSpan CpuSample = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan RefillPatience = TimeSpan.FromSeconds(10);
+
     private readonly NodeAgentOptions _options;
     private readonly ISandboxProvider _sandboxes;
     private readonly WorkerTable _workers;
@@ -56,6 +63,11 @@ public sealed class WarmPool : BackgroundService
     /// </summary>
     public ISandbox? TryTake(PoolGem? gem)
     {
+        if (_options.WarmPoolCeiling <= 0)
+        {
+            return null;
+        }
+
         Pooled? taken = null;
         bool changed;
         lock (_idle)
@@ -128,6 +140,12 @@ public sealed class WarmPool : BackgroundService
                 while (NextRefill() is { } refill)
                 {
                     await Task.Delay(RefillPause(), stoppingToken);
+                    if (!await CpuToSpareAsync(stoppingToken))
+                    {
+                        // The node stayed busy: look again after pruning and retiring (demand may have changed meanwhile).
+                        break;
+                    }
+
                     var name = WorkerIds.SandboxName(WorkerIds.New());
                     var spec = new SandboxSpec(name, WorkerHostCommand.Create(_options.DataPlaneTls, pooled: true), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress);
                     var sandbox = await _sandboxes.StartAsync(spec, stoppingToken);
@@ -234,6 +252,27 @@ public sealed class WarmPool : BackgroundService
                 _idle.RemoveAt(0);
             }
         }
+    }
+
+    /// <summary>
+    /// Waits until the node's processors are idle enough for a refill: true when they are (or the node cannot say),
+    /// false when they stayed busy for <see cref="RefillPatience"/> and the pool holds at least its floor.
+    /// </summary>
+    private async Task<bool> CpuToSpareAsync(CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.GetTimestamp();
+        while (await NodeCpu.BusyFractionAsync(CpuSample, cancellationToken) is { } busy && busy > RefillBusyLimit)
+        {
+            if (Stopwatch.GetElapsedTime(waited) >= RefillPatience)
+            {
+                lock (_idle)
+                {
+                    return _idle.Count < _options.WarmPoolSize;
+                }
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

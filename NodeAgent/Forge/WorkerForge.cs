@@ -73,7 +73,7 @@ public sealed class WorkerForge
             var endpoint = PinnedEndpoint.Direct(_options.DataPlaneAddress, sandbox.DataPlanePort, status.CertificateSha256);
             var hostPid = sandbox.HostProcessIdOf(status.ProcessId);
             var report = new WorkerReport(workerId, request.Contract, endpoint, hostPid, DateTimeOffset.UtcNow) { Owner = request.Owner };
-            _workers.Add(new RunningWorker(report, sandbox));
+            var added = _workers.Add(new RunningWorker(report, sandbox));
             Log.WorkerForged(_logger, workerId, request.Contract, hostPid, endpoint);
             return new ForgeResponse
             {
@@ -84,6 +84,7 @@ public sealed class WorkerForge
                 Sandbox = _sandboxes.Name,
                 CertificateSha256 = status.CertificateSha256,
                 WarmHosts = _pool.Report(),
+                Added = added,
             };
         }
         catch (Exception ex)

@@ -88,7 +88,8 @@ public sealed class GatewayRegistration : BackgroundService
                     Log.Registered(_logger, _options.NodeId, _options.Gateway, registration.Sandbox, registration.Slots, registration.AgentUrl);
                 }
 
-                using var response = await _gateway.HeartbeatAsync(_options.NodeId, new NodeHeartbeat(_workers.Reports()) { WarmHosts = _pool.Report() }, stoppingToken);
+                var (workers, added) = _workers.Snapshot();
+                using var response = await _gateway.HeartbeatAsync(_options.NodeId, new NodeHeartbeat(workers) { Added = added, WarmHosts = _pool.Report() }, stoppingToken);
                 if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized)
                 {
                     // The gateway restarted and lost its registry (and the node's credential); joining again rebuilds both.

@@ -12,6 +12,7 @@ public sealed class WorkerTable
 {
     private readonly ConcurrentDictionary<string, RunningWorker> _workers = new(StringComparer.Ordinal);
     private readonly ILogger<WorkerTable> _logger;
+    private long _added;
 
     /// <summary>Creates the table.</summary>
     public WorkerTable(ILogger<WorkerTable> logger) => _logger = logger;
@@ -25,12 +26,25 @@ public sealed class WorkerTable
     /// <summary>Reports of every live worker.</summary>
     public IReadOnlyList<WorkerReport> Reports() => [.. _workers.Values.Select(w => w.Report)];
 
-    /// <summary>Adds a worker and reaps it when its sandbox exits.</summary>
-    public void Add(RunningWorker worker)
+    /// <summary>
+    /// Reports of every live worker, and how many workers had been added when they were taken: every worker whose
+    /// <see cref="Add"/> returned at most that number is listed, unless it has ended since.
+    /// </summary>
+    public (IReadOnlyList<WorkerReport> Workers, long Added) Snapshot()
+    {
+        // Read first: a worker counted here was in the table before, so the listing below sees it if it still runs.
+        var added = Interlocked.Read(ref _added);
+        return (Reports(), added);
+    }
+
+    /// <summary>Adds a worker and reaps it when its sandbox exits; returns its number in the order workers were added.</summary>
+    public long Add(RunningWorker worker)
     {
         ArgumentNullException.ThrowIfNull(worker);
         _workers[worker.Report.WorkerId] = worker;
+        var number = Interlocked.Increment(ref _added);
         _ = ReapAsync(worker);
+        return number;
     }
 
     /// <summary>Kills a worker's sandbox; false when the worker is not here.</summary>

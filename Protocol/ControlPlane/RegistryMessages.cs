@@ -56,6 +56,13 @@ public sealed record NodeRegistered(string TicketKeyId, string TicketPublicKey)
 /// <summary>Body of <c>POST /api/v2/nodes/{nodeId}/heartbeat</c>: the node's live workers.</summary>
 public sealed record NodeHeartbeat(IReadOnlyList<WorkerReport> Workers)
 {
+    /// <summary>
+    /// How many workers the agent had forged (in this run) when it listed <see cref="Workers"/>: a worker whose forge
+    /// reply carried <see cref="ForgeResponse.Added"/> at most this and is not listed has ended. Heartbeats can be
+    /// delayed, so only this, not the time a heartbeat arrives, tells the gateway what the list could have held.
+    /// </summary>
+    public long Added { get; init; }
+
     /// <summary>The node's idle pooled hosts, by the gem each is primed with: placement prefers a node with one ready for the summon's gem.</summary>
     public IReadOnlyList<WarmHosts> WarmHosts { get; init; } = [];
 }

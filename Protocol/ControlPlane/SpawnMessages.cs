@@ -80,6 +80,9 @@ public sealed record ForgeResponse
     /// <summary>Lowercase hex SHA-256 of the worker's TLS certificate, which the gateway pins in tickets; null without TLS.</summary>
     public string? CertificateSha256 { get; init; }
 
+    /// <summary>The worker's number in the order the agent forged workers (see <see cref="NodeHeartbeat.Added"/>).</summary>
+    public long Added { get; init; }
+
     /// <summary>The node's idle pooled hosts once this worker took its own: fresher, for placement, than the last heartbeat.</summary>
     public IReadOnlyList<WarmHosts> WarmHosts { get; init; } = [];
 }

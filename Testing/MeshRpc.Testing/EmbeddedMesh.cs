@@ -95,8 +95,10 @@ public sealed class EmbeddedMesh : IAsyncDisposable
         var caller = ApiKeyStore.Create(keys, "caller", [MeshPermissions.SummonGem, MeshPermissions.SummonSource, MeshPermissions.PublishGems]);
         var @operator = ApiKeyStore.Create(keys, "operator", [MeshPermissions.Admin]);
         var joinToken = ApiKeyStore.Create(keys, "nodes", [MeshPermissions.NodeJoin]);
-        // Its one caller is its user: rate limits, there to share a gateway fairly, would only slow tests and benchmarks.
-        var gateway = GatewayApp.Build([.. QuietLogging, "--gem-store", Path.Combine(workDirectory, "gems"), "--api-keys", keys, "--summon-rate", "10000", "--summon-burst", "10000"]);
+        // Its one caller is its user: rate limits and quotas, there to share a gateway fairly, would only slow tests and benchmarks.
+        var gateway = GatewayApp.Build([
+            .. QuietLogging, "--gem-store", Path.Combine(workDirectory, "gems"), "--api-keys", keys,
+            "--summon-rate", "10000", "--summon-burst", "10000", "--max-workers-per-caller", "10000"]);
         var mesh = new EmbeddedMesh(gateway, workDirectory, MeshCredential.FromKey(caller), MeshCredential.FromKey(@operator));
         try
         {

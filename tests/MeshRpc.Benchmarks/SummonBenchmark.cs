@@ -71,25 +71,22 @@ internal static class SummonBenchmark
         return [.. summons.Select(s => s.Ms)];
     }
 
-    // Waits until the nodes report at least `wanted` idle hosts between them, or the wait is over; returns how many they had.
+    // Waits until the nodes report at least `wanted` idle hosts between them and their pools have stopped growing (so
+    // that no refill competes with the round), or the wait is over; returns how many idle hosts they had.
     private static async Task<int> WaitForWarmHostsAsync(MeshClient @operator, int wanted)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(RefillWait.TotalSeconds * Stopwatch.Frequency);
         var idle = 0;
-        while (Stopwatch.GetTimestamp() < deadline)
+        var steady = 0;
+        while (Stopwatch.GetTimestamp() < deadline && steady < 3)
         {
+            await Task.Delay(TimeSpan.FromMilliseconds(400));
             var registry = await @operator.Gateway.GetServiceRegistryAsync();
-            idle = registry.Nodes.Sum(n => n.WarmHosts.Sum(w => w.Idle));
-            if (idle >= wanted)
-            {
-                break;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var now = registry.Nodes.Sum(n => n.WarmHosts.Sum(w => w.Idle));
+            steady = now >= wanted && now == idle ? steady + 1 : 0;
+            idle = now;
         }
 
-        // One more heartbeat, so placement sees every node's pool as it is now.
-        await Task.Delay(TimeSpan.FromSeconds(1.1));
         return idle;
     }
 
