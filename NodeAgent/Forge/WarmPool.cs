@@ -15,10 +15,11 @@ namespace MeshRpc.NodeAgent.Forge;
 /// </summary>
 /// <remarks>
 /// The pool keeps at least <c>--warm-pool</c> hosts, and up to <c>--warm-pool-max</c> as many as the largest burst of
-/// summons it saw lately (<see cref="PoolDemand"/>), never more than the node's free slots; it stops growing while the
-/// node is short of memory, and shrinks back once bursts stop. Summons of one gem tend to come in runs, so a refill
-/// primes its host with the gem whose bursts its idle hosts fall furthest short of: the host loads it while it waits,
-/// and the next summon of that gem skips the load. <see cref="PoolChoice"/> says which host a summon takes.
+/// summons it saw lately (<see cref="PoolDemand"/>, <see cref="PoolSizing"/>), never more than the node's free slots;
+/// it stops growing while the node is short of memory, and shrinks back once bursts stop. Refills start only while the
+/// node's processors have time to spare. Summons of one gem tend to come in runs, so a refill primes its host with the
+/// gem whose bursts its idle hosts fall furthest short of: the host loads it while it waits, and the next summon of
+/// that gem skips the load. <see cref="PoolChoice"/> says which host a summon takes.
 /// </remarks>
 public sealed class WarmPool : BackgroundService
 {
@@ -123,56 +124,63 @@ public sealed class WarmPool : BackgroundService
             return;
         }
 
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            while (!stoppingToken.IsCancellationRequested)
+            try
             {
-                var died = await PruneExitedAsync();
-                if (died > 0)
-                {
-                    // Idle sandboxes should not die; if they keep doing so, refilling at full speed would only churn.
-                    Log.WarmPoolFailed(_logger, $"{died} idle sandbox(es) exited before use; refilling in a second.");
-                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-                }
-
-                RetireSurplus();
-                await DisposeRetiredAsync();
-                while (NextRefill() is { } refill)
-                {
-                    await Task.Delay(RefillPause(), stoppingToken);
-                    if (!await CpuToSpareAsync(stoppingToken))
-                    {
-                        // The node stayed busy: look again after pruning and retiring (demand may have changed meanwhile).
-                        break;
-                    }
-
-                    var name = WorkerIds.SandboxName(WorkerIds.New());
-                    var spec = new SandboxSpec(name, WorkerHostCommand.Create(_options.DataPlaneTls, pooled: true), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress);
-                    var sandbox = await _sandboxes.StartAsync(spec, stoppingToken);
-                    if (refill.Gem is { } gem)
-                    {
-                        // Should the host die before reading it, the write fails and the prune below reaps the sandbox.
-                        await PrimeAsync(sandbox, gem.Location, stoppingToken);
-                    }
-
-                    lock (_idle)
-                    {
-                        _idle.Add(new Pooled(sandbox, refill.Gem));
-                    }
-
-                    _ = sandbox.Exited.ContinueWith(_ => _changed.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                }
-
+                await RefillAsync(stoppingToken);
                 await _changed.WaitAsync(Recheck, stoppingToken);
             }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping.
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // A sandbox that would not start (the node out of processes, say) must not end the pool for good.
+                Log.WarmPoolFailed(_logger, $"{ex.Message}; trying again in a second.");
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+    }
+
+    /// <summary>One pass: reaps idle hosts that died, retires the surplus, and starts the hosts the pool lacks.</summary>
+    private async Task RefillAsync(CancellationToken stoppingToken)
+    {
+        var died = await PruneExitedAsync();
+        if (died > 0)
         {
-            // Stopping.
+            // Idle sandboxes should not die; if they keep doing so, refilling at full speed would only churn.
+            Log.WarmPoolFailed(_logger, $"{died} idle sandbox(es) exited before use; refilling in a second.");
+            await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
         }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
+
+        RetireSurplus();
+        await DisposeRetiredAsync();
+        while (NextRefill() is { } refill)
         {
-            Log.WarmPoolFailed(_logger, ex.Message);
+            await Task.Delay(RefillPause(), stoppingToken);
+            if (!await CpuToSpareAsync(stoppingToken))
+            {
+                // The node stayed busy: look again after pruning and retiring (demand may have changed meanwhile).
+                return;
+            }
+
+            var name = WorkerIds.SandboxName(WorkerIds.New());
+            var spec = new SandboxSpec(name, WorkerHostCommand.Create(_options.DataPlaneTls, pooled: true), WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress);
+            var sandbox = await _sandboxes.StartAsync(spec, stoppingToken);
+            if (refill.Gem is { } gem)
+            {
+                // Should the host die before reading it, the write fails and the prune reaps the sandbox.
+                await PrimeAsync(sandbox, gem.Location, stoppingToken);
+            }
+
+            lock (_idle)
+            {
+                _idle.Add(new Pooled(sandbox, refill.Gem));
+            }
+
+            _ = sandbox.Exited.ContinueWith(_ => _changed.Release(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -202,19 +210,10 @@ public sealed class WarmPool : BackgroundService
         base.Dispose();
     }
 
-    /// <summary>How many idle hosts the pool should hold now: see the class remarks.</summary>
-    private int Target(DateTimeOffset now)
-    {
-        var wanted = Math.Max(_options.WarmPoolSize, Math.Min(_options.WarmPoolCeiling, _demand.Burst(now)));
-        var free = _options.Slots - _workers.Count;
-        if (wanted > _options.WarmPoolSize && wanted > _idle.Count && NodeMemory.AvailableBytes() is { } available && available < _options.Limits.MemoryBytes)
-        {
-            // Growing further could leave a worker without the memory its limit promises.
-            wanted = Math.Max(_options.WarmPoolSize, _idle.Count);
-        }
-
-        return Math.Max(0, Math.Min(wanted, free));
-    }
+    /// <summary>How many idle hosts the pool should hold now (<see cref="PoolSizing.Target"/>); called under the lock.</summary>
+    private int Target(DateTimeOffset now) => PoolSizing.Target(
+        _options.WarmPoolSize, _options.WarmPoolCeiling, _demand.Burst(now), _options.Slots - _workers.Count, _idle.Count,
+        NodeMemory.AvailableBytes(), _options.Limits.MemoryBytes);
 
     /// <summary>The next host to add, with the gem to prime it with (null: none), or null when the pool is full enough.</summary>
     private Refill? NextRefill()
@@ -227,16 +226,8 @@ public sealed class WarmPool : BackgroundService
                 return null;
             }
 
-            // The gem whose recent burst its primed idle hosts fall furthest short of (source needs unprimed hosts), else
-            // the one most asked for; with no demand seen, none.
-            var gems = _demand.Gems(now);
-            var shortest = gems
-                .Select(gem => (Gem: gem, Short: _demand.BurstOf(gem, now) - _idle.Count(p => p.Gem?.Digest == gem)))
-                .Where(g => g.Short > 0)
-                .OrderByDescending(g => g.Short)
-                .Select(g => g.Gem)
-                .FirstOrDefault(gems.Count > 0 ? gems[0] : null);
-            return new Refill(shortest is { } digest && _gems.TryGetValue(digest, out var gem) ? gem : null);
+            var prime = PoolSizing.PrimeFor(_demand, [.. _idle.Select(p => p.Gem?.Digest)], now);
+            return new Refill(prime is not null && _gems.TryGetValue(prime, out var gem) ? gem : null);
         }
     }
 

@@ -176,7 +176,16 @@ public sealed class WorkerConnection : IAsyncDisposable
         }
 
         var request = HandshakeRequest.For(ticket, (contract.Name, contract.Hash), challenge.Params.Nonce);
-        await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(request, HandshakeJsonContext.Default.HandshakeRequest), cancellationToken);
+        try
+        {
+            await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(request, HandshakeJsonContext.Default.HandshakeRequest), cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            // A worker that closed the connection (dying, or overloaded past its handshake deadline) is lost, as in a read.
+            throw new WorkerLostException(ticket.WorkerId,
+                $"The connection to worker {ticket.WorkerId} at {ticket.Endpoints.Direct} failed while sending the handshake: {ex.Message}", ex);
+        }
 
         var replyBytes = await ReadFrameAsync(stream, ticket, "handshake reply", cancellationToken);
         using var reply = JsonDocument.Parse(replyBytes);
