@@ -14,6 +14,7 @@ internal static class SummonBenchmark
 {
     private const int Nodes = 3;
     private static readonly TimeSpan RefillWait = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Sustained = TimeSpan.FromSeconds(15);
 
     public static async Task RunAsync(string sandbox, int samplesPerLevel, IReadOnlyList<int> levels, int slots, int warmPool, int warmPoolMax)
     {
@@ -75,6 +76,44 @@ internal static class SummonBenchmark
             var sorted = latencies.Order().ToArray();
             Console.WriteLine($"| {concurrency} | {sorted[sorted.Length / 2]:0.0} | {sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]:0.0} | {Median(rates):0.0} | {sorted.Length} | {failed} | {(idle.Count > 0 ? Median(idle) : 0)} | {learning} |");
         }
+
+        // Sustained: each of `concurrency` loops summons, tears down and summons again for a fixed time, pools or not.
+        Console.WriteLine();
+        Console.WriteLine($"| concurrent loops | sustained summons/s over {Sustained.TotalSeconds:0} s | failed |");
+        Console.WriteLine("|---|---|---|");
+        foreach (var concurrency in levels)
+        {
+            var (completed, failed) = await SustainedAsync(client, concurrency);
+            Console.WriteLine($"| {concurrency} | {completed / Sustained.TotalSeconds:0.0} | {failed} |");
+        }
+    }
+
+    // Closed loops, bounded in time (and in count, far above what the time allows).
+    private static async Task<(int Completed, int Failed)> SustainedAsync(MeshClient client, int concurrency)
+    {
+        const int MaxPerLoop = 10_000;
+        var completed = 0;
+        var failed = 0;
+        var deadline = Stopwatch.GetTimestamp() + (long)(Sustained.TotalSeconds * Stopwatch.Frequency);
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            for (var i = 0; i < MaxPerLoop && Stopwatch.GetTimestamp() < deadline; i++)
+            {
+                try
+                {
+                    await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer));
+                    if (Stopwatch.GetTimestamp() <= deadline)
+                    {
+                        Interlocked.Increment(ref completed);
+                    }
+                }
+                catch (MeshRpcException)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }
+        }));
+        return (completed, failed);
     }
 
     // Starts `concurrency` summons at once, then tears down those that succeeded; a summon that fails (on an overloaded
