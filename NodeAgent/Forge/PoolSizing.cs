@@ -9,12 +9,14 @@ public static class PoolSizing
     /// <summary>
     /// The idle hosts to hold: the recent <paramref name="burst"/> between the floor and the ceiling, never more than
     /// the node's free slots, and not growing past the floor or the present <paramref name="idle"/> count while
-    /// <paramref name="availableMemory"/> (null: unknown) is below one worker's memory limit.
+    /// <paramref name="availableMemory"/> (null: unknown; asked only when the pool would grow) is below one worker's
+    /// memory limit.
     /// </summary>
-    public static int Target(int floor, int ceiling, int burst, int freeSlots, int idle, long? availableMemory, long workerMemory)
+    public static int Target(int floor, int ceiling, int burst, int freeSlots, int idle, Func<long?> availableMemory, long workerMemory)
     {
+        ArgumentNullException.ThrowIfNull(availableMemory);
         var wanted = Math.Max(floor, Math.Min(ceiling, burst));
-        if (wanted > Math.Max(floor, idle) && availableMemory < workerMemory)
+        if (wanted > Math.Max(floor, idle) && availableMemory() < workerMemory)
         {
             // Growing further could leave a worker without the memory its limit promises.
             wanted = Math.Max(floor, idle);

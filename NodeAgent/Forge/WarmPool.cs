@@ -213,7 +213,7 @@ public sealed class WarmPool : BackgroundService
     /// <summary>How many idle hosts the pool should hold now (<see cref="PoolSizing.Target"/>); called under the lock.</summary>
     private int Target(DateTimeOffset now) => PoolSizing.Target(
         _options.WarmPoolSize, _options.WarmPoolCeiling, _demand.Burst(now), _options.Slots - _workers.Count, _idle.Count,
-        NodeMemory.AvailableBytes(), _options.Limits.MemoryBytes);
+        NodeMemory.AvailableBytes, _options.Limits.MemoryBytes);
 
     /// <summary>The next host to add, with the gem to prime it with (null: none), or null when the pool is full enough.</summary>
     private Refill? NextRefill()

@@ -17,15 +17,15 @@ public sealed class PoolSizingTests
     [InlineData(3, 20, 0, 1, 0, 1)] // a full node wants no idle hosts, whatever the floor
     public void Target_FollowsTheBurst_WithinFloorCeilingAndFreeSlots(int floor, int ceiling, int burst, int freeSlots, int idle, int expected)
     {
-        Assert.Equal(expected, PoolSizing.Target(floor, ceiling, burst, freeSlots, idle, availableMemory: 16 * Gib, workerMemory: Gib / 2));
+        Assert.Equal(expected, PoolSizing.Target(floor, ceiling, burst, freeSlots, idle, availableMemory: () => 16 * Gib, workerMemory: Gib / 2));
     }
 
     [Fact]
     public void Target_StopsGrowing_WhileMemoryIsShort_ButKeepsWhatItHasAndItsFloor()
     {
-        Assert.Equal(5, PoolSizing.Target(2, 20, 12, 16, idle: 5, availableMemory: Gib / 4, workerMemory: Gib / 2));
-        Assert.Equal(2, PoolSizing.Target(2, 20, 12, 16, idle: 0, availableMemory: Gib / 4, workerMemory: Gib / 2));
-        Assert.Equal(12, PoolSizing.Target(2, 20, 12, 16, idle: 0, availableMemory: null, workerMemory: Gib / 2));
+        Assert.Equal(5, PoolSizing.Target(2, 20, 12, 16, idle: 5, availableMemory: () => Gib / 4, workerMemory: Gib / 2));
+        Assert.Equal(2, PoolSizing.Target(2, 20, 12, 16, idle: 0, availableMemory: () => Gib / 4, workerMemory: Gib / 2));
+        Assert.Equal(12, PoolSizing.Target(2, 20, 12, 16, idle: 0, availableMemory: () => null, workerMemory: Gib / 2));
     }
 
     [Fact]
