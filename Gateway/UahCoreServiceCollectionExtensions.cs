@@ -42,6 +42,7 @@ public static class UahCoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<NodeRegistry>();
         services.TryAddSingleton<IPlacementPolicy, MostFreeCapacityPlacement>();
+        services.TryAddSingleton<PlacementService>();
         services.TryAddSingleton<GemStore>();
         services.TryAddSingleton<NodeAgentClients>();
         services.TryAddSingleton<TicketIssuer>();

@@ -53,11 +53,17 @@ internal static class GatewayEndpoints
                 return Refusals.Refuse($"This node credential belongs to node {user.FindFirst(MeshClaims.Node)?.Value}, not {nodeId}: a node reports for itself only.");
             }
 
-            if (registry.Heartbeat(nodeId, heartbeat))
+            switch (registry.Heartbeat(nodeId, heartbeat))
             {
-                // A node's first heartbeat makes it live: route its relay at once, not at the next periodic refresh.
-                routes.Refresh();
-                return Results.NoContent();
+                case HeartbeatResult.CameAlive:
+                    // A node's first heartbeat makes it live: route its relay at once, not at the next periodic refresh.
+                    routes.Refresh();
+                    return Results.NoContent();
+                case HeartbeatResult.Recorded:
+                    return Results.NoContent();
+                case HeartbeatResult.ListNeeded:
+                    return new GatewayException(MeshErrorCodes.HeartbeatListNeeded,
+                        $"Node {nodeId}'s heartbeat named worker list {heartbeat.ListVersion}, which UAH CORE does not hold; send the list whole.", StatusCodes.Status409Conflict).ToResult();
             }
 
             return new GatewayException(MeshErrorCodes.NodeNotFound,
@@ -66,7 +72,8 @@ internal static class GatewayEndpoints
             .RequireAuthorization(MeshPolicies.Node)
             .Produces(StatusCodes.Status204NoContent)
             .Produces<MeshError>(StatusCodes.Status404NotFound, MeshError.MediaType)
-            .WithSummary("A node agent reports its live workers, with its own node credential.");
+            .Produces<MeshError>(StatusCodes.Status409Conflict, MeshError.MediaType)
+            .WithSummary("A node agent reports its live workers (or that they are the list it last sent), with its own node credential.");
 
         app.MapPost("/api/v2/swarm_spawn_ephemeral", (SpawnEphemeralRequest request, HttpContext http, CancellationToken cancellationToken) =>
             SummonAsync(request, pinnedNode: null, http, cancellationToken))

@@ -7,8 +7,63 @@ namespace MeshRpc.Gateway.Registry;
 /// <summary>A registered node and what it last reported.</summary>
 public sealed record NodeState(NodeRegistration Registration, DateTimeOffset LastHeartbeat, IReadOnlyList<WorkerReport> Workers, int Pending)
 {
+    private readonly IReadOnlyList<WorkerReport> _workers = Workers;
+
+    // Counted once per report, so a summon's quota check reads one number per node instead of every worker in the swarm.
+    private readonly Dictionary<string, int> _owners = CountOwners(Workers);
+
+    /// <summary>The node's live workers as it last reported them, with those the gateway placed since.</summary>
+    public IReadOnlyList<WorkerReport> Workers
+    {
+        get => _workers;
+        init
+        {
+            _workers = value;
+            _owners = CountOwners(value);
+        }
+    }
+
     /// <summary>The node's idle pooled hosts as it last reported them.</summary>
     public IReadOnlyList<WarmHosts> WarmHosts { get; init; } = [];
+
+    /// <summary>The worker list the node last sent whole (null until it sends one after registering), which a heartbeat may name instead of sending it again.</summary>
+    public IReadOnlyList<WorkerReport>? Listed { get; init; }
+
+    /// <summary>The number the node gave <see cref="Listed"/>.</summary>
+    public long ListVersion { get; init; }
+
+    /// <summary>How many of the node's workers <paramref name="owner"/> holds.</summary>
+    public int WorkersOf(string owner) => _owners.GetValueOrDefault(owner);
+
+    private static Dictionary<string, int> CountOwners(IReadOnlyList<WorkerReport> workers)
+    {
+        var owners = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var worker in workers)
+        {
+            if (worker.Owner is { } owner)
+            {
+                owners[owner] = owners.GetValueOrDefault(owner) + 1;
+            }
+        }
+
+        return owners;
+    }
+}
+
+/// <summary>What a heartbeat did.</summary>
+public enum HeartbeatResult
+{
+    /// <summary>The node is not registered and must register (again).</summary>
+    UnknownNode,
+
+    /// <summary>Recorded; the node was live before it.</summary>
+    Recorded,
+
+    /// <summary>Recorded; the node was not live before it (its first heartbeat, or its first after it was taken for dead).</summary>
+    CameAlive,
+
+    /// <summary>Not recorded: it named a worker list the registry does not hold; the node must send the list whole.</summary>
+    ListNeeded,
 }
 
 /// <summary>
@@ -64,40 +119,80 @@ public sealed class NodeRegistry
                 return false;
             }
 
-            if (_nodes.TryUpdate(registration.NodeId, existing with { Registration = registration, LastHeartbeat = NotYetHeartbeated }, existing))
+            if (_nodes.TryUpdate(registration.NodeId, existing with { Registration = registration, LastHeartbeat = NotYetHeartbeated, Listed = null }, existing))
             {
                 return true;
             }
         }
     }
 
-    /// <summary>Records a heartbeat; false when the node is unknown and must register.</summary>
-    public bool Heartbeat(string nodeId, NodeHeartbeat heartbeat)
+    /// <summary>Records a heartbeat.</summary>
+    public HeartbeatResult Heartbeat(string nodeId, NodeHeartbeat heartbeat)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
         while (_nodes.TryGetValue(nodeId, out var state))
         {
-            var now = _time.GetUtcNow();
-            var reported = heartbeat.Workers.Select(w => w.WorkerId).ToHashSet(StringComparer.Ordinal);
-            var unreported = _placements.Where(p => p.Value.NodeId == nodeId && !reported.Contains(p.Key)).ToList();
-            foreach (var (workerId, placement) in unreported.Where(p => Ended(p.Value, heartbeat, now)))
+            var reported = heartbeat.Workers ?? (heartbeat.ListVersion == state.ListVersion ? state.Listed : null);
+            if (reported is null)
             {
-                // The list could have held it, or has had time enough to: it ended on its own.
-                _placements.TryRemove(new KeyValuePair<string, Placement>(workerId, placement));
+                return HeartbeatResult.ListNeeded;
             }
 
-            var placedSinceSnapshot = unreported.Where(p => !Ended(p.Value, heartbeat, now)).Select(p => p.Value.Worker);
-            if (_nodes.TryUpdate(nodeId, state with { LastHeartbeat = now, Workers = [.. heartbeat.Workers, .. placedSinceSnapshot], WarmHosts = heartbeat.WarmHosts }, state))
+            var now = _time.GetUtcNow();
+
+            // The registry already holds exactly this list (an unchanged node's heartbeat, nothing placed since): no
+            // placement to reconcile, nothing to count again.
+            var next = ReferenceEquals(reported, state.Workers)
+                ? state with { LastHeartbeat = now, WarmHosts = heartbeat.WarmHosts }
+                : state with
+                {
+                    LastHeartbeat = now,
+                    Workers = Reconcile(state, reported, heartbeat, now),
+                    WarmHosts = heartbeat.WarmHosts,
+                    Listed = reported,
+                    ListVersion = heartbeat.ListVersion,
+                };
+            if (_nodes.TryUpdate(nodeId, next, state))
             {
-                return true;
+                return IsLive(state) ? HeartbeatResult.Recorded : HeartbeatResult.CameAlive;
             }
         }
 
-        return false;
+        return HeartbeatResult.UnknownNode;
     }
 
     /// <summary>Whether a node's heartbeat is recent enough to give it work.</summary>
     public bool IsLive(NodeState node) => _time.GetUtcNow() - node.LastHeartbeat <= _options.NodeDeadAfter;
+
+    /// <summary>How many workers <paramref name="owner"/> holds on live nodes, as the nodes last reported them.</summary>
+    public int LiveWorkersOf(string owner)
+    {
+        var count = 0;
+        foreach (var (_, node) in _nodes)
+        {
+            count += IsLive(node) ? node.WorkersOf(owner) : 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>The live nodes, in no order.</summary>
+    public List<NodeState> LiveNodes()
+    {
+        var live = new List<NodeState>(_nodes.Count);
+        foreach (var (_, node) in _nodes)
+        {
+            if (IsLive(node))
+            {
+                live.Add(node);
+            }
+        }
+
+        return live;
+    }
+
+    /// <summary>How many nodes are registered, live or dead.</summary>
+    public int Count => _nodes.Count;
 
     /// <summary>The workers of every live node, as the nodes last reported them.</summary>
     public IEnumerable<WorkerReport> LiveWorkers => Nodes.Where(IsLive).SelectMany(n => n.Workers);
@@ -142,8 +237,13 @@ public sealed class NodeRegistry
         while (_nodes.TryGetValue(nodeId, out var state))
         {
             // The node's own report may already list the worker: a heartbeat can overtake the forge's reply.
-            var workers = forged is null || state.Workers.Any(w => w.WorkerId == forged.WorkerId) ? state.Workers : [.. state.Workers, forged];
-            if (_nodes.TryUpdate(nodeId, state with { Pending = Math.Max(0, state.Pending - 1), Workers = workers, WarmHosts = warmHosts ?? state.WarmHosts }, state))
+            var released = state with { Pending = Math.Max(0, state.Pending - 1), WarmHosts = warmHosts ?? state.WarmHosts };
+            if (forged is not null && !state.Workers.Any(w => w.WorkerId == forged.WorkerId))
+            {
+                released = released with { Workers = [.. state.Workers, forged] };
+            }
+
+            if (_nodes.TryUpdate(nodeId, released, state))
             {
                 return;
             }
@@ -168,6 +268,39 @@ public sealed class NodeRegistry
         _placements.TryGetValue(workerId, out var placement) && Find(placement.NodeId) is { } placed
             ? placed
             : _nodes.Values.FirstOrDefault(n => n.Workers.Any(w => w.WorkerId == workerId));
+
+    // The reported workers, with the workers the gateway placed that the report could not hold yet.
+    private IReadOnlyList<WorkerReport> Reconcile(NodeState state, IReadOnlyList<WorkerReport> reported, NodeHeartbeat heartbeat, DateTimeOffset now)
+    {
+        var listed = new HashSet<string>(reported.Count, StringComparer.Ordinal);
+        foreach (var worker in reported)
+        {
+            listed.Add(worker.WorkerId);
+        }
+
+        // Only a worker the node's last state held can have a placement here (a placement adds its worker to the
+        // state): looking there costs what the node reports, not what the whole swarm holds.
+        List<WorkerReport>? placedSinceSnapshot = null;
+        foreach (var worker in state.Workers)
+        {
+            if (listed.Contains(worker.WorkerId) || !_placements.TryGetValue(worker.WorkerId, out var placement))
+            {
+                continue;
+            }
+
+            if (Ended(placement, heartbeat, now))
+            {
+                // The list could have held it, or has had time enough to: it ended on its own.
+                _placements.TryRemove(new KeyValuePair<string, Placement>(worker.WorkerId, placement));
+            }
+            else
+            {
+                (placedSinceSnapshot ??= []).Add(placement.Worker);
+            }
+        }
+
+        return placedSinceSnapshot is null ? reported : [.. reported, .. placedSinceSnapshot];
+    }
 
     // A heartbeat that counted the placement's forge and does not list the worker says it ended; without counts, time does.
     private static bool Ended(Placement placement, NodeHeartbeat heartbeat, DateTimeOffset now) =>

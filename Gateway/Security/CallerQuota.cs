@@ -29,7 +29,7 @@ public sealed class CallerQuota
     public IDisposable? TryEnter(string owner)
     {
         var inFlight = _inFlight.AddOrUpdate(owner, 1, (_, n) => n + 1);
-        var live = _registry.LiveWorkers.Count(w => w.Owner == owner);
+        var live = _registry.LiveWorkersOf(owner);
         var lease = new Lease(this, owner);
         if (live + inFlight > _max)
         {

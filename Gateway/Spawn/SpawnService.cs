@@ -11,13 +11,13 @@ using Refit;
 
 namespace MeshRpc.Gateway.Spawn;
 
-/// <summary>Phases 1 to 3 on the control plane: validate a summon, place it, have the node forge it, issue the ticket.</summary>
+/// <summary>Phases 1 to 3 on the control plane: validate a summon, place it (<see cref="PlacementService"/>), have the node forge it, issue the ticket.</summary>
 public sealed class SpawnService
 {
     private readonly GatewayOptions _options;
     private readonly GemStore _gems;
     private readonly NodeRegistry _registry;
-    private readonly IPlacementPolicy _placement;
+    private readonly PlacementService _placement;
     private readonly NodeAgentClients _agents;
     private readonly TicketIssuer _tickets;
 
@@ -25,7 +25,7 @@ public sealed class SpawnService
     private readonly IReadOnlyList<EgressDestination> _egressAllowed;
 
     /// <summary>Creates the service.</summary>
-    public SpawnService(GatewayOptions options, GemStore gems, NodeRegistry registry, IPlacementPolicy placement, NodeAgentClients agents, TicketIssuer tickets)
+    public SpawnService(GatewayOptions options, GemStore gems, NodeRegistry registry, PlacementService placement, NodeAgentClients agents, TicketIssuer tickets)
     {
         _options = options;
         _egressAllowed = options.EgressAllowed;
@@ -51,7 +51,7 @@ public sealed class SpawnService
         }
 
         var egress = EgressPolicy.Check(request.Egress, _egressAllowed);
-        var node = Reserve(pinnedNode, request, gem?.Digest);
+        var node = _placement.Reserve(request, gem?.Digest, pinnedNode);
         var placed = Stopwatch.GetTimestamp();
         ForgeResponse? forged = null;
         try
@@ -125,72 +125,6 @@ public sealed class SpawnService
         return gem;
     }
 
-    private NodeState Reserve(string? pinnedNode, SpawnEphemeralRequest request, string? gemDigest)
-    {
-        var nodes = _registry.Nodes;
-        if (pinnedNode is not null)
-        {
-            var node = _registry.Find(pinnedNode) ?? throw new GatewayException(MeshErrorCodes.NodeNotFound,
-                $"No node {pinnedNode} is registered. GET /api/v1/service_registry lists the nodes.");
-            return !_registry.IsLive(node) ? throw NoNode($"Node {pinnedNode} is dead: it has not heartbeated in the last {_options.NodeDeadAfter.TotalSeconds:0.#} s.")
-                : RefusesSource(node, request) is { } refusal ? throw new GatewayException(MeshErrorCodes.NotSupported, $"Node {pinnedNode} {refusal}.")
-                : RefusesEgress(node, request) is { } noEgress ? throw new GatewayException(MeshErrorCodes.NotSupported, $"Node {pinnedNode} {noEgress}.", StatusCodes.Status400BadRequest)
-                : _registry.TryReserve(pinnedNode) ? node
-                : throw NoNode($"Node {pinnedNode} is full: all {node.Registration.Slots} worker slots are taken.");
-        }
-
-        if (nodes.Count == 0)
-        {
-            throw NoNode("No node agent is registered with UAH CORE. Start one with 'MeshRpc.NodeAgent --gateway <this gateway's address>'.");
-        }
-
-        var live = nodes.Where(_registry.IsLive).ToList();
-        if (live.Count == 0)
-        {
-            throw NoNode($"All {nodes.Count} registered nodes are dead: none has heartbeated in the last {_options.NodeDeadAfter.TotalSeconds:0.#} s. Restart their node agents.");
-        }
-
-        var eligible = live.Where(n => Unmet(n, request) is null).ToList();
-        if (eligible.Count == 0)
-        {
-            throw NoNode($"No live node meets the summon's constraints: {string.Join("; ", live.Select(n => $"{n.Registration.NodeId} {Unmet(n, request)}"))}.");
-        }
-
-        return _placement.Rank(eligible, gemDigest).FirstOrDefault(n => _registry.TryReserve(n.Registration.NodeId))
-            ?? throw NoNode($"All {eligible.Count} live nodes that meet the summon's constraints are full. Tear down idle workers or add nodes.");
-    }
-
-    /// <summary>Why a node cannot take the summon, or null when it can.</summary>
-    private static string? Unmet(NodeState node, SpawnEphemeralRequest request)
-    {
-        if ((RefusesSource(node, request) ?? RefusesEgress(node, request)) is { } refusal)
-        {
-            return refusal;
-        }
-
-        var missing = (request.RequiredLabels ?? []).Except(node.Registration.Labels, StringComparer.Ordinal).ToList();
-        if (missing.Count > 0)
-        {
-            return $"lacks label(s) {string.Join(", ", missing)}";
-        }
-
-        return request.MemoryMb is { } memory && memory > node.Registration.WorkerMemoryMb
-            ? $"gives workers {node.Registration.WorkerMemoryMb} MiB, less than the {memory} MiB asked for"
-            : null;
-    }
-
-    /// <summary>Why a node will not run the summon's raw source, or null.</summary>
-    private static string? RefusesSource(NodeState node, SpawnEphemeralRequest request) =>
-        request.SourceCode is not null && !node.Registration.RunsSource
-            ? $"runs workers in '{node.Registration.Sandbox}' sandboxes, which do not contain hostile code, and refuses raw source"
-            : null;
-
-    /// <summary>Why a node cannot give the summon's worker the egress it lists, or null.</summary>
-    private static string? RefusesEgress(NodeState node, SpawnEphemeralRequest request) =>
-        request.Egress is { Count: > 0 } && !node.Registration.Egress
-            ? "gives workers no egress (its agent runs without --egress-subnet)"
-            : null;
-
     private async Task<ForgeResponse> ForgeAsync(NodeState node, ForgeRequest request, CancellationToken cancellationToken)
     {
         var nodeId = node.Registration.NodeId;
@@ -219,6 +153,4 @@ public sealed class SpawnService
     private static GatewayException Invalid(string message) =>
         new(MeshErrorCodes.InvalidRequest, message);
 
-    private static GatewayException NoNode(string message) =>
-        new(MeshErrorCodes.NoNodeAvailable, message);
 }

@@ -24,6 +24,10 @@ public sealed class GatewayRegistration : BackgroundService
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<GatewayRegistration> _logger;
 
+    // The worker list the gateway last accepted whole, and its number; numbers rise for the agent's whole run.
+    private (long Version, IReadOnlyList<WorkerReport> Workers)? _sent;
+    private long _listVersion;
+
     /// <summary>Creates the service.</summary>
     public GatewayRegistration(
         NodeAgentOptions options,
@@ -85,12 +89,13 @@ public sealed class GatewayRegistration : BackgroundService
                     _identity.Registered(joined.NodeCredential, joined.GatewayCertificateSha256);
                     _trust.Update(joined);
                     registered = true;
+
+                    // A registration clears the list the gateway held for the node: the next heartbeat sends it whole.
+                    _sent = null;
                     Log.Registered(_logger, _options.NodeId, _options.Gateway, registration.Sandbox, registration.Slots, registration.AgentUrl);
                 }
 
-                var (workers, added) = _workers.Snapshot();
-                using var response = await _gateway.HeartbeatAsync(_options.NodeId, new NodeHeartbeat(workers) { Added = added, WarmHosts = _pool.Report() }, stoppingToken);
-                if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized)
+                if (await HeartbeatAsync(stoppingToken) is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized)
                 {
                     // The gateway restarted and lost its registry (and the node's credential); joining again rebuilds both.
                     _identity.Forget();
@@ -114,5 +119,37 @@ public sealed class GatewayRegistration : BackgroundService
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    // Sends the workers, or only the number of the list last sent when they are the same workers (most heartbeats of a
+    // busy node); a gateway that does not hold that list answers 409, and gets it whole at once.
+    private async Task<HttpStatusCode?> HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        var (workers, added) = _workers.Snapshot();
+        var warm = _pool.Report();
+        if (_sent is { } sent && SameWorkers(sent.Workers, workers))
+        {
+            using var brief = await _gateway.HeartbeatAsync(_options.NodeId, new NodeHeartbeat(null) { ListVersion = sent.Version, Added = added, WarmHosts = warm }, cancellationToken);
+            if (brief.StatusCode != HttpStatusCode.Conflict)
+            {
+                return brief.StatusCode;
+            }
+        }
+
+        var version = ++_listVersion;
+        using var response = await _gateway.HeartbeatAsync(_options.NodeId, new NodeHeartbeat(workers) { ListVersion = version, Added = added, WarmHosts = warm }, cancellationToken);
+        _sent = response.IsSuccessStatusCode ? (version, workers) : null;
+        return response.StatusCode;
+    }
+
+    private static bool SameWorkers(IReadOnlyList<WorkerReport> sent, IReadOnlyList<WorkerReport> now)
+    {
+        if (sent.Count != now.Count)
+        {
+            return false;
+        }
+
+        var ids = sent.Select(w => w.WorkerId).ToHashSet(StringComparer.Ordinal);
+        return now.All(w => ids.Contains(w.WorkerId));
     }
 }

@@ -34,6 +34,9 @@ public static class MeshErrorCodes
     /// <summary>The node id is unknown (e.g. after a gateway restart); the agent should register again.</summary>
     public const string NodeNotFound = "node_not_found";
 
+    /// <summary>A node's heartbeat said its workers were unchanged, but the gateway does not hold the list it named (HTTP 409): the node sends the list whole.</summary>
+    public const string HeartbeatListNeeded = "heartbeat_list_needed";
+
     /// <summary>A node registers under an id another live agent holds (HTTP 409).</summary>
     public const string NodeIdTaken = "node_id_taken";
 
@@ -69,6 +72,7 @@ public static class MeshErrorCodes
         new(WorkerNotFound, "Worker not found", 404, SummonFailureReason.InvalidRequest, "No live worker has this id (or it is not the caller's)."),
         new(NodeNotFound, "Node not found", 404, SummonFailureReason.NoNodeAvailable, "No node has this id; an agent that sees it registers again."),
         new(NodeIdTaken, "Node id taken", 409, SummonFailureReason.InvalidRequest, "Another live agent holds this node id."),
+        new(HeartbeatListNeeded, "Heartbeat list needed", 409, SummonFailureReason.InvalidRequest, "A heartbeat named a worker list the gateway does not hold; the agent sends it whole."),
         new(NotSupported, "Not supported", 403, SummonFailureReason.NotSupported, "The mesh or the node does not run this kind of summon."),
         new(CompileFailed, "Compile failed", 400, SummonFailureReason.CompileFailed, "Summoned source did not compile; the diagnostics say where."),
         new(Unauthenticated, "Unauthenticated", 401, SummonFailureReason.Unauthenticated, "The request carries no credential, or one the endpoint does not accept."),

@@ -53,9 +53,17 @@ public sealed record NodeRegistered(string TicketKeyId, string TicketPublicKey)
     public required string GatewayCertificateSha256 { get; init; }
 }
 
-/// <summary>Body of <c>POST /api/v2/nodes/{nodeId}/heartbeat</c>: the node's live workers.</summary>
-public sealed record NodeHeartbeat(IReadOnlyList<WorkerReport> Workers)
+/// <summary>
+/// Body of <c>POST /api/v2/nodes/{nodeId}/heartbeat</c>: the node's live workers, or null when they are the list the
+/// node last sent (numbered <see cref="ListVersion"/>): a steady node's heartbeat then costs the gateway almost nothing,
+/// however many workers it runs. A gateway that does not hold that list answers 409 (<c>heartbeat_list_needed</c>),
+/// and the node sends it whole.
+/// </summary>
+public sealed record NodeHeartbeat(IReadOnlyList<WorkerReport>? Workers)
 {
+    /// <summary>The number the node gave this list of workers (each list it sends whole gets a new one, in this agent run).</summary>
+    public long ListVersion { get; init; }
+
     /// <summary>
     /// How many workers the agent had forged (in this run) when it listed <see cref="Workers"/>: a worker whose forge
     /// reply carried <see cref="ForgeResponse.Added"/> at most this and is not listed has ended. Heartbeats can be

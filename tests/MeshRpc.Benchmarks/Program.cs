@@ -6,6 +6,7 @@ using MeshRpc.Benchmarks;
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- summon [--samples N] [--sandbox process|lxc|bwrap] [--levels 1,10,50] [--slots N] [--warm-pool N] [--warm-pool-max N]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- relay [--rounds N] [--sequential N] [--concurrent N]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- calls [--rounds N] [--sequential N] [--concurrent N]
+// dotnet run -c Release --project tests/MeshRpc.Benchmarks -- controlplane [--nodes N] [--workers-per-node N] [--placements N] [--heartbeats N]
 if (args.Contains("--hello"))
 {
     // The .NET floor of the forge benchmark: a process that starts the runtime, prints, and exits.
@@ -23,6 +24,9 @@ switch (args.FirstOrDefault())
             Arg("--slots", 20),
             Arg("--warm-pool", 0),
             Arg("--warm-pool-max", 0));
+        break;
+    case "controlplane":
+        ControlPlaneBenchmark.Run(Arg("--nodes", 1_000), Arg("--workers-per-node", 100), Arg("--placements", 20_000), Arg("--heartbeats", 100_000));
         break;
     case "calls":
         await CallPathBenchmark.RunAsync(Arg("--rounds", 10), Arg("--sequential", 1_000), Arg("--concurrent", 10_000));

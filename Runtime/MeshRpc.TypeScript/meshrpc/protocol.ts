@@ -32,6 +32,8 @@ namespace MeshRpc.Protocol {
         NodeNotFound: "node_not_found",
         /** Another live agent holds this node id. (HTTP 409) */
         NodeIdTaken: "node_id_taken",
+        /** A heartbeat named a worker list the gateway does not hold; the agent sends it whole. (HTTP 409) */
+        HeartbeatListNeeded: "heartbeat_list_needed",
         /** The mesh or the node does not run this kind of summon. (HTTP 403) */
         NotSupported: "not_supported",
         /** Summoned source did not compile; the diagnostics say where. (HTTP 400) */

@@ -60,6 +60,26 @@ public sealed class PlacementPolicyTests
         Assert.Equal(["b", "a"], Ids(Policy.Rank([taken, ready], Gem)));
     }
 
+    [Fact]
+    public void EveryNode_IsRankedOnce_BestFirst_ThenInTheSameOrder()
+    {
+        var random = new Random(17);
+        var nodes = Enumerable.Range(0, 200)
+            .Select(i => Node($"n-{i:000}", slots: 8, used: random.Next(8), memoryMb: 256, cores: 4) with { WarmHosts = random.Next(5) == 0 ? [new(Gem, 1)] : [] })
+            .ToList();
+
+        var ranked = Policy.Rank(nodes, Gem).ToList();
+
+        Assert.Equal(nodes.Count, ranked.Distinct().Count());
+        for (var i = 1; i < ranked.Count; i++)
+        {
+            var (before, after) = (Standing(ranked[i - 1]), Standing(ranked[i]));
+            Assert.True(before.CompareTo(after) <= 0, $"{ranked[i - 1].Registration.NodeId} {before} ranks before {ranked[i].Registration.NodeId} {after}");
+        }
+
+        static (int Cold, int Used, string Id) Standing(NodeState node) => (node.WarmHosts.Count == 0 ? 1 : 0, node.Workers.Count, node.Registration.NodeId);
+    }
+
     private static string[] Ids(IEnumerable<NodeState> nodes) => [.. nodes.Select(n => n.Registration.NodeId)];
 
     private static NodeState Node(string id, int slots, int used, int memoryMb, int cores) => new(

@@ -18,7 +18,7 @@ public sealed class NodeRegistryTests
         {
             NodeId = "node-1", AgentUrl = "https://127.0.0.1:1", DataPlaneAddress = "127.0.0.1", Sandbox = "process", Slots = 4, AgentCertificateSha256 = "unused",
         }));
-        Assert.True(_registry.Heartbeat("node-1", new NodeHeartbeat([])));
+        Assert.Equal(HeartbeatResult.CameAlive, _registry.Heartbeat("node-1", new NodeHeartbeat([])));
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class NodeRegistryTests
 
         // Listed when the agent had forged nothing yet, held up for longer than any grace period would allow.
         _time.Advance(TimeSpan.FromSeconds(30));
-        Assert.True(_registry.Heartbeat("node-1", new NodeHeartbeat([]) { Added = 0 }));
+        Assert.Equal(HeartbeatResult.CameAlive, _registry.Heartbeat("node-1", new NodeHeartbeat([]) { Added = 0 }));
 
         Assert.Equal("node-1", _registry.NodeOf("w-1")?.Registration.NodeId);
         Assert.Contains(_registry.Find("node-1")!.Workers, w => w.WorkerId == "w-1");
@@ -39,7 +39,7 @@ public sealed class NodeRegistryTests
     {
         Place("w-1", added: 1);
 
-        Assert.True(_registry.Heartbeat("node-1", new NodeHeartbeat([]) { Added = 1 }));
+        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([]) { Added = 1 }));
 
         Assert.Null(_registry.NodeOf("w-1"));
         Assert.Empty(_registry.Find("node-1")!.Workers);
@@ -51,17 +51,80 @@ public sealed class NodeRegistryTests
         Place("w-1", added: 0);
 
         _time.Advance(TimeSpan.FromSeconds(30));
-        Assert.True(_registry.Heartbeat("node-1", new NodeHeartbeat([])));
+        Assert.Equal(HeartbeatResult.CameAlive, _registry.Heartbeat("node-1", new NodeHeartbeat([])));
         Assert.NotNull(_registry.NodeOf("w-1"));
 
         _time.Advance(TimeSpan.FromSeconds(31));
-        Assert.True(_registry.Heartbeat("node-1", new NodeHeartbeat([])));
+        Assert.Equal(HeartbeatResult.CameAlive, _registry.Heartbeat("node-1", new NodeHeartbeat([])));
         Assert.Null(_registry.NodeOf("w-1"));
     }
 
-    private void Place(string workerId, long added)
+    [Fact]
+    public void AnOwnersLiveWorkers_AreCountedFromReportsAndPlacements_OnLiveNodesOnly()
+    {
+        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([Report("w-1", "alice"), Report("w-2", "bob"), Report("w-3", "alice")]) { Added = 3 }));
+        Assert.Equal(2, _registry.LiveWorkersOf("alice"));
+
+        Place("w-4", added: 4, owner: "alice");
+        Assert.Equal(3, _registry.LiveWorkersOf("alice"));
+
+        _registry.RemoveWorker("node-1", "w-1");
+        Assert.Equal(2, _registry.LiveWorkersOf("alice"));
+        Assert.Equal(1, _registry.LiveWorkersOf("bob"));
+
+        // A dead node's workers hold no quota: they are reported lost.
+        _time.Advance(new GatewayOptions().NodeDeadAfter + TimeSpan.FromSeconds(1));
+        Assert.Equal(0, _registry.LiveWorkersOf("alice"));
+        Assert.Empty(_registry.LiveNodes());
+    }
+
+    [Fact]
+    public void AHeartbeatNamingTheListLastSent_KeepsItsWorkers_AndOneNamingAnotherIsRefused()
+    {
+        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([Report("w-1", "alice")]) { ListVersion = 7, Added = 1 }));
+        _time.Advance(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 7, Added = 1 }));
+        Assert.Equal(["w-1"], _registry.Find("node-1")!.Workers.Select(w => w.WorkerId));
+        Assert.Equal(_time.GetUtcNow(), _registry.Find("node-1")!.LastHeartbeat);
+
+        Assert.Equal(HeartbeatResult.ListNeeded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 6, Added = 1 }));
+    }
+
+    [Fact]
+    public void AnUnchangedListHeartbeat_StillEndsAPlacementItCounted()
+    {
+        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([Report("w-1", null)]) { ListVersion = 1, Added = 1 }));
+        Place("w-2", added: 2);
+
+        // Listed before w-2's forge: w-2 stays.
+        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 1, Added = 1 }));
+        Assert.Equal(["w-1", "w-2"], _registry.Find("node-1")!.Workers.Select(w => w.WorkerId));
+
+        // The same list, taken after w-2's forge: w-2 has ended already.
+        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 1, Added = 2 }));
+        Assert.Equal(["w-1"], _registry.Find("node-1")!.Workers.Select(w => w.WorkerId));
+        Assert.Null(_registry.NodeOf("w-2"));
+    }
+
+    [Fact]
+    public void AfterARegistration_AHeartbeatMustSendItsListWhole()
+    {
+        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([]) { ListVersion = 1 }));
+
+        // The agent restarted: its numbers start again, so nothing it names may match a list of its previous run.
+        Assert.True(_registry.TryRegister(_registry.Find("node-1")!.Registration));
+
+        Assert.Equal(HeartbeatResult.ListNeeded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 1 }));
+        Assert.Equal(HeartbeatResult.CameAlive, _registry.Heartbeat("node-1", new NodeHeartbeat([]) { ListVersion = 1 }));
+    }
+
+    private void Place(string workerId, long added, string? owner = null)
     {
         Assert.True(_registry.TryReserve("node-1"));
-        _registry.Release("node-1", new WorkerReport(workerId, "Contract", "tls://127.0.0.1:2", 42, _time.GetUtcNow()), added);
+        _registry.Release("node-1", Report(workerId, owner), added);
     }
+
+    private WorkerReport Report(string workerId, string? owner) =>
+        new(workerId, "Contract", "tls://127.0.0.1:2", 42, _time.GetUtcNow()) { Owner = owner };
 }

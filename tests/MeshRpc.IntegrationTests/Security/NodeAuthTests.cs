@@ -40,6 +40,24 @@ public sealed class NodeAuthTests(ProcessMesh mesh) : IClassFixture<ProcessMesh>
     }
 
     [Fact]
+    public async Task AHeartbeatNamingAListTheGatewayDoesNotHold_GetsA409_AndTheWholeListIsTakenThen()
+    {
+        var credential = await JoinAsync("node-fake-d");
+        using var asNode = TestCredentials.Http(mesh.GatewayAddress, credential);
+        var ct = TestContext.Current.CancellationToken;
+
+        using var brief = await asNode.PostAsJsonAsync("/api/v2/nodes/node-fake-d/heartbeat", new NodeHeartbeat(null) { ListVersion = 3 }, ControlPlaneJsonContext.Default.NodeHeartbeat, ct);
+        var detail = await Refused.AssertAsync(brief, HttpStatusCode.Conflict, MeshErrorCodes.HeartbeatListNeeded, credential);
+        Assert.Contains("send the list whole", detail, StringComparison.Ordinal);
+
+        using var whole = await asNode.PostAsJsonAsync("/api/v2/nodes/node-fake-d/heartbeat", new NodeHeartbeat([]) { ListVersion = 3 }, ControlPlaneJsonContext.Default.NodeHeartbeat, ct);
+        using var again = await asNode.PostAsJsonAsync("/api/v2/nodes/node-fake-d/heartbeat", new NodeHeartbeat(null) { ListVersion = 3 }, ControlPlaneJsonContext.Default.NodeHeartbeat, ct);
+        Assert.Equal(HttpStatusCode.NoContent, whole.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
+        await AssertTheMeshServesAsync();
+    }
+
+    [Fact]
     public async Task AJoinToken_CannotTakeOver_ALiveNodesId()
     {
         var agent = await AgentUrlAsync();
