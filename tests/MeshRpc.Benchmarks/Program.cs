@@ -6,11 +6,20 @@ using MeshRpc.Benchmarks;
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- summon [--samples N] [--sandbox process|lxc|bwrap] [--levels 1,10,50] [--slots N] [--warm-pool N] [--warm-pool-max N]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- relay [--rounds N] [--sequential N] [--concurrent N]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- calls [--rounds N] [--sequential N] [--concurrent N]
+// dotnet run -c Release --project tests/MeshRpc.Benchmarks -- memory [--sandbox auto|lxc|bwrap|process] [--workers N] [--native-workers N]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- controlplane [--nodes N] [--workers-per-node N] [--placements N] [--heartbeats N]
 if (args.Contains("--hello"))
 {
     // The .NET floor of the forge benchmark: a process that starts the runtime, prints, and exits.
     Console.WriteLine("hello");
+    return;
+}
+
+if (args.Contains("--idle"))
+{
+    // The floor of the memory benchmark: a started runtime, idle until its input closes.
+    Console.WriteLine("idle");
+    Console.ReadLine();
     return;
 }
 
@@ -24,6 +33,9 @@ switch (args.FirstOrDefault())
             Arg("--slots", 20),
             Arg("--warm-pool", 0),
             Arg("--warm-pool-max", 0));
+        break;
+    case "memory":
+        await MemoryBenchmark.RunAsync(Text("--sandbox") ?? "auto", Arg("--workers", 100), Arg("--native-workers", 20));
         break;
     case "controlplane":
         ControlPlaneBenchmark.Run(Arg("--nodes", 1_000), Arg("--workers-per-node", 100), Arg("--placements", 20_000), Arg("--heartbeats", 100_000));
