@@ -132,8 +132,7 @@ public sealed class NodeRegistry
         ArgumentNullException.ThrowIfNull(heartbeat);
         while (_nodes.TryGetValue(nodeId, out var state))
         {
-            var reported = heartbeat.Workers ?? (heartbeat.ListVersion == state.ListVersion ? state.Listed : null);
-            if (reported is null)
+            if (Reported(state, heartbeat) is not { } reported)
             {
                 return HeartbeatResult.ListNeeded;
             }
@@ -268,6 +267,29 @@ public sealed class NodeRegistry
         _placements.TryGetValue(workerId, out var placement) && Find(placement.NodeId) is { } placed
             ? placed
             : _nodes.Values.FirstOrDefault(n => n.Workers.Any(w => w.WorkerId == workerId));
+
+    // The workers a heartbeat reports: its whole list, or the list it names with its changes; null when the registry
+    // does not hold the list it names.
+    private static IReadOnlyList<WorkerReport>? Reported(NodeState state, NodeHeartbeat heartbeat)
+    {
+        if (heartbeat.Workers is { } whole)
+        {
+            return whole;
+        }
+
+        if (state.Listed is not { } listed || state.ListVersion != (heartbeat.BaseVersion ?? heartbeat.ListVersion))
+        {
+            return null;
+        }
+
+        if (heartbeat.Started is not { Count: > 0 } && heartbeat.Ended is not { Count: > 0 })
+        {
+            return listed;
+        }
+
+        var ended = (heartbeat.Ended ?? []).ToHashSet(StringComparer.Ordinal);
+        return [.. listed.Where(w => !ended.Contains(w.WorkerId)), .. heartbeat.Started ?? []];
+    }
 
     // The reported workers, with the workers the gateway placed that the report could not hold yet.
     private IReadOnlyList<WorkerReport> Reconcile(NodeState state, IReadOnlyList<WorkerReport> reported, NodeHeartbeat heartbeat, DateTimeOffset now)

@@ -121,35 +121,44 @@ public sealed class GatewayRegistration : BackgroundService
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    // Sends the workers, or only the number of the list last sent when they are the same workers (most heartbeats of a
-    // busy node); a gateway that does not hold that list answers 409, and gets it whole at once.
+    // Sends what changed in the workers since the list the gateway last accepted (nothing, most heartbeats of a busy
+    // node), or the list whole when that is shorter or the gateway holds no list of this node (409).
     private async Task<HttpStatusCode?> HeartbeatAsync(CancellationToken cancellationToken)
     {
         var (workers, added) = _workers.Snapshot();
         var warm = _pool.Report();
-        if (_sent is { } sent && SameWorkers(sent.Workers, workers))
+        if (_sent is { } sent && Changes(sent.Workers, workers) is { } changes && changes.Started.Count + changes.Ended.Count <= workers.Count)
         {
-            using var brief = await _gateway.HeartbeatAsync(_options.NodeId, new NodeHeartbeat(null) { ListVersion = sent.Version, Added = added, WarmHosts = warm }, cancellationToken);
-            if (brief.StatusCode != HttpStatusCode.Conflict)
+            var unchanged = changes.Started.Count + changes.Ended.Count == 0;
+            var version = unchanged ? sent.Version : ++_listVersion;
+            using var reply = await _gateway.HeartbeatAsync(_options.NodeId, new NodeHeartbeat(null)
             {
-                return brief.StatusCode;
+                ListVersion = version,
+                BaseVersion = unchanged ? null : sent.Version,
+                Started = unchanged ? null : changes.Started,
+                Ended = unchanged ? null : changes.Ended,
+                Added = added,
+                WarmHosts = warm,
+            }, cancellationToken);
+            if (reply.StatusCode != HttpStatusCode.Conflict)
+            {
+                _sent = reply.IsSuccessStatusCode ? (version, workers) : _sent;
+                return reply.StatusCode;
             }
         }
 
-        var version = ++_listVersion;
-        using var response = await _gateway.HeartbeatAsync(_options.NodeId, new NodeHeartbeat(workers) { ListVersion = version, Added = added, WarmHosts = warm }, cancellationToken);
-        _sent = response.IsSuccessStatusCode ? (version, workers) : null;
+        var whole = ++_listVersion;
+        using var response = await _gateway.HeartbeatAsync(_options.NodeId, new NodeHeartbeat(workers) { ListVersion = whole, Added = added, WarmHosts = warm }, cancellationToken);
+        _sent = response.IsSuccessStatusCode ? (whole, workers) : null;
         return response.StatusCode;
     }
 
-    private static bool SameWorkers(IReadOnlyList<WorkerReport> sent, IReadOnlyList<WorkerReport> now)
+    private static ListChanges Changes(IReadOnlyList<WorkerReport> sent, IReadOnlyList<WorkerReport> now)
     {
-        if (sent.Count != now.Count)
-        {
-            return false;
-        }
-
-        var ids = sent.Select(w => w.WorkerId).ToHashSet(StringComparer.Ordinal);
-        return now.All(w => ids.Contains(w.WorkerId));
+        var before = sent.Select(w => w.WorkerId).ToHashSet(StringComparer.Ordinal);
+        var after = now.Select(w => w.WorkerId).ToHashSet(StringComparer.Ordinal);
+        return new([.. now.Where(w => !before.Contains(w.WorkerId))], [.. before.Where(id => !after.Contains(id))]);
     }
+
+    private sealed record ListChanges(List<WorkerReport> Started, List<string> Ended);
 }

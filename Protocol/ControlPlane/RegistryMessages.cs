@@ -54,15 +54,27 @@ public sealed record NodeRegistered(string TicketKeyId, string TicketPublicKey)
 }
 
 /// <summary>
-/// Body of <c>POST /api/v2/nodes/{nodeId}/heartbeat</c>: the node's live workers, or null when they are the list the
-/// node last sent (numbered <see cref="ListVersion"/>): a steady node's heartbeat then costs the gateway almost nothing,
-/// however many workers it runs. A gateway that does not hold that list answers 409 (<c>heartbeat_list_needed</c>),
-/// and the node sends it whole.
+/// Body of <c>POST /api/v2/nodes/{nodeId}/heartbeat</c>: the node's live workers, whole, or (with
+/// <see cref="Workers"/> null) as the list it sent before with what changed since: a busy node's heartbeat then costs
+/// the gateway what changed, not how many workers it runs. A gateway that does not hold the list named as the base
+/// answers 409 (<c>heartbeat_list_needed</c>), and the node sends its list whole.
 /// </summary>
 public sealed record NodeHeartbeat(IReadOnlyList<WorkerReport>? Workers)
 {
-    /// <summary>The number the node gave this list of workers (each list it sends whole gets a new one, in this agent run).</summary>
+    /// <summary>The number the node gives this list of workers (a new one whenever the list changes, in this agent run).</summary>
     public long ListVersion { get; init; }
+
+    /// <summary>
+    /// Without <see cref="Workers"/>: the number of the list this one changes (null: <see cref="ListVersion"/>'s own, the
+    /// list unchanged).
+    /// </summary>
+    public long? BaseVersion { get; init; }
+
+    /// <summary>Without <see cref="Workers"/>: workers started since the base list.</summary>
+    public IReadOnlyList<WorkerReport>? Started { get; init; }
+
+    /// <summary>Without <see cref="Workers"/>: ids of the base list's workers that have ended.</summary>
+    public IReadOnlyList<string>? Ended { get; init; }
 
     /// <summary>
     /// How many workers the agent had forged (in this run) when it listed <see cref="Workers"/>: a worker whose forge

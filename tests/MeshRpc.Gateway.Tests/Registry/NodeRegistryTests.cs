@@ -92,6 +92,21 @@ public sealed class NodeRegistryTests
     }
 
     [Fact]
+    public void AHeartbeatOfChanges_AppliesThemToTheListItNames_AndOnlyToThatOne()
+    {
+        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([Report("w-1", "alice"), Report("w-2", "bob")]) { ListVersion = 1, Added = 2 }));
+
+        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 2, BaseVersion = 1, Started = [Report("w-3", "alice")], Ended = ["w-1"], Added = 3 }));
+        Assert.Equal(["w-2", "w-3"], _registry.Find("node-1")!.Workers.Select(w => w.WorkerId));
+        Assert.Equal(1, _registry.LiveWorkersOf("alice"));
+
+        // The same changes again, on a list the registry no longer holds (a retry after a lost reply).
+        Assert.Equal(HeartbeatResult.ListNeeded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 3, BaseVersion = 1, Started = [Report("w-4", "alice")], Added = 4 }));
+        Assert.Equal(["w-2", "w-3"], _registry.Find("node-1")!.Workers.Select(w => w.WorkerId));
+        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 2, Added = 3 }));
+    }
+
+    [Fact]
     public void AnUnchangedListHeartbeat_StillEndsAPlacementItCounted()
     {
         Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([Report("w-1", null)]) { ListVersion = 1, Added = 1 }));
