@@ -63,7 +63,7 @@ internal static class GatewayEndpoints
                     return Results.NoContent();
                 case HeartbeatResult.ListNeeded:
                     return new GatewayException(MeshErrorCodes.HeartbeatListNeeded,
-                        $"Node {nodeId}'s heartbeat named worker list {heartbeat.ListVersion}, which UAH CORE does not hold; send the list whole.", StatusCodes.Status409Conflict).ToResult();
+                        $"Node {nodeId}'s heartbeat changes worker list {heartbeat.BaseVersion ?? heartbeat.ListVersion}, which UAH CORE does not hold; send the list whole.", StatusCodes.Status409Conflict).ToResult();
             }
 
             return new GatewayException(MeshErrorCodes.NodeNotFound,
@@ -73,7 +73,7 @@ internal static class GatewayEndpoints
             .Produces(StatusCodes.Status204NoContent)
             .Produces<MeshError>(StatusCodes.Status404NotFound, MeshError.MediaType)
             .Produces<MeshError>(StatusCodes.Status409Conflict, MeshError.MediaType)
-            .WithSummary("A node agent reports its live workers (or that they are the list it last sent), with its own node credential.");
+            .WithSummary("A node agent reports its live workers (or what changed since the list it last sent), with its own node credential.");
 
         app.MapPost("/api/v2/swarm_spawn_ephemeral", (SpawnEphemeralRequest request, HttpContext http, CancellationToken cancellationToken) =>
             SummonAsync(request, pinnedNode: null, http, cancellationToken))

@@ -26,7 +26,10 @@ public sealed record NodeState(NodeRegistration Registration, DateTimeOffset Las
     /// <summary>The node's idle pooled hosts as it last reported them.</summary>
     public IReadOnlyList<WarmHosts> WarmHosts { get; init; } = [];
 
-    /// <summary>The worker list the node last sent whole (null until it sends one after registering), which a heartbeat may name instead of sending it again.</summary>
+    /// <summary>
+    /// The node's worker list as it last reported it (null until it sends one whole after registering): its next
+    /// heartbeat may send only what changed since.
+    /// </summary>
     public IReadOnlyList<WorkerReport>? Listed { get; init; }
 
     /// <summary>The number the node gave <see cref="Listed"/>.</summary>
@@ -62,7 +65,7 @@ public enum HeartbeatResult
     /// <summary>Recorded; the node was not live before it (its first heartbeat, or its first after it was taken for dead).</summary>
     CameAlive,
 
-    /// <summary>Not recorded: it named a worker list the registry does not hold; the node must send the list whole.</summary>
+    /// <summary>Not recorded: it named as its base a worker list the registry does not hold; the node must send its list whole.</summary>
     ListNeeded,
 }
 

@@ -45,8 +45,8 @@ internal static class ControlPlaneBenchmark
         Console.WriteLine($"memory per worker entry (managed heap after a full GC, registry and the reports it keeps): {perWorker:0} bytes");
         Console.WriteLine();
 
-        // The floor: parsing a whole list without recording it. A node whose workers changed sends its list whole; a
-        // steady one only the number of the list it sent last.
+        // The floor: parsing a whole list without recording it. Agents send a list whole when they join, and afterwards
+        // only what changed since the list the gateway holds (nothing, when nothing did).
         var parseOnly = HeartbeatRate(nodeCount, heartbeats, (n, _) => Parse(bodies[n]));
         var whole = HeartbeatRate(nodeCount, heartbeats, (n, _) => Record(registry, n, Parse(bodies[n])));
         var brief = HeartbeatRate(nodeCount, heartbeats, (n, _) => Record(registry, n, Parse(briefs[n])));
