@@ -29,12 +29,13 @@ public sealed class EmbeddedMesh : IAsyncDisposable
     private readonly MeshCredential _operator;
     private bool _gatewayStarted;
 
-    private EmbeddedMesh(WebApplication gateway, string workDirectory, MeshCredential caller, MeshCredential @operator)
+    private EmbeddedMesh(WebApplication gateway, string workDirectory, MeshCredential caller, string operatorKey)
     {
         _gateway = gateway;
         _workDirectory = workDirectory;
         Caller = caller;
-        _operator = @operator;
+        OperatorKey = operatorKey;
+        _operator = MeshCredential.FromKey(operatorKey);
     }
 
     /// <summary>Where UAH CORE listens (an ephemeral loopback port).</summary>
@@ -42,6 +43,12 @@ public sealed class EmbeddedMesh : IAsyncDisposable
 
     /// <summary>The credential of this mesh's caller: it summons from gems and source and publishes gems.</summary>
     public MeshCredential Caller { get; }
+
+    /// <summary>
+    /// The API key of this mesh's operator (permission <c>admin</c>: everything), made fresh for this mesh and valid
+    /// until it stops; for a tool that hands it to its user, as <c>x-hauki-core up</c> does.
+    /// </summary>
+    public string OperatorKey { get; }
 
     /// <summary>The sandbox provider the node agent uses.</summary>
     public string Sandbox { get; private set; } = "unknown";
@@ -86,7 +93,20 @@ public sealed class EmbeddedMesh : IAsyncDisposable
     /// Starts the gateway and <paramref name="nodes"/> node agents (node-1 on 127.0.0.1, node-2 on 127.0.0.2, ...),
     /// and waits until all are registered and live.
     /// </summary>
-    public static async Task<EmbeddedMesh> StartAsync(string sandbox, int nodes, CancellationToken cancellationToken, params string[] agentArguments)
+    public static Task<EmbeddedMesh> StartAsync(string sandbox, int nodes, CancellationToken cancellationToken, params string[] agentArguments) =>
+        StartCoreAsync(sandbox, nodes, gatewayUrl: "http://127.0.0.1:0", agentArguments, cancellationToken);
+
+    /// <summary>
+    /// Starts the gateway on <paramref name="gatewayUrl"/> (for a mesh that other tools reach at a known address, as
+    /// <c>x-hauki-core up</c> runs it) and one node agent with the given sandbox, and waits until the node is live.
+    /// </summary>
+    public static Task<EmbeddedMesh> StartAsync(Uri gatewayUrl, string sandbox, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(gatewayUrl);
+        return StartCoreAsync(sandbox, nodes: 1, gatewayUrl.ToString().TrimEnd('/'), [], cancellationToken);
+    }
+
+    private static async Task<EmbeddedMesh> StartCoreAsync(string sandbox, int nodes, string gatewayUrl, string[] agentArguments, CancellationToken cancellationToken)
     {
         var workDirectory = Directory.CreateTempSubdirectory("meshrpc-mesh-").FullName;
 
@@ -98,8 +118,8 @@ public sealed class EmbeddedMesh : IAsyncDisposable
         // Its one caller is its user: rate limits and quotas, there to share a gateway fairly, would only slow tests and benchmarks.
         var gateway = GatewayApp.Build([
             .. QuietLogging, "--gem-store", Path.Combine(workDirectory, "gems"), "--api-keys", keys,
-            "--summon-rate", "10000", "--summon-burst", "10000", "--max-workers-per-caller", "10000"]);
-        var mesh = new EmbeddedMesh(gateway, workDirectory, MeshCredential.FromKey(caller), MeshCredential.FromKey(@operator));
+            "--summon-rate", "10000", "--summon-burst", "10000", "--max-workers-per-caller", "10000", "--urls", gatewayUrl]);
+        var mesh = new EmbeddedMesh(gateway, workDirectory, MeshCredential.FromKey(caller), @operator);
         try
         {
             await gateway.StartAsync(cancellationToken);

@@ -47,8 +47,15 @@ public sealed partial class ChildProcess : IAsyncDisposable
     public static ChildProcess Start(string assembly, params string[] arguments) =>
         StartProgram(DotnetMuxer.Path, [Path.Combine(AppContext.BaseDirectory, assembly), .. arguments]);
 
+    /// <summary>Starts <c>dotnet {assembly} {arguments}</c> with these environment variables set (null: removed).</summary>
+    public static ChildProcess Start(string assembly, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
+        StartProgram(DotnetMuxer.Path, environment, [Path.Combine(AppContext.BaseDirectory, assembly), .. arguments]);
+
     /// <summary>Starts any program.</summary>
-    public static ChildProcess StartProgram(string program, params string[] arguments)
+    public static ChildProcess StartProgram(string program, params string[] arguments) =>
+        StartProgram(program, new Dictionary<string, string?>(), arguments);
+
+    private static ChildProcess StartProgram(string program, IReadOnlyDictionary<string, string?> environment, string[] arguments)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -61,6 +68,11 @@ public sealed partial class ChildProcess : IAsyncDisposable
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         return new ChildProcess(Process.Start(start)!);
@@ -119,6 +131,9 @@ public sealed partial class ChildProcess : IAsyncDisposable
 
         return _process.ExitCode;
     }
+
+    /// <summary>SIGTERM: asks the process to stop, as a service manager does.</summary>
+    public void Terminate() => _ = SendSignal(_process.Id, Sigterm);
 
     /// <summary>SIGKILL: the process gets no chance to clean up.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: false);

@@ -1,0 +1,3 @@
+using MeshRpc.Cli;
+
+return await XHaukiCore.RunAsync(args);

@@ -1,0 +1,51 @@
+using MeshRpc.IntegrationTests.Infrastructure;
+
+namespace MeshRpc.IntegrationTests.Cli;
+
+/// <summary>A mesh started the operator's way, with <c>x-hauki-core up</c> as a process of its own, and the address and key it printed.</summary>
+public sealed class CliMesh : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>The <c>up</c> process.</summary>
+    public ChildProcess Up { get; private set; } = null!;
+
+    /// <summary>The gateway's address, as <c>up</c> printed it.</summary>
+    public string Gateway { get; private set; } = null!;
+
+    /// <summary>The operator key <c>up</c> printed.</summary>
+    public string OperatorKey { get; private set; } = null!;
+
+    /// <summary>A client of the mesh with the printed key.</summary>
+    public MeshClient CreateClient() => TestCredentials.Client(new Uri(Gateway), OperatorKey);
+
+    /// <summary>Runs <c>x-hauki-core {arguments}</c> against this mesh with <paramref name="credential"/> (the operator key by default) and waits for it.</summary>
+    public Task<CliRun> RunAsync(params string[] arguments) => CliRun.RunAsync(Gateway, OperatorKey, arguments);
+
+    /// <inheritdoc />
+    public async ValueTask InitializeAsync()
+    {
+        // Port 0: tests run side by side, and the default port may be taken on a developer's machine.
+        Up = ChildProcess.Start("x-hauki-core.dll", new Dictionary<string, string?> { ["MESHRPC_GATEWAY"] = null, [MeshCredential.EnvironmentVariable] = null }, "up", "--port", "0");
+        Gateway = (await Up.WaitForLineAsync("  export MESHRPC_GATEWAY=", StartTimeout)).Trim();
+        OperatorKey = (await Up.WaitForLineAsync($"  export {MeshCredential.EnvironmentVariable}=", StartTimeout)).Trim();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await Up.DisposeAsync();
+}
+
+/// <summary>One finished run of <c>x-hauki-core</c>: its exit code and everything it printed.</summary>
+public sealed record CliRun(int ExitCode, string Output)
+{
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Runs <c>x-hauki-core {arguments}</c> with <c>MESHRPC_GATEWAY</c> and <c>MESHRPC_CREDENTIAL</c> as given (null: unset).</summary>
+    public static async Task<CliRun> RunAsync(string? gateway, string? credential, params string[] arguments)
+    {
+        await using var run = ChildProcess.Start("x-hauki-core.dll",
+            new Dictionary<string, string?> { ["MESHRPC_GATEWAY"] = gateway, [MeshCredential.EnvironmentVariable] = credential }, arguments);
+        var exitCode = await run.WaitForExitAsync(RunTimeout);
+        return new CliRun(exitCode, run.Output);
+    }
+}

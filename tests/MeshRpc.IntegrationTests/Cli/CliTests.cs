@@ -1,0 +1,141 @@
+using System.Text.Json;
+using MeshRpc.ControlPlane;
+using MeshRpc.IntegrationTests.Infrastructure;
+using MeshRpc.TestWorker;
+
+namespace MeshRpc.IntegrationTests.Cli;
+
+/// <summary>
+/// x-hauki-core as an operator runs it, a process of its own against a mesh that <c>x-hauki-core up</c> runs: the
+/// listings (tables and <c>--json</c>), <c>kill</c>, and each kind of failure with its own exit code and one line.
+/// </summary>
+public sealed class CliTests(CliMesh mesh) : IClassFixture<CliMesh>
+{
+    private static readonly JsonSerializerOptions Json = ControlPlaneJsonContext.Default.Options;
+
+    [Fact]
+    public async Task Nodes_ListTheMeshsLiveNode_AsATableAndAsJson()
+    {
+        var table = await mesh.RunAsync("nodes");
+        var json = await mesh.RunAsync("nodes", "--json");
+
+        Assert.Equal(0, table.ExitCode);
+        Assert.Matches(@"node-1\s+live\s+(lxc|bwrap|process)\s+0/\d+", table.Output);
+        Assert.Equal(0, json.ExitCode);
+        var registry = JsonSerializer.Deserialize<ServiceRegistry>(json.Output, Json)!;
+        Assert.Equal("live", Assert.Single(registry.Nodes).Status);
+    }
+
+    [Fact]
+    public async Task Workers_ListASummonedWorker_AndKillTearsItDown_SandboxAndAll()
+    {
+        using var client = mesh.CreateClient();
+        var ct = TestContext.Current.CancellationToken;
+        await client.PublishGemAsync(TestGem.Pack(), ct);
+        var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), ct);
+        var workerId = ((IGhostProxy)worker).Connection.Ticket.WorkerId;
+        var hostPid = await worker.GetProcessIdAsync();
+
+        var listed = await mesh.RunAsync("workers", "--json");
+        Assert.Equal(0, listed.ExitCode);
+        var report = Assert.Single(JsonSerializer.Deserialize<List<WorkerReport>>(listed.Output, Json)!, w => w.WorkerId == workerId);
+        Assert.Equal(typeof(ITestWorker).FullName, report.Contract);
+        Assert.Contains(workerId, (await mesh.RunAsync("workers")).Output, StringComparison.Ordinal);
+
+        var kill = await mesh.RunAsync("kill", workerId);
+
+        Assert.Equal(0, kill.ExitCode);
+        Assert.Contains($"Worker {workerId} torn down.", kill.Output, StringComparison.Ordinal);
+        Assert.False(Processes.IsAlive(report.ProcessId), $"The worker's host process {report.ProcessId} still runs after 'kill' returned.");
+        Assert.DoesNotContain(workerId, (await mesh.RunAsync("workers")).Output, StringComparison.Ordinal);
+        Assert.True(hostPid > 0);
+        await worker.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AnUnknownWorker_ExitsWithNotFound_InOneLine()
+    {
+        var kill = await mesh.RunAsync("kill", "w-0000000000000000");
+
+        Assert.Equal(3, kill.ExitCode);
+        Assert.Equal("x-hauki-core: No worker w-0000000000000000 of yours is running; it was torn down already, its node is gone, or it is not yours.", kill.Output.Trim());
+    }
+
+    [Fact]
+    public async Task ABadArgument_ExitsWith2_NamingItAndTheHelp_BeforeAnythingIsSent()
+    {
+        var unknownOption = await mesh.RunAsync("workers", "--colour");
+        var missingWorker = await mesh.RunAsync("kill");
+        var badAddress = await CliRun.RunAsync("not a url", mesh.OperatorKey, "nodes", "--gateway", "ftp://x");
+
+        Assert.Equal(2, unknownOption.ExitCode);
+        Assert.Contains("'--colour'", unknownOption.Output, StringComparison.Ordinal);
+        Assert.Contains("Run 'x-hauki-core workers --help' for the usage.", unknownOption.Output, StringComparison.Ordinal);
+        Assert.Equal(2, missingWorker.ExitCode);
+        Assert.Contains("Run 'x-hauki-core kill --help' for the usage.", missingWorker.Output, StringComparison.Ordinal);
+        Assert.Equal(2, badAddress.ExitCode);
+        Assert.Contains("'ftp://x' is not a gateway address", badAddress.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARefusedCredential_ExitsWith4_AndTheKeyIsNotEchoed()
+    {
+        const string forged = "mesh_000000000000_00000000000000000000000000000000000000000000000000000000000000aa";
+        var refused = await CliRun.RunAsync(mesh.Gateway, forged, "workers");
+        var none = await CliRun.RunAsync(mesh.Gateway, null, "workers");
+        var anotherMeshsKey = await CliRun.RunAsync(mesh.Gateway, TestCredentials.Caller, "nodes");
+
+        Assert.Equal(4, refused.ExitCode);
+        Assert.Contains("refused the credential in MESHRPC_CREDENTIAL", refused.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(forged, refused.Output, StringComparison.Ordinal);
+        Assert.Equal(4, none.ExitCode);
+        Assert.Contains("No credential: set MESHRPC_CREDENTIAL", none.Output, StringComparison.Ordinal);
+        Assert.Equal(4, anotherMeshsKey.ExitCode);
+    }
+
+    [Fact]
+    public async Task Up_OnATakenPort_FailsInOneLine_NamingThePort()
+    {
+        var port = new Uri(mesh.Gateway).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var second = await CliRun.RunAsync(null, null, "up", "--port", port);
+
+        Assert.Equal(1, second.ExitCode);
+        Assert.Contains($"Port {port} on 127.0.0.1 is taken", second.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Up_StoppedWithSigterm_TearsDownItsWorkers_AndExitsCleanly()
+    {
+        var own = new CliMesh();
+        await own.InitializeAsync();
+        int hostPid;
+        using (var client = own.CreateClient())
+        {
+            await client.PublishGemAsync(TestGem.Pack(), TestContext.Current.CancellationToken);
+            // Forged, not connected: nothing in this process holds on to the worker.
+            await client.SpawnAsync(MeshContracts.Get<ITestWorker>(), SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
+            hostPid = (await client.Gateway.ListWorkersAsync(TestContext.Current.CancellationToken)).Single().ProcessId;
+            Assert.True(Processes.IsAlive(hostPid));
+        }
+
+        own.Up.Terminate();
+        var exitCode = await own.Up.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await own.DisposeAsync();
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("Stopping: tearing down the workers", own.Up.Output, StringComparison.Ordinal);
+        Assert.False(Processes.IsAlive(hostPid), $"Worker host {hostPid} outlived 'x-hauki-core up'.");
+    }
+
+    [Fact]
+    public async Task AnUnreachableGateway_ExitsWith5_SayingHowToStartOne()
+    {
+        var run = await CliRun.RunAsync("http://127.0.0.1:9", mesh.OperatorKey, "nodes");
+
+        Assert.Equal(5, run.ExitCode);
+        Assert.Contains("UAH CORE at http://127.0.0.1:9/ is unreachable", run.Output, StringComparison.Ordinal);
+        Assert.Contains("x-hauki-core up", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(mesh.OperatorKey, run.Output, StringComparison.Ordinal);
+    }
+}
