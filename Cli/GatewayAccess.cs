@@ -21,7 +21,6 @@ internal static class GatewayAccess
     public static Option<Uri> GatewayOption { get; } = new("--gateway")
     {
         Description = $"UAH CORE's address (default: ${GatewayVariable}, else http://127.0.0.1:{DefaultPort}, where 'x-hauki-core up' listens).",
-        Recursive = true,
         DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable(GatewayVariable) is { Length: > 0 } address ? address : $"http://127.0.0.1:{DefaultPort}"),
         CustomParser = result => Uri.TryCreate(result.Tokens.Single().Value, UriKind.Absolute, out var address) && address.Scheme is "http" or "https"
             ? address

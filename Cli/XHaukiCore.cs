@@ -17,7 +17,6 @@ internal static class XHaukiCore
             PoolCommand.Create(),
             KillCommand.Create(),
         };
-        root.Options.Add(GatewayAccess.GatewayOption);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

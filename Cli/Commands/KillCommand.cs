@@ -8,7 +8,7 @@ internal static class KillCommand
     public static Command Create()
     {
         var worker = new Argument<string>("worker") { Description = "The worker's id (x-hauki-core workers lists them)." };
-        var command = new Command("kill", "Tears a worker down: its sandbox is gone when this returns. Your own workers, or any with an admin credential.") { worker };
+        var command = new Command("kill", "Tears a worker down: its sandbox is gone when this returns. Your own workers, or any with an admin credential.") { worker, GatewayAccess.GatewayOption };
         command.SetAction((parsed, cancellationToken) => GatewayAccess.RunAsync(parsed, async client =>
         {
             var id = parsed.GetValue(worker)!;

@@ -11,7 +11,7 @@ internal static class NodesCommand
     public static Command Create()
     {
         var json = Output.JsonOption();
-        var command = new Command("nodes", "Lists the swarm's nodes: liveness, sandbox, workers against slots, idle warm hosts, labels. Needs an admin credential.") { json };
+        var command = new Command("nodes", "Lists the swarm's nodes: liveness, sandbox, workers against slots, idle warm hosts, labels. Needs an admin credential.") { json, GatewayAccess.GatewayOption };
         command.SetAction((parsed, cancellationToken) => GatewayAccess.RunAsync(parsed, async client =>
         {
             var registry = await client.Gateway.GetServiceRegistryAsync(cancellationToken);

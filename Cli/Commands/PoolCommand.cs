@@ -12,7 +12,7 @@ internal static class PoolCommand
     public static Command Create()
     {
         var json = Output.JsonOption();
-        var command = new Command("pool", "Lists the warm pools: idle hosts per node, by the gem each is primed with. Needs an admin credential.") { json };
+        var command = new Command("pool", "Lists the warm pools: idle hosts per node, by the gem each is primed with. Needs an admin credential.") { json, GatewayAccess.GatewayOption };
         command.SetAction((parsed, cancellationToken) => GatewayAccess.RunAsync(parsed, async client =>
         {
             var registry = await client.Gateway.GetServiceRegistryAsync(cancellationToken);

@@ -11,7 +11,7 @@ internal static class WorkersCommand
     public static Command Create()
     {
         var json = Output.JsonOption();
-        var command = new Command("workers", "Lists live workers: yours, or every caller's with an admin credential.") { json };
+        var command = new Command("workers", "Lists live workers: yours, or every caller's with an admin credential.") { json, GatewayAccess.GatewayOption };
         command.SetAction((parsed, cancellationToken) => GatewayAccess.RunAsync(parsed, async client =>
         {
             var workers = await client.Gateway.ListWorkersAsync(cancellationToken);
