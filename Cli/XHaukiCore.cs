@@ -12,6 +12,8 @@ internal static class XHaukiCore
         var root = new RootCommand("x-hauki-core: run a MeshRpc mesh and operate it (nodes, workers, warm pools).")
         {
             UpCommand.Create(),
+            ServeCommands.Gateway(),
+            ServeCommands.Agent(),
             NodesCommand.Create(),
             WorkersCommand.Create(),
             PoolCommand.Create(),

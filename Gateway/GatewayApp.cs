@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace MeshRpc.Gateway;
 
 /// <summary>Builds UAH CORE, as its own process or embedded in another (the quick start's mesh).</summary>
@@ -18,5 +20,40 @@ public static class GatewayApp
         var app = builder.Build();
         app.MapUahCore();
         return app;
+    }
+
+    /// <summary>
+    /// Runs the gateway until the process is told to stop (Ctrl+C, SIGTERM), as its own program or a tool's verb
+    /// (<c>x-hauki-core gateway</c>); returns the exit code: 2 for a setting the operator got wrong, said in one line.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+            await app.StartAsync();
+        }
+        catch (OptionsValidationException ex)
+        {
+            // A setting the operator got wrong: say which and how to fix it, without a stack trace.
+            await Console.Error.WriteLineAsync("UAH CORE cannot start: " + string.Join(" ", ex.Failures));
+            return 2;
+        }
+        catch (InvalidOperationException ex) when (ex.Source == "Microsoft.Extensions.Configuration.Binder")
+        {
+            // A value of the wrong type ('--summon-rate fast'): the binder's message names the key and the type it takes.
+            await Console.Error.WriteLineAsync("UAH CORE cannot start: " + ex.Message);
+            return 2;
+        }
+
+        await using (app)
+        {
+            // Test harnesses and the quick start read this line to find the gateway's ephemeral port.
+            Console.WriteLine("MESHRPC-LISTENING " + string.Join(' ', app.Urls));
+            await app.WaitForShutdownAsync();
+        }
+
+        return 0;
     }
 }

@@ -1,5 +1,7 @@
 using MeshRpc.NodeAgent.Api;
 using MeshRpc.NodeAgent.Configuration;
+using MeshRpc.NodeAgent.Sandboxes;
+using Microsoft.Extensions.Options;
 
 namespace MeshRpc.NodeAgent;
 
@@ -26,5 +28,37 @@ public static class NodeAgentApp
         var app = builder.Build();
         app.MapNodeAgent();
         return app;
+    }
+
+    /// <summary>
+    /// Runs the agent until the process is told to stop (Ctrl+C, SIGTERM), as its own program or a tool's verb
+    /// (<c>x-hauki-core agent</c>); returns the exit code: 2 for a setting the operator got wrong or a sandbox this
+    /// machine lacks, said in one line.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+            await app.StartAsync();
+        }
+        catch (Exception ex) when (ex is AgentStartupException or OptionsValidationException
+                                   || (ex is InvalidOperationException && ex.Source == "Microsoft.Extensions.Configuration.Binder"))
+        {
+            // A setting the operator got wrong, or a sandbox this machine lacks: say which and how to fix it, without a stack trace.
+            await Console.Error.WriteLineAsync("The node agent cannot start: " + (ex is OptionsValidationException invalid ? string.Join(" ", invalid.Failures) : ex.Message));
+            return 2;
+        }
+
+        await using (app)
+        {
+            // Test harnesses and the quick start read these lines to find the agent's ephemeral port and its sandbox.
+            Console.WriteLine("MESHRPC-SANDBOX " + app.Services.GetRequiredService<ISandboxProvider>().Name);
+            Console.WriteLine("MESHRPC-LISTENING " + string.Join(' ', app.Urls));
+            await app.WaitForShutdownAsync();
+        }
+
+        return 0;
     }
 }
