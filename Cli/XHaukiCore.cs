@@ -18,6 +18,7 @@ internal static class XHaukiCore
             WorkersCommand.Create(),
             PoolCommand.Create(),
             KillCommand.Create(),
+            TokenCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

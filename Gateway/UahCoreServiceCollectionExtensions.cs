@@ -78,6 +78,7 @@ public static class UahCoreServiceCollectionExtensions
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapGatewayApi();
+        app.MapKeyApi();
         app.MapReverseProxy();
         return app;
     }

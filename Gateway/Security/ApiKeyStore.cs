@@ -22,15 +22,41 @@ public sealed class ApiKeyStore
     /// <summary>Every API key starts with this; other bearer credentials are JWTs.</summary>
     public const string Prefix = "mesh_";
 
-    private readonly Dictionary<string, StoredApiKey> _keys;
+    private readonly string? _path;
+    private readonly Lock _issuing = new();
 
-    private ApiKeyStore(IEnumerable<StoredApiKey> keys) => _keys = keys.ToDictionary(k => k.Id, StringComparer.Ordinal);
+    // Replaced whole when a key is issued: requests read it without a lock.
+    private volatile Dictionary<string, StoredApiKey> _keys;
 
-    /// <summary>An empty store: no API key authenticates.</summary>
-    public static ApiKeyStore Empty { get; } = new([]);
+    private ApiKeyStore(string? path, IEnumerable<StoredApiKey> keys)
+    {
+        _path = path;
+        _keys = Index(keys);
+    }
+
+    /// <summary>An empty store with no file: no API key authenticates, and none can be issued.</summary>
+    public static ApiKeyStore Empty { get; } = new(null, []);
 
     /// <summary>Reads the store at <paramref name="path"/>.</summary>
-    public static ApiKeyStore Load(string path) => new(Read(path));
+    public static ApiKeyStore Load(string path) => new(path, Read(path));
+
+    /// <summary>Whether this store has a file to issue keys into (the gateway runs with <c>--api-keys</c>).</summary>
+    public bool CanIssue => _path is not null;
+
+    /// <summary>
+    /// Issues a key as <see cref="Create"/> does, into this store's file, and accepts it from now on; returns the key:
+    /// the only time it is seen.
+    /// </summary>
+    public string Issue(string owner, IReadOnlyList<string> permissions)
+    {
+        var path = _path ?? throw new InvalidOperationException("This store has no file to issue keys into.");
+        lock (_issuing)
+        {
+            var key = Create(path, owner, permissions);
+            _keys = Index(Read(path));
+            return key;
+        }
+    }
 
     /// <summary>
     /// Creates a key for <paramref name="owner"/> with <paramref name="permissions"/>, adds its hash to the store at
@@ -72,6 +98,8 @@ public sealed class ApiKeyStore
 
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(presented)), Encoding.ASCII.GetBytes(stored.Sha256)) ? stored : null;
     }
+
+    private static Dictionary<string, StoredApiKey> Index(IEnumerable<StoredApiKey> keys) => keys.ToDictionary(k => k.Id, StringComparer.Ordinal);
 
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 

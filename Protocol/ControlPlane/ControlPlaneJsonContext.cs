@@ -19,6 +19,8 @@ namespace MeshRpc.ControlPlane;
 [JsonSerializable(typeof(GemPublished))]
 [JsonSerializable(typeof(GemManifest))]
 [JsonSerializable(typeof(CapabilityTicket))]
+[JsonSerializable(typeof(ApiKeyRequest))]
+[JsonSerializable(typeof(ApiKeyIssued))]
 public sealed partial class ControlPlaneJsonContext : JsonSerializerContext
 {
 }

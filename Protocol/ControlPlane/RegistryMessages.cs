@@ -163,3 +163,11 @@ public sealed record GemManifest
 /// <param name="Executable">The program's file name at the archive's root.</param>
 /// <param name="Platform">The .NET runtime identifier it was compiled for, e.g. <c>linux-x64</c>.</param>
 public sealed record NativeHost(string Executable, string Platform);
+
+/// <summary>Body of <c>POST /api/v2/keys</c>: an API key (or, with <c>node:join</c> alone, a join token) to issue.</summary>
+/// <param name="Owner">Whom the key stands for: it owns the workers the key summons.</param>
+/// <param name="Permissions">What the key allows (<see cref="MeshPermissions"/>).</param>
+public sealed record ApiKeyRequest(string Owner, IReadOnlyList<string> Permissions);
+
+/// <summary>Reply of <c>POST /api/v2/keys</c>: the key, shown this once (the gateway keeps only its hash).</summary>
+public sealed record ApiKeyIssued(string Key, string Owner, IReadOnlyList<string> Permissions);

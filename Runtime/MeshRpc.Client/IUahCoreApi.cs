@@ -23,6 +23,10 @@ public interface IUahCoreApi
     [Get("/api/v1/service_registry")]
     Task<ServiceRegistry> GetServiceRegistryAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Issues an API key or join token into the gateway's key store (administrators only); the reply is the only time the key is seen.</summary>
+    [Post("/api/v2/keys")]
+    Task<ApiKeyIssued> CreateKeyAsync([Body] ApiKeyRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Publishes a gem archive (zip with <c>manifest.json</c>).</summary>
     [Post("/api/v2/gems")]
     [Headers("Content-Type: application/zip")]

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using MeshRpc.ControlPlane;
 using MeshRpc.IntegrationTests.Infrastructure;
@@ -23,7 +24,7 @@ public sealed class CliTests(CliMesh mesh) : IClassFixture<CliMesh>
         Assert.Matches(@"node-1\s+live\s+(lxc|bwrap|process)\s+0/\d+", table.Output);
         Assert.Equal(0, json.ExitCode);
         var registry = JsonSerializer.Deserialize<ServiceRegistry>(json.Output, Json)!;
-        Assert.Equal("live", Assert.Single(registry.Nodes).Status);
+        Assert.Contains(registry.Nodes, n => n.NodeId == "node-1" && n.Status == "live");
     }
 
     [Fact]
@@ -50,6 +51,74 @@ public sealed class CliTests(CliMesh mesh) : IClassFixture<CliMesh>
         Assert.DoesNotContain(workerId, (await mesh.RunAsync("workers")).Output, StringComparison.Ordinal);
         Assert.True(hostPid > 0);
         await worker.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TokenCreate_IssuesACallersKey_ThatWorksAtOnce_WithTheGrantedPermissionsOnly()
+    {
+        var created = await mesh.RunAsync("token", "create", "--owner", "alice", "--permission", "summon:gem");
+        var key = created.Output.Trim();
+
+        Assert.Equal(0, created.ExitCode);
+        Assert.StartsWith("mesh_", key, StringComparison.Ordinal);
+        Assert.Equal(0, (await CliRun.RunAsync(mesh.Gateway, key, "workers")).ExitCode);
+        var nodes = await CliRun.RunAsync(mesh.Gateway, key, "nodes");
+        Assert.Equal(4, nodes.ExitCode);
+        Assert.Contains("refused", nodes.Output, StringComparison.Ordinal);
+
+        // Issuing keys is the operator's alone: alice's key cannot mint itself a better one.
+        var escalation = await CliRun.RunAsync(mesh.Gateway, key, "token", "create", "--owner", "alice", "--permission", "admin");
+        Assert.Equal(4, escalation.ExitCode);
+        Assert.DoesNotContain(key, escalation.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenCreate_Join_IssuesAJoinToken_ThatAnAgentJoinsWith()
+    {
+        var created = await mesh.RunAsync("token", "create", "--join");
+        Assert.Equal(0, created.ExitCode);
+        var work = Directory.CreateTempSubdirectory("meshrpc-cli-join-").FullName;
+        try
+        {
+            await using var agent = ChildProcess.Start("x-hauki-core.dll", new Dictionary<string, string?> { ["MESHRPC_JOIN_TOKEN"] = created.Output.Trim() },
+                "agent", "--gateway", mesh.Gateway, "--node-id", "node-joined", "--work-dir", work, "--sandbox", "process");
+            await agent.WaitForLineAsync("MESHRPC-LISTENING", TimeSpan.FromSeconds(60));
+
+            Assert.True(await Poll.UntilAsync(async () => (await mesh.RunAsync("nodes")).Output.Contains("node-joined", StringComparison.Ordinal)),
+                $"The agent with the new join token never joined.\n{agent.Output}");
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task TokenCreate_WithoutWhatToIssue_OrWithAnUnknownPermission_ExitsWith2()
+    {
+        var nothing = await mesh.RunAsync("token", "create");
+        var unknown = await mesh.RunAsync("token", "create", "--owner", "bob", "--permission", "root");
+        var joinWithPermission = await mesh.RunAsync("token", "create", "--join", "--permission", "admin");
+
+        Assert.Equal(2, nothing.ExitCode);
+        Assert.Contains("--join for a node agents' join token, or --owner NAME", nothing.Output, StringComparison.Ordinal);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("'root'", unknown.Output, StringComparison.Ordinal);
+        Assert.Equal(2, joinWithPermission.ExitCode);
+    }
+
+    [Fact]
+    public async Task TheKeyEndpoint_RefusesAnUnknownPermission_AndAnyoneButTheOperator()
+    {
+        using var asOperator = TestCredentials.Http(new Uri(mesh.Gateway), mesh.OperatorKey);
+        using var asNobody = TestCredentials.Http(new Uri(mesh.Gateway), null);
+        var ct = TestContext.Current.CancellationToken;
+
+        using var unknown = await asOperator.PostAsJsonAsync("/api/v2/keys", new ApiKeyRequest("bob", ["root"]), ControlPlaneJsonContext.Default.ApiKeyRequest, ct);
+        using var anonymous = await asNobody.PostAsJsonAsync("/api/v2/keys", new ApiKeyRequest("bob", ["admin"]), ControlPlaneJsonContext.Default.ApiKeyRequest, ct);
+
+        await Security.Refused.AssertAsync(unknown, System.Net.HttpStatusCode.BadRequest, MeshErrorCodes.InvalidRequest, mesh.OperatorKey);
+        await Security.Refused.AssertAsync(anonymous, System.Net.HttpStatusCode.Unauthorized, MeshErrorCodes.Unauthenticated);
     }
 
     [Fact]
