@@ -39,13 +39,18 @@ internal static class Output
             return;
         }
 
+        Write(table);
+    }
+
+    /// <summary>Prints a table or grid; into a file or a pipe, rows stay whole (no terminal width to fit, and a cut id is useless).</summary>
+    public static void Write(Spectre.Console.Rendering.IRenderable renderable)
+    {
         if (Console.IsOutputRedirected)
         {
-            // Into a file or a pipe, rows stay whole: there is no terminal width to fit, and a cut id is useless.
             AnsiConsole.Profile.Width = 400;
         }
 
-        AnsiConsole.Write(table);
+        AnsiConsole.Write(renderable);
     }
 
     /// <summary>How long ago, for people: 42s, 7m, 3h, 2d.</summary>

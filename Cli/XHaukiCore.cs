@@ -19,6 +19,7 @@ internal static class XHaukiCore
             PoolCommand.Create(),
             KillCommand.Create(),
             TokenCommand.Create(),
+            GemCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

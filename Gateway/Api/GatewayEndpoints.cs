@@ -109,6 +109,12 @@ internal static class GatewayEndpoints
             .Produces<MeshError>(StatusCodes.Status400BadRequest, MeshError.MediaType)
             .WithSummary("Publishes a gem: a zip with manifest.json and the worker's assemblies, stored under its SHA-256.");
 
+        app.MapGet("/api/v2/gems", (GemStore gems) =>
+                Results.Ok(gems.List().Select(g => new GemPublished(g.Digest, g.Manifest.Name, g.Manifest.Version, g.Manifest.Contract, g.Size)).ToList()))
+            .RequireAuthorization(MeshPolicies.Caller)
+            .Produces<List<GemPublished>>()
+            .WithSummary("Every published gem (name, version, contract, digest, size), for callers choosing what to summon.");
+
         app.MapGet("/api/v2/gems/{digest}", (string digest, GemStore gems) =>
             gems.Open(digest) is { } stream
                 ? Results.Stream(stream, "application/zip")

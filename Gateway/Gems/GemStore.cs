@@ -67,6 +67,10 @@ public sealed class GemStore
         return Index(digest, manifest, archive.Length);
     }
 
+    /// <summary>Every published gem, by name then version.</summary>
+    public IReadOnlyList<StoredGem> List() =>
+        [.. _byDigest.Values.OrderBy(g => g.Manifest.Name, StringComparer.Ordinal).ThenBy(g => g.Manifest.Version, StringComparer.Ordinal)];
+
     /// <summary>Resolves a pointer to a stored gem, or null.</summary>
     public StoredGem? Resolve(GemPointer pointer)
     {

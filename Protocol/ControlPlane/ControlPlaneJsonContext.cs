@@ -17,6 +17,7 @@ namespace MeshRpc.ControlPlane;
 [JsonSerializable(typeof(NodeHeartbeat))]
 [JsonSerializable(typeof(ServiceRegistry))]
 [JsonSerializable(typeof(GemPublished))]
+[JsonSerializable(typeof(List<GemPublished>))]
 [JsonSerializable(typeof(GemManifest))]
 [JsonSerializable(typeof(CapabilityTicket))]
 [JsonSerializable(typeof(ApiKeyRequest))]

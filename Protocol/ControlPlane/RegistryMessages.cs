@@ -121,7 +121,7 @@ public sealed record NodeEntry(
     public IReadOnlyList<WarmHosts> WarmHosts { get; init; } = [];
 }
 
-/// <summary>Reply of <c>POST /api/v2/gems</c>.</summary>
+/// <summary>A published gem: the reply of <c>POST /api/v2/gems</c>, and each entry of <c>GET /api/v2/gems</c>.</summary>
 public sealed record GemPublished(string Digest, string Name, string Version, string Contract, long Size);
 
 /// <summary>The <c>manifest.json</c> at the root of every gem archive.</summary>

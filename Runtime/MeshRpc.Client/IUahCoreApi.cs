@@ -27,6 +27,10 @@ public interface IUahCoreApi
     [Post("/api/v2/keys")]
     Task<ApiKeyIssued> CreateKeyAsync([Body] ApiKeyRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>Lists every published gem.</summary>
+    [Get("/api/v2/gems")]
+    Task<List<GemPublished>> ListGemsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Publishes a gem archive (zip with <c>manifest.json</c>).</summary>
     [Post("/api/v2/gems")]
     [Headers("Content-Type: application/zip")]

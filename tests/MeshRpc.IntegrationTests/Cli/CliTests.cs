@@ -122,6 +122,56 @@ public sealed class CliTests(CliMesh mesh) : IClassFixture<CliMesh>
     }
 
     [Fact]
+    public async Task GemPush_PublishesAFile_ThatGemLsLists_AndGemInspectReadsWithoutAGateway()
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("meshrpc-cli-gem-").FullName, "shapes.gem");
+        var archive = TestGem.PackShapes();
+        await File.WriteAllBytesAsync(file, archive, TestContext.Current.CancellationToken);
+        var digest = GemArchive.Digest(archive);
+        try
+        {
+            var push = await mesh.RunAsync("gem", "push", file);
+            var listed = await mesh.RunAsync("gem", "ls", "--json");
+            var inspect = await CliRun.RunAsync("http://127.0.0.1:9", null, "gem", "inspect", file);
+
+            Assert.Equal(0, push.ExitCode);
+            Assert.Contains(digest, push.Output, StringComparison.Ordinal);
+            Assert.Equal(0, listed.ExitCode);
+            Assert.Contains(JsonSerializer.Deserialize<List<GemPublished>>(listed.Output, Json)!, g => g.Digest == digest);
+            Assert.Equal(0, inspect.ExitCode);
+            Assert.Contains(digest, inspect.Output, StringComparison.Ordinal);
+            Assert.Contains(GemArchive.ReadManifest(archive).ContractHash, inspect.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(file)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AFileThatIsNoGem_OrNoFileAtAll_ExitsWith2_SayingSo()
+    {
+        var notAGem = Path.GetTempFileName();
+        await File.WriteAllTextAsync(notAGem, "not a zip", TestContext.Current.CancellationToken);
+        try
+        {
+            var inspect = await mesh.RunAsync("gem", "inspect", notAGem);
+            var missing = await mesh.RunAsync("gem", "push", notAGem + ".missing");
+            var refusedByGateway = await mesh.RunAsync("gem", "push", notAGem);
+
+            Assert.Equal(2, inspect.ExitCode);
+            Assert.Contains("is not a gem UAH CORE would take", inspect.Output, StringComparison.Ordinal);
+            Assert.Equal(2, missing.ExitCode);
+            Assert.Contains(".missing", missing.Output, StringComparison.Ordinal);
+            Assert.Equal(2, refusedByGateway.ExitCode);
+        }
+        finally
+        {
+            File.Delete(notAGem);
+        }
+    }
+
+    [Fact]
     public async Task AnUnknownWorker_ExitsWithNotFound_InOneLine()
     {
         var kill = await mesh.RunAsync("kill", "w-0000000000000000");
