@@ -86,6 +86,10 @@ public sealed record NodeAgentOptions
     [ConfigurationKeyName("warm-pool-keep-seconds")]
     public int WarmPoolKeepSeconds { get; init; } = 60;
 
+    /// <summary>How much of each worker's printed output the agent keeps, in KiB, newest lines first (<c>--spool-kb</c>, <c>omega_spool</c>).</summary>
+    [ConfigurationKeyName("spool-kb")]
+    public int SpoolKilobytes { get; init; } = 1024;
+
     /// <summary>Memory per worker in MiB (<c>--memory-mb</c>; enforced by LXC).</summary>
     [ConfigurationKeyName("memory-mb")]
     public int MemoryMb { get; init; } = 512;

@@ -49,6 +49,11 @@ public sealed class NodeAgentOptionsValidator : IValidateOptions<NodeAgentOption
             failures.Add($"--warm-pool-keep-seconds takes a number of seconds from {PoolDemand.Window.TotalSeconds:0} up, not {options.WarmPoolKeepSeconds}.");
         }
 
+        if (options.SpoolKilobytes < 1)
+        {
+            failures.Add($"--spool-kb takes a number of KiB from 1 up, not {options.SpoolKilobytes}.");
+        }
+
         if (options.MemoryMb < 16 || options.MaxProcesses < 1 || !(options.Cpus > 0))
         {
             failures.Add($"A worker needs --memory-mb of at least 16, --max-processes and --cpus above 0 (given {options.MemoryMb}, {options.MaxProcesses} and {options.Cpus}).");

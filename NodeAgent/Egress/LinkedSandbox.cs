@@ -13,6 +13,8 @@ internal sealed class LinkedSandbox(ISandbox inner, WorkerLink link, EgressNetwo
 
     public StreamReader Output => inner.Output;
 
+    public StreamReader Errors => inner.Errors;
+
     public Task<int> Exited => inner.Exited;
 
     public int DataPlanePort => inner.DataPlanePort;

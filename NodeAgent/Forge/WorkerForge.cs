@@ -67,13 +67,18 @@ public sealed class WorkerForge
 
         var workerId = WorkerIds.Of(sandbox);
         code = code with { WorkerId = workerId, TicketKeyId = trust.TicketKeyId, TicketPublicKey = trust.TicketPublicKey };
+        var spool = new OutputSpool((long)_options.SpoolKilobytes << 10);
+        _ = spool.CaptureAsync(sandbox.Errors, OutputSpool.StandardError);
         try
         {
             var status = await StartHostAsync(sandbox, code, workerKey, cancellationToken);
+
+            // Past its status line, the host's standard output is the worker's own.
+            _ = spool.CaptureAsync(sandbox.Output, OutputSpool.StandardOutput);
             var endpoint = PinnedEndpoint.Direct(_options.DataPlaneAddress, sandbox.DataPlanePort, status.CertificateSha256);
             var hostPid = sandbox.HostProcessIdOf(status.ProcessId);
             var report = new WorkerReport(workerId, request.Contract, endpoint, hostPid, DateTimeOffset.UtcNow) { Owner = request.Owner };
-            var added = _workers.Add(new RunningWorker(report, sandbox));
+            var added = _workers.Add(new RunningWorker(report, sandbox, spool));
             Log.WorkerForged(_logger, workerId, request.Contract, hostPid, endpoint);
             return new ForgeResponse
             {

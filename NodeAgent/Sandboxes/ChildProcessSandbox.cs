@@ -29,6 +29,8 @@ internal sealed class ChildProcessSandbox : ISandbox
 
     public StreamReader Output => _process.StandardOutput;
 
+    public StreamReader Errors => _process.StandardError;
+
     public Task<int> Exited { get; }
 
     public int DataPlanePort { get; }
@@ -50,6 +52,9 @@ internal sealed class ChildProcessSandbox : ISandbox
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
+
+            // Into the worker's spool: a worker's stderr must neither reach the agent's own log nor block on a full pipe.
+            RedirectStandardError = true,
             UseShellExecute = false,
         };
         foreach (var argument in command.Skip(1))

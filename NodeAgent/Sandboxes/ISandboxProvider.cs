@@ -58,6 +58,9 @@ public interface ISandbox : IAsyncDisposable
     /// <summary>Reads the worker host's standard output.</summary>
     StreamReader Output { get; }
 
+    /// <summary>Reads the worker host's standard error.</summary>
+    StreamReader Errors { get; }
+
     /// <summary>Completes with the exit code when the sandbox is gone.</summary>
     Task<int> Exited { get; }
 

@@ -4,8 +4,8 @@ using MeshRpc.NodeAgent.Sandboxes;
 
 namespace MeshRpc.NodeAgent.Workers;
 
-/// <summary>One worker this node runs.</summary>
-public sealed record RunningWorker(WorkerReport Report, ISandbox Sandbox);
+/// <summary>One worker this node runs, and what it has printed.</summary>
+public sealed record RunningWorker(WorkerReport Report, ISandbox Sandbox, OutputSpool Spool);
 
 /// <summary>The workers alive on this node. A worker leaves the table the moment its sandbox exits, for whatever reason.</summary>
 public sealed class WorkerTable

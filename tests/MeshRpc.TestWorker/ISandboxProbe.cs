@@ -26,4 +26,7 @@ public interface ISandboxProbe : IAsyncDisposable
 
     /// <summary>Allocates and touches memory until it has <paramref name="megabytes"/> (or is killed trying).</summary>
     Task<long> HogMemoryAsync(int megabytes);
+
+    /// <summary>Writes <paramref name="kilobytes"/> KB to standard output and as much to standard error, in lines; then <paramref name="last"/> to each.</summary>
+    Task<long> FloodOutputAsync(int kilobytes, string last);
 }

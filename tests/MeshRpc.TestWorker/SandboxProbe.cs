@@ -61,4 +61,20 @@ public sealed class SandboxProbe : ISandboxProbe
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public async Task<long> FloodOutputAsync(int kilobytes, string last)
+    {
+        var line = new string('x', 1023);
+        for (var i = 0; i < kilobytes; i++)
+        {
+            await Console.Out.WriteLineAsync(line);
+            await Console.Error.WriteLineAsync(line);
+        }
+
+        await Console.Out.WriteLineAsync(last);
+        await Console.Error.WriteLineAsync(last);
+        await Console.Out.FlushAsync();
+        return 2L * kilobytes * 1024;
+    }
 }

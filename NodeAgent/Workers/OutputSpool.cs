@@ -1,0 +1,103 @@
+namespace MeshRpc.NodeAgent.Workers;
+
+/// <summary>One line a worker printed, and on which stream.</summary>
+public sealed record SpoolLine(DateTimeOffset At, string Stream, string Text);
+
+/// <summary>
+/// A worker's printed output, <c>omega_spool</c>: its standard error from the start, and its standard output after the
+/// host's start-up status line, read as it arrives (a worker never blocks on a full pipe) and kept as lines, the newest
+/// within a byte budget. A line longer than <see cref="MaxLineChars"/> is kept in pieces that long.
+/// </summary>
+public sealed class OutputSpool
+{
+    /// <summary>The longest line kept whole; a worker printing without newlines fills the spool in pieces this long.</summary>
+    public const int MaxLineChars = 16 * 1024;
+
+    /// <summary>The stream name of standard output.</summary>
+    public const string StandardOutput = "stdout";
+
+    /// <summary>The stream name of standard error.</summary>
+    public const string StandardError = "stderr";
+
+    private readonly long _budgetBytes;
+    private readonly Queue<SpoolLine> _lines = new();
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private long _bytes;
+
+    /// <summary>Creates a spool that keeps the newest lines within <paramref name="budgetBytes"/> (counted as UTF-16 text).</summary>
+    public OutputSpool(long budgetBytes, TimeProvider? time = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(budgetBytes);
+        _budgetBytes = budgetBytes;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>How many lines were dropped, oldest first, to stay within the budget.</summary>
+    public long Dropped { get; private set; }
+
+    /// <summary>The lines kept, oldest first.</summary>
+    public IReadOnlyList<SpoolLine> Lines()
+    {
+        lock (_gate)
+        {
+            return [.. _lines];
+        }
+    }
+
+    /// <summary>Keeps one line, dropping the oldest while the spool is over its budget.</summary>
+    public void Append(string stream, string text)
+    {
+        var line = new SpoolLine(_time.GetUtcNow(), stream, text);
+        lock (_gate)
+        {
+            _lines.Enqueue(line);
+            _bytes += Size(line);
+            while (_bytes > _budgetBytes && _lines.Count > 1)
+            {
+                _bytes -= Size(_lines.Dequeue());
+                Dropped++;
+            }
+        }
+    }
+
+    /// <summary>Reads <paramref name="reader"/> to its end (the worker's exit), keeping each line as <paramref name="stream"/>'s.</summary>
+    public async Task CaptureAsync(TextReader reader, string stream)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var buffer = new char[4096];
+        var line = new System.Text.StringBuilder();
+        try
+        {
+            int read;
+            while ((read = await reader.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                foreach (var c in buffer.AsSpan(0, read))
+                {
+                    if (c == '\n' || line.Length == MaxLineChars)
+                    {
+                        Append(stream, line.ToString().TrimEnd('\r'));
+                        line.Clear();
+                        if (c == '\n')
+                        {
+                            continue;
+                        }
+                    }
+
+                    line.Append(c);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or IOException)
+        {
+            // The sandbox was torn down under the read: its output ends here, like at the worker's exit.
+        }
+
+        if (line.Length > 0)
+        {
+            Append(stream, line.ToString());
+        }
+    }
+
+    private static long Size(SpoolLine line) => 2L * line.Text.Length + 64;
+}
