@@ -18,6 +18,7 @@ internal static class XHaukiCore
             WorkersCommand.Create(),
             PoolCommand.Create(),
             KillCommand.Create(),
+            LogsCommand.Create(),
             TokenCommand.Create(),
             GemCommand.Create(),
         };

@@ -79,6 +79,7 @@ public static class UahCoreServiceCollectionExtensions
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapGatewayApi();
         app.MapKeyApi();
+        app.MapLogApi();
         app.MapReverseProxy();
         return app;
     }

@@ -10,6 +10,10 @@ public interface INodeAgentApi
     [Post("/api/v2/forge")]
     Task<ForgeResponse> ForgeAsync([Body] ForgeRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>What a worker printed (omega_spool): a JSON array, or with <paramref name="follow"/> server-sent events as lines come; the response is the caller's to dispose.</summary>
+    [Get("/api/v2/workers/{workerId}/logs")]
+    Task<HttpResponseMessage> LogsAsync(string workerId, bool follow, CancellationToken cancellationToken = default);
+
     /// <summary>Kills a worker's sandbox; returns once it is gone.</summary>
     [Delete("/api/v2/workers/{workerId}")]
     Task DestroyAsync(string workerId, CancellationToken cancellationToken = default);

@@ -27,6 +27,14 @@ internal static class AgentEndpoints
                 : Problem(MeshErrorCodes.WorkerNotFound, $"No worker {workerId} runs on this node; it may have exited already."));
 
         app.MapGet("/api/v2/workers", (WorkerTable workers) => Results.Ok(workers.Reports()));
+
+        // omega_spool: what a worker printed, whole or followed as server-sent events until the worker has ended.
+        app.MapGet("/api/v2/workers/{workerId}/logs", (string workerId, bool? follow, WorkerTable workers, CancellationToken cancellationToken) =>
+            workers.SpoolOf(workerId) is not { } spool
+                ? Problem(MeshErrorCodes.WorkerNotFound, $"No worker {workerId} runs on this node, and none ended here recently enough for its output to be kept.")
+                : follow == true
+                    ? TypedResults.ServerSentEvents(spool.FollowAsync(cancellationToken), eventType: "line")
+                    : Results.Ok(spool.Lines()));
     }
 
     /// <summary>The agent's error replies, problem+json like the gateway's, with the code's own status unless <paramref name="status"/> is given.</summary>

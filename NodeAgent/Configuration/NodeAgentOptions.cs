@@ -90,6 +90,10 @@ public sealed record NodeAgentOptions
     [ConfigurationKeyName("spool-kb")]
     public int SpoolKilobytes { get; init; } = 1024;
 
+    /// <summary>How long an ended worker's printed output stays readable, in seconds (<c>--spool-keep-seconds</c>).</summary>
+    [ConfigurationKeyName("spool-keep-seconds")]
+    public int SpoolKeepSeconds { get; init; } = 300;
+
     /// <summary>Memory per worker in MiB (<c>--memory-mb</c>; enforced by LXC).</summary>
     [ConfigurationKeyName("memory-mb")]
     public int MemoryMb { get; init; } = 512;

@@ -49,9 +49,9 @@ public sealed class NodeAgentOptionsValidator : IValidateOptions<NodeAgentOption
             failures.Add($"--warm-pool-keep-seconds takes a number of seconds from {PoolDemand.Window.TotalSeconds:0} up, not {options.WarmPoolKeepSeconds}.");
         }
 
-        if (options.SpoolKilobytes < 1)
+        if (options.SpoolKilobytes < 1 || options.SpoolKeepSeconds < 0)
         {
-            failures.Add($"--spool-kb takes a number of KiB from 1 up, not {options.SpoolKilobytes}.");
+            failures.Add($"--spool-kb takes a number of KiB from 1 up and --spool-keep-seconds a number of seconds from 0 up, not {options.SpoolKilobytes} and {options.SpoolKeepSeconds}.");
         }
 
         if (options.MemoryMb < 16 || options.MaxProcesses < 1 || !(options.Cpus > 0))

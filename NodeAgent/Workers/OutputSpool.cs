@@ -1,7 +1,6 @@
-namespace MeshRpc.NodeAgent.Workers;
+using MeshRpc.ControlPlane;
 
-/// <summary>One line a worker printed, and on which stream.</summary>
-public sealed record SpoolLine(DateTimeOffset At, string Stream, string Text);
+namespace MeshRpc.NodeAgent.Workers;
 
 /// <summary>
 /// A worker's printed output, <c>omega_spool</c>: its standard error from the start, and its standard output after the
@@ -20,10 +19,16 @@ public sealed class OutputSpool
     public const string StandardError = "stderr";
 
     private readonly long _budgetBytes;
-    private readonly Queue<SpoolLine> _lines = new();
+    private readonly Queue<WorkerLogLine> _lines = new();
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private long _bytes;
+
+    // Lines appended so far: a follower's place in the spool, which outlives the lines dropped behind it.
+    private long _appended;
+    private int _capturing;
+    private bool _workerEnded;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Creates a spool that keeps the newest lines within <paramref name="budgetBytes"/> (counted as UTF-16 text).</summary>
     public OutputSpool(long budgetBytes, TimeProvider? time = null)
@@ -37,7 +42,7 @@ public sealed class OutputSpool
     public long Dropped { get; private set; }
 
     /// <summary>The lines kept, oldest first.</summary>
-    public IReadOnlyList<SpoolLine> Lines()
+    public IReadOnlyList<WorkerLogLine> Lines()
     {
         lock (_gate)
         {
@@ -48,16 +53,55 @@ public sealed class OutputSpool
     /// <summary>Keeps one line, dropping the oldest while the spool is over its budget.</summary>
     public void Append(string stream, string text)
     {
-        var line = new SpoolLine(_time.GetUtcNow(), stream, text);
-        lock (_gate)
+        var line = new WorkerLogLine(_time.GetUtcNow(), stream, text);
+        Changed(() =>
         {
             _lines.Enqueue(line);
+            _appended++;
             _bytes += Size(line);
             while (_bytes > _budgetBytes && _lines.Count > 1)
             {
                 _bytes -= Size(_lines.Dequeue());
                 Dropped++;
             }
+        });
+    }
+
+    /// <summary>Says the worker has ended: followers stop once what it printed has been read to the end.</summary>
+    public void WorkerEnded() => Changed(() => _workerEnded = true);
+
+    /// <summary>
+    /// The lines kept now, then each new one as it comes, until the worker has ended and its output is read to the end
+    /// (or <paramref name="cancellationToken"/> stops it). Lines dropped before a slow follower reached them are skipped.
+    /// </summary>
+    public async IAsyncEnumerable<WorkerLogLine> FollowAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        long next = 0;
+        while (true)
+        {
+            WorkerLogLine[] batch;
+            Task changed;
+            bool over;
+            lock (_gate)
+            {
+                var oldestKept = _appended - _lines.Count;
+                batch = [.. _lines.Skip((int)Math.Max(0, next - oldestKept))];
+                next = _appended;
+                changed = _changed.Task;
+                over = _workerEnded && _capturing == 0;
+            }
+
+            foreach (var line in batch)
+            {
+                yield return line;
+            }
+
+            if (over)
+            {
+                yield break;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -65,6 +109,7 @@ public sealed class OutputSpool
     public async Task CaptureAsync(TextReader reader, string stream)
     {
         ArgumentNullException.ThrowIfNull(reader);
+        Changed(() => _capturing++);
         var buffer = new char[4096];
         var line = new System.Text.StringBuilder();
         try
@@ -97,7 +142,23 @@ public sealed class OutputSpool
         {
             Append(stream, line.ToString());
         }
+
+        Changed(() => _capturing--);
     }
 
-    private static long Size(SpoolLine line) => 2L * line.Text.Length + 64;
+    // Changes the spool under its lock, then wakes its followers.
+    private void Changed(Action change)
+    {
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            change();
+            changed = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.SetResult();
+    }
+
+    private static long Size(WorkerLogLine line) => 2L * line.Text.Length + 64;
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MeshRpc.ControlPlane;
+using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Sandboxes;
 
 namespace MeshRpc.NodeAgent.Workers;
@@ -11,11 +12,31 @@ public sealed record RunningWorker(WorkerReport Report, ISandbox Sandbox, Output
 public sealed class WorkerTable
 {
     private readonly ConcurrentDictionary<string, RunningWorker> _workers = new(StringComparer.Ordinal);
+
+    // What ended workers printed, kept for a while so that a crash can still be read.
+    private readonly ConcurrentDictionary<string, (OutputSpool Spool, DateTimeOffset Ended)> _ended = new(StringComparer.Ordinal);
+    private readonly TimeSpan _keepSpools;
+    private readonly TimeProvider _time;
     private readonly ILogger<WorkerTable> _logger;
     private long _added;
 
     /// <summary>Creates the table.</summary>
-    public WorkerTable(ILogger<WorkerTable> logger) => _logger = logger;
+    public WorkerTable(NodeAgentOptions options, TimeProvider time, ILogger<WorkerTable> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _keepSpools = TimeSpan.FromSeconds(options.SpoolKeepSeconds);
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// What the worker printed: while it runs, and for <c>--spool-keep-seconds</c> after it ended; null for a worker this
+    /// node does not know or has forgotten.
+    /// </summary>
+    public OutputSpool? SpoolOf(string workerId) =>
+        _workers.TryGetValue(workerId, out var worker) ? worker.Spool
+        : _ended.TryGetValue(workerId, out var ended) && _time.GetUtcNow() - ended.Ended < _keepSpools ? ended.Spool
+        : null;
 
     /// <summary>How many workers run now.</summary>
     public int Count => _workers.Count;
@@ -56,6 +77,7 @@ public sealed class WorkerTable
         }
 
         await worker.Sandbox.DisposeAsync();
+        Ended(worker);
         Log.WorkerDestroyed(_logger, workerId);
         return true;
     }
@@ -70,6 +92,22 @@ public sealed class WorkerTable
         {
             Log.WorkerExited(_logger, worker.Report.WorkerId, exitCode);
             await worker.Sandbox.DisposeAsync();
+            Ended(worker);
+        }
+    }
+
+    // Keeps the worker's spool readable for a while, and forgets the spools kept long enough.
+    private void Ended(RunningWorker worker)
+    {
+        var now = _time.GetUtcNow();
+        worker.Spool.WorkerEnded();
+        _ended[worker.Report.WorkerId] = (worker.Spool, now);
+        foreach (var (workerId, ended) in _ended)
+        {
+            if (now - ended.Ended >= _keepSpools)
+            {
+                _ended.TryRemove(new KeyValuePair<string, (OutputSpool, DateTimeOffset)>(workerId, ended));
+            }
         }
     }
 }

@@ -21,6 +21,8 @@ namespace MeshRpc.ControlPlane;
 [JsonSerializable(typeof(GemManifest))]
 [JsonSerializable(typeof(CapabilityTicket))]
 [JsonSerializable(typeof(ApiKeyRequest))]
+[JsonSerializable(typeof(WorkerLogLine))]
+[JsonSerializable(typeof(List<WorkerLogLine>))]
 [JsonSerializable(typeof(ApiKeyIssued))]
 public sealed partial class ControlPlaneJsonContext : JsonSerializerContext
 {

@@ -171,3 +171,12 @@ public sealed record ApiKeyRequest(string Owner, IReadOnlyList<string> Permissio
 
 /// <summary>Reply of <c>POST /api/v2/keys</c>: the key, shown this once (the gateway keeps only its hash).</summary>
 public sealed record ApiKeyIssued(string Key, string Owner, IReadOnlyList<string> Permissions);
+
+/// <summary>
+/// One line a worker printed, as <c>GET /api/v2/workers/{id}/logs</c> (<c>omega_spool</c>) serves it: a JSON array, or
+/// with <c>follow=true</c> one server-sent event per line as it comes.
+/// </summary>
+/// <param name="At">When the node read it.</param>
+/// <param name="Stream"><c>stdout</c> or <c>stderr</c>.</param>
+/// <param name="Text">The line, without its end; a line longer than 16 Ki characters comes in pieces.</param>
+public sealed record WorkerLogLine(DateTimeOffset At, string Stream, string Text);

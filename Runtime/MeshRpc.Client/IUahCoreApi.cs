@@ -19,6 +19,17 @@ public interface IUahCoreApi
     [Get("/api/v2/workers")]
     Task<List<WorkerReport>> ListWorkersAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>What one of the caller's workers printed (omega_spool), newest lines kept.</summary>
+    [Get("/api/v2/workers/{workerId}/logs")]
+    Task<List<WorkerLogLine>> GetLogsAsync(string workerId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// What one of the caller's workers printed and prints from now on, as server-sent events (one <c>line</c> event per
+    /// line, its data a <see cref="WorkerLogLine"/>), until the worker ends; the response is the caller's to dispose.
+    /// </summary>
+    [Get("/api/v2/workers/{workerId}/logs?follow=true")]
+    Task<HttpResponseMessage> FollowLogsAsync(string workerId, CancellationToken cancellationToken = default);
+
     /// <summary>Lists nodes and their live workers (administrators only).</summary>
     [Get("/api/v1/service_registry")]
     Task<ServiceRegistry> GetServiceRegistryAsync(CancellationToken cancellationToken = default);

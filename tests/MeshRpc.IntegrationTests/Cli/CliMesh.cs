@@ -43,9 +43,12 @@ public sealed record CliRun(int ExitCode, string Output)
     /// <summary>Runs <c>x-hauki-core {arguments}</c> with <c>MESHRPC_GATEWAY</c> and <c>MESHRPC_CREDENTIAL</c> as given (null: unset).</summary>
     public static async Task<CliRun> RunAsync(string? gateway, string? credential, params string[] arguments)
     {
-        await using var run = ChildProcess.Start("x-hauki-core.dll",
-            new Dictionary<string, string?> { ["MESHRPC_GATEWAY"] = gateway, [MeshCredential.EnvironmentVariable] = credential }, arguments);
+        await using var run = Start(gateway, credential, arguments);
         var exitCode = await run.WaitForExitAsync(RunTimeout);
         return new CliRun(exitCode, run.Output);
     }
+
+    /// <summary>Starts <c>x-hauki-core {arguments}</c> as <see cref="RunAsync"/> does, for a verb that keeps running (<c>logs -f</c>).</summary>
+    public static ChildProcess Start(string? gateway, string? credential, params string[] arguments) =>
+        ChildProcess.Start("x-hauki-core.dll", new Dictionary<string, string?> { ["MESHRPC_GATEWAY"] = gateway, [MeshCredential.EnvironmentVariable] = credential }, arguments);
 }

@@ -172,6 +172,49 @@ public sealed class CliTests(CliMesh mesh) : IClassFixture<CliMesh>
     }
 
     [Fact]
+    public async Task LogsFollow_SeesALineTheWorkerPrintsAfterItStarted_UntilTheWorkerEnds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = mesh.CreateClient();
+        await client.PublishGemAsync(TestGem.PackProbe(), ct);
+        var probe = await client.SummonAsync<ISandboxProbe>(SummonRequest.FromGem(TestGem.ProbePointer), ct);
+        var workerId = ((IGhostProxy)probe).Connection.Ticket.WorkerId;
+        await probe.FloodOutputAsync(0, "printed before the follower");
+
+        await using var follower = CliRun.Start(mesh.Gateway, mesh.OperatorKey, "logs", "-f", workerId);
+
+        // The earlier line arrives first, so the follower is connected before the worker prints again.
+        await follower.WaitForTextAsync("printed before the follower", TimeSpan.FromSeconds(30));
+        await probe.FloodOutputAsync(0, "printed while followed");
+        await follower.WaitForTextAsync("printed while followed", TimeSpan.FromSeconds(30));
+
+        var whole = await mesh.RunAsync("logs", workerId);
+        Assert.Equal(0, whole.ExitCode);
+        Assert.Contains("printed while followed", whole.Output, StringComparison.Ordinal);
+
+        // The worker's end ends the follow.
+        await probe.DisposeAsync();
+        Assert.Equal(0, await follower.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task Logs_OfAnotherCallersWorker_OrNoWorker_AreNotFound()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = mesh.CreateClient();
+        await client.PublishGemAsync(TestGem.Pack(), ct);
+        await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), ct);
+        var eve = (await mesh.RunAsync("token", "create", "--owner", "eve")).Output.Trim();
+
+        var asEve = await CliRun.RunAsync(mesh.Gateway, eve, "logs", ((IGhostProxy)worker).Connection.Ticket.WorkerId);
+        var unknown = await mesh.RunAsync("logs", "-f", "w-0000000000000000");
+
+        Assert.Equal(3, asEve.ExitCode);
+        Assert.Contains("No worker", asEve.Output, StringComparison.Ordinal);
+        Assert.Equal(3, unknown.ExitCode);
+    }
+
+    [Fact]
     public async Task AnUnknownWorker_ExitsWithNotFound_InOneLine()
     {
         var kill = await mesh.RunAsync("kill", "w-0000000000000000");

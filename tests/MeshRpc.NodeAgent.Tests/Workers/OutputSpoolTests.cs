@@ -39,4 +39,35 @@ public sealed class OutputSpoolTests
         Assert.Equal(["6", "7", "8", "9"], spool.Lines().Select(l => l.Text[..1]));
         Assert.Equal(6, spool.Dropped);
     }
+
+    [Fact]
+    public async Task AFollower_GetsTheKeptLines_ThenNewOnes_AndEndsOnceTheWorkerHasEndedAndItsOutputIsRead()
+    {
+        var spool = new OutputSpool(1 << 20);
+        spool.Append(OutputSpool.StandardOutput, "kept");
+        var output = new System.IO.Pipelines.Pipe();
+        var capture = spool.CaptureAsync(new StreamReader(output.Reader.AsStream()), OutputSpool.StandardOutput);
+        var seen = new List<string>();
+
+        var following = Task.Run(
+            async () =>
+            {
+                await foreach (var line in spool.FollowAsync(TestContext.Current.CancellationToken))
+                {
+                    seen.Add(line.Text);
+                }
+            },
+            TestContext.Current.CancellationToken);
+        await output.Writer.WriteAsync("new\n"u8.ToArray(), TestContext.Current.CancellationToken);
+        spool.WorkerEnded();
+        await Task.WhenAny(following, Task.Delay(200, TestContext.Current.CancellationToken));
+        Assert.False(following.IsCompleted, "The follower ended while the worker's output was still being read.");
+
+        await output.Writer.WriteAsync("last\n"u8.ToArray(), TestContext.Current.CancellationToken);
+        await output.Writer.CompleteAsync();
+        await capture;
+        await following.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal(["kept", "new", "last"], seen);
+    }
 }

@@ -1,0 +1,93 @@
+using System.Net.Http.Json;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using MeshRpc.ControlPlane;
+using MeshRpc.Gateway.Registry;
+using MeshRpc.Gateway.Security;
+using MeshRpc.Gateway.Spawn;
+using Microsoft.AspNetCore.Authorization;
+
+namespace MeshRpc.Gateway.Api;
+
+/// <summary>
+/// <c>omega_spool</c>: what a worker printed, for its owner or an administrator, fetched from its node: whole, or
+/// followed as server-sent events (one <c>line</c> event per line) until the worker ends.
+/// </summary>
+internal static class LogEndpoints
+{
+    public static void MapLogApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v2/workers/{workerId}/logs", ServeAsync)
+            .RequireAuthorization(MeshPolicies.Caller)
+            .Produces<List<WorkerLogLine>>()
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<MeshError>(StatusCodes.Status404NotFound, MeshError.MediaType)
+            .WithSummary("What one of the caller's workers printed (stdout and stderr, newest lines kept): a JSON array, or with follow=true server-sent events as lines come, until the worker ends.");
+
+        // The existing system's name for the same spool.
+        app.MapGet("/api/v1/omega_spool", (string worker, bool? follow, NodeRegistry registry, NodeAgentClients agents, IAuthorizationService authorization, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+                ServeAsync(worker, follow, registry, agents, authorization, user, cancellationToken))
+            .RequireAuthorization(MeshPolicies.Caller)
+            .Produces<List<WorkerLogLine>>()
+            .Produces<MeshError>(StatusCodes.Status404NotFound, MeshError.MediaType)
+            .WithSummary("omega_spool, the v1 name of GET /api/v2/workers/{workerId}/logs: ?worker=ID[&follow=true].");
+    }
+
+    private static async Task<IResult> ServeAsync(
+        string workerId, bool? follow, NodeRegistry registry, NodeAgentClients agents, IAuthorizationService authorization, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        // Another caller's worker is answered as if it did not exist, as for teardown.
+        if (registry.NodeOf(workerId) is not { } node
+            || node.Workers.FirstOrDefault(w => w.WorkerId == workerId) is not { } worker
+            || !(await authorization.AuthorizeAsync(user, worker, WorkerOwnerRequirement.Instance)).Succeeded)
+        {
+            return new GatewayException(MeshErrorCodes.WorkerNotFound,
+                $"No worker {workerId} of yours is running; it was torn down already, its node is gone, or it is not yours.").ToResult();
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await agents.For(node.Registration).LogsAsync(workerId, follow == true, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            return new GatewayException(MeshErrorCodes.ForgeFailed, $"Node {node.Registration.NodeId} is unreachable: {ex.Message}").ToResult();
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                var error = MeshError.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+                return new GatewayException(error?.Code ?? MeshErrorCodes.ForgeFailed,
+                    $"Node {node.Registration.NodeId} did not serve worker {workerId}'s output: {error?.Detail ?? $"HTTP {(int)response.StatusCode}"}",
+                    (int)response.StatusCode is >= 400 and < 500 ? (int)response.StatusCode : StatusCodes.Status502BadGateway).ToResult();
+            }
+        }
+
+        if (follow != true)
+        {
+            using (response)
+            {
+                return Results.Ok(await response.Content.ReadFromJsonAsync(ControlPlaneJsonContext.Default.ListWorkerLogLine, cancellationToken));
+            }
+        }
+
+        return TypedResults.ServerSentEvents(RelayAsync(response, cancellationToken), eventType: "line");
+    }
+
+    // The node's events, passed on as they come (each a line's JSON); the node's response lives as long as the relay.
+    private static async IAsyncEnumerable<string> RelayAsync(HttpResponseMessage response, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using (response)
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken))
+            {
+                yield return item.Data;
+            }
+        }
+    }
+}
