@@ -1,6 +1,7 @@
 using MeshRpc.ControlPlane;
 using MeshRpc.Gateway.Api;
 using MeshRpc.Gateway.Configuration;
+using MeshRpc.Gateway.Dashboard;
 using MeshRpc.Gateway.Gems;
 using MeshRpc.Gateway.Placement;
 using MeshRpc.Gateway.Registry;
@@ -47,6 +48,7 @@ public static class UahCoreServiceCollectionExtensions
         services.TryAddSingleton<NodeAgentClients>();
         services.TryAddSingleton<TicketIssuer>();
         services.TryAddSingleton<SpawnService>();
+        services.TryAddSingleton<RecentSummons>();
         services.TryAddSingleton<GatewayCertificate>();
         services.AddReverseProxy().LoadFromMemory([], []);
         services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, AgentHttpClientFactory>();
@@ -80,6 +82,7 @@ public static class UahCoreServiceCollectionExtensions
         app.MapGatewayApi();
         app.MapKeyApi();
         app.MapLogApi();
+        app.MapDashboard();
         app.MapReverseProxy();
         return app;
     }

@@ -70,6 +70,9 @@ internal static class UpCommand
             Console.WriteLine("Point x-hauki-core and MeshClient at it (the key is an operator's: keep it to yourself):");
             Console.WriteLine($"  export MESHRPC_GATEWAY={address}");
             Console.WriteLine($"  export {MeshCredential.EnvironmentVariable}={mesh.OperatorKey}");
+
+            // The key travels in the fragment, which a browser never sends: the page keeps it for its tab.
+            Console.WriteLine($"Dashboard: {address}/dashboard#key={Uri.EscapeDataString(mesh.OperatorKey)}");
             var stopped = new TaskCompletionSource();
             using (stop.Token.Register(stopped.SetResult))
             {

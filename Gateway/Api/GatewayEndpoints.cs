@@ -170,7 +170,8 @@ internal static class GatewayEndpoints
         return Results.Ok(own);
     }
 
-    private static ServiceRegistry Registry(NodeRegistry registry) => new([
+    /// <summary>The registry as <c>GET /api/v1/service_registry</c> and the dashboard show it.</summary>
+    internal static ServiceRegistry Registry(NodeRegistry registry) => new([
         .. registry.Nodes.Select(n => (Node: n, Live: registry.IsLive(n))).Select(n => new NodeEntry(
             n.Node.Registration.NodeId,
             n.Node.Registration.AgentUrl,

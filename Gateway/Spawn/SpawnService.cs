@@ -20,12 +20,13 @@ public sealed class SpawnService
     private readonly PlacementService _placement;
     private readonly NodeAgentClients _agents;
     private readonly TicketIssuer _tickets;
+    private readonly RecentSummons _recent;
 
     // Parsed once: the options hold the operator's text.
     private readonly IReadOnlyList<EgressDestination> _egressAllowed;
 
     /// <summary>Creates the service.</summary>
-    public SpawnService(GatewayOptions options, GemStore gems, NodeRegistry registry, PlacementService placement, NodeAgentClients agents, TicketIssuer tickets)
+    public SpawnService(GatewayOptions options, GemStore gems, NodeRegistry registry, PlacementService placement, NodeAgentClients agents, TicketIssuer tickets, RecentSummons recent)
     {
         _options = options;
         _egressAllowed = options.EgressAllowed;
@@ -34,6 +35,7 @@ public sealed class SpawnService
         _placement = placement;
         _agents = agents;
         _tickets = tickets;
+        _recent = recent;
     }
 
     /// <summary>
@@ -78,6 +80,7 @@ public sealed class SpawnService
         var timings = new SpawnTimings(
             Stopwatch.GetElapsedTime(started, placed).TotalMilliseconds,
             Stopwatch.GetElapsedTime(placed).TotalMilliseconds);
+        _recent.Add(new RecentSummon(forged.WorkerId, owner, request.Contract, node.Registration.NodeId, DateTimeOffset.UtcNow, timings.PlacementMs, timings.ForgeMs));
         return new SpawnEphemeralResponse(ticket, timings);
     }
 

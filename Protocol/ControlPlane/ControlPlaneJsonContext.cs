@@ -22,6 +22,7 @@ namespace MeshRpc.ControlPlane;
 [JsonSerializable(typeof(CapabilityTicket))]
 [JsonSerializable(typeof(ApiKeyRequest))]
 [JsonSerializable(typeof(WorkerLogLine))]
+[JsonSerializable(typeof(DashboardSnapshot))]
 [JsonSerializable(typeof(List<WorkerLogLine>))]
 [JsonSerializable(typeof(ApiKeyIssued))]
 public sealed partial class ControlPlaneJsonContext : JsonSerializerContext

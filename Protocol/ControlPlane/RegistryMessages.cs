@@ -180,3 +180,18 @@ public sealed record ApiKeyIssued(string Key, string Owner, IReadOnlyList<string
 /// <param name="Stream"><c>stdout</c> or <c>stderr</c>.</param>
 /// <param name="Text">The line, without its end; a line longer than 16 Ki characters comes in pieces.</param>
 public sealed record WorkerLogLine(DateTimeOffset At, string Stream, string Text);
+
+/// <summary>One summon as the dashboard lists it: who, what, where, and how long each phase took.</summary>
+/// <param name="WorkerId">The worker it made.</param>
+/// <param name="Owner">The caller.</param>
+/// <param name="Contract">The contract it serves.</param>
+/// <param name="NodeId">The node it runs on.</param>
+/// <param name="At">When it finished.</param>
+/// <param name="PlacementMs">The gateway's part: checks and placement.</param>
+/// <param name="ForgeMs">The node's part: sandbox, host, worker.</param>
+public sealed record RecentSummon(string WorkerId, string Owner, string Contract, string NodeId, DateTimeOffset At, double PlacementMs, double ForgeMs);
+
+/// <summary>What the dashboard shows, sent as one server-sent event each second by <c>GET /api/v2/dashboard/events</c>.</summary>
+/// <param name="Nodes">The service registry's nodes, with their workers and warm hosts.</param>
+/// <param name="Summons">The latest summons, newest first.</param>
+public sealed record DashboardSnapshot(IReadOnlyList<NodeEntry> Nodes, IReadOnlyList<RecentSummon> Summons);
