@@ -21,6 +21,7 @@ internal static class XHaukiCore
             LogsCommand.Create(),
             TokenCommand.Create(),
             GemCommand.Create(),
+            CompletionCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -55,7 +55,8 @@ public sealed partial class ChildProcess : IAsyncDisposable
     public static ChildProcess StartProgram(string program, params string[] arguments) =>
         StartProgram(program, new Dictionary<string, string?>(), arguments);
 
-    private static ChildProcess StartProgram(string program, IReadOnlyDictionary<string, string?> environment, string[] arguments)
+    /// <summary>Starts any program with these environment variables set (null: removed).</summary>
+    public static ChildProcess StartProgram(string program, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(program)
         {
