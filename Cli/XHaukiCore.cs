@@ -21,6 +21,7 @@ internal static class XHaukiCore
             LogsCommand.Create(),
             TokenCommand.Create(),
             GemCommand.Create(),
+            TicketCommand.Create(),
             CompletionCommand.Create(),
         };
         var parsed = root.Parse(args);

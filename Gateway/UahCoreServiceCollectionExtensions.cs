@@ -81,6 +81,7 @@ public static class UahCoreServiceCollectionExtensions
         app.MapHealthChecks("/healthz").AllowAnonymous();
         app.MapGatewayApi();
         app.MapKeyApi();
+        app.MapTicketKey();
         app.MapLogApi();
         app.MapDashboard();
         app.MapReverseProxy();

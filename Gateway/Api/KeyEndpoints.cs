@@ -1,9 +1,13 @@
 using MeshRpc.ControlPlane;
 using MeshRpc.Gateway.Security;
+using MeshRpc.Gateway.Spawn;
 
 namespace MeshRpc.Gateway.Api;
 
-/// <summary>Issuing API keys and join tokens while the gateway runs (<c>x-hauki-core token create</c>), for administrators.</summary>
+/// <summary>
+/// Issuing API keys and join tokens while the gateway runs (<c>x-hauki-core token create</c>), for administrators; and
+/// the public key tickets are signed with, for anyone who checks a ticket (<c>x-hauki-core ticket inspect</c>).
+/// </summary>
 internal static class KeyEndpoints
 {
     public static void MapKeyApi(this IEndpointRouteBuilder app)
@@ -40,6 +44,12 @@ internal static class KeyEndpoints
             .Produces<MeshError>(StatusCodes.Status403Forbidden, MeshError.MediaType)
             .WithSummary("Issues an API key (or, with node:join alone, a join token) into the gateway's key store; the reply is the only time the key is seen. Administrators only.");
     }
+
+    public static void MapTicketKey(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/v2/tickets/key", (TicketIssuer tickets) => Results.Ok(new TicketKey(tickets.Signer.KeyId, tickets.Signer.PublicKey)))
+            .RequireAuthorization(MeshPolicies.Caller)
+            .Produces<TicketKey>()
+            .WithSummary("The public key tickets are signed with (and its id), to check a ticket's signature; public, but for callers only.");
 
     private static IResult Invalid(string message) => new GatewayException(MeshErrorCodes.InvalidRequest, message).ToResult();
 }

@@ -23,6 +23,7 @@ namespace MeshRpc.ControlPlane;
 [JsonSerializable(typeof(ApiKeyRequest))]
 [JsonSerializable(typeof(WorkerLogLine))]
 [JsonSerializable(typeof(DashboardSnapshot))]
+[JsonSerializable(typeof(TicketKey))]
 [JsonSerializable(typeof(List<WorkerLogLine>))]
 [JsonSerializable(typeof(ApiKeyIssued))]
 public sealed partial class ControlPlaneJsonContext : JsonSerializerContext

@@ -195,3 +195,8 @@ public sealed record RecentSummon(string WorkerId, string Owner, string Contract
 /// <param name="Nodes">The service registry's nodes, with their workers and warm hosts.</param>
 /// <param name="Summons">The latest summons, newest first.</param>
 public sealed record DashboardSnapshot(IReadOnlyList<NodeEntry> Nodes, IReadOnlyList<RecentSummon> Summons);
+
+/// <summary>Reply of <c>GET /api/v2/tickets/key</c>: the public key tickets are signed with, for checking a ticket's signature.</summary>
+/// <param name="KeyId">The key's id, which each ticket names.</param>
+/// <param name="PublicKey">The public key, base64 SubjectPublicKeyInfo (ECDSA P-256).</param>
+public sealed record TicketKey(string KeyId, string PublicKey);

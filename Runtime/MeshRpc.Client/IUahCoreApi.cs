@@ -38,6 +38,10 @@ public interface IUahCoreApi
     [Post("/api/v2/keys")]
     Task<ApiKeyIssued> CreateKeyAsync([Body] ApiKeyRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>The public key tickets are signed with, to check a ticket's signature.</summary>
+    [Get("/api/v2/tickets/key")]
+    Task<TicketKey> GetTicketKeyAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Lists every published gem.</summary>
     [Get("/api/v2/gems")]
     Task<List<GemPublished>> ListGemsAsync(CancellationToken cancellationToken = default);

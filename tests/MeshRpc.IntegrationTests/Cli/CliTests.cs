@@ -215,6 +215,42 @@ public sealed class CliTests(CliMesh mesh) : IClassFixture<CliMesh>
     }
 
     [Fact]
+    public async Task TicketInspect_ShowsWhatATicketGrants_ChecksItsSignature_AndNeverPrintsItsSecret()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = mesh.CreateClient();
+        await client.PublishGemAsync(TestGem.Pack(), ct);
+        var ticket = (await client.SpawnAsync(MeshContracts.Get<ITestWorker>(), SummonRequest.FromGem(TestGem.Pointer), ct)).Ticket;
+        var directory = Directory.CreateTempSubdirectory("meshrpc-cli-ticket-").FullName;
+        try
+        {
+            var genuine = Path.Combine(directory, "ticket.json");
+            var altered = Path.Combine(directory, "altered.json");
+            var garbage = Path.Combine(directory, "garbage.json");
+            await File.WriteAllTextAsync(genuine, JsonSerializer.Serialize(ticket, ControlPlaneJsonContext.Default.CapabilityTicket), ct);
+            await File.WriteAllTextAsync(altered, JsonSerializer.Serialize(ticket with { WorkerId = "w-0000000000000000" }, ControlPlaneJsonContext.Default.CapabilityTicket), ct);
+            await File.WriteAllTextAsync(garbage, "{ not json", ct);
+
+            var valid = await mesh.RunAsync("ticket", "inspect", genuine);
+            var invalid = await mesh.RunAsync("ticket", "inspect", altered);
+            var unreadable = await mesh.RunAsync("ticket", "inspect", garbage);
+
+            Assert.Equal(0, valid.ExitCode);
+            Assert.Contains(ticket.WorkerId, valid.Output, StringComparison.Ordinal);
+            Assert.Contains("valid: signed by this gateway's key, not expired", valid.Output, StringComparison.Ordinal);
+            Assert.Equal(1, invalid.ExitCode);
+            Assert.Contains("NOT VALID: the ticket is for worker " + ticket.WorkerId, invalid.Output, StringComparison.Ordinal);
+            Assert.Equal(2, unreadable.ExitCode);
+            Assert.All([valid, invalid, unreadable], run => Assert.DoesNotContain(ticket.Auth.Secret, run.Output, StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+            await mesh.RunAsync("kill", ticket.WorkerId);
+        }
+    }
+
+    [Fact]
     public async Task AnUnknownWorker_ExitsWithNotFound_InOneLine()
     {
         var kill = await mesh.RunAsync("kill", "w-0000000000000000");
