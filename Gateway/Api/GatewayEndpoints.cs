@@ -189,13 +189,9 @@ internal static class GatewayEndpoints
     private static async Task<IResult> TeardownAsync(
         string workerId, NodeRegistry registry, NodeAgentClients agents, IAuthorizationService authorization, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        // Another caller's worker is answered as if it did not exist: a caller learns nothing of workers not its own.
-        if (registry.NodeOf(workerId) is not { } node
-            || node.Workers.FirstOrDefault(w => w.WorkerId == workerId) is not { } worker
-            || !(await authorization.AuthorizeAsync(user, worker, WorkerOwnerRequirement.Instance)).Succeeded)
+        if (await OwnWorkers.FindAsync(workerId, registry, authorization, user) is not { Node: var node })
         {
-            return new GatewayException(MeshErrorCodes.WorkerNotFound,
-                $"No worker {workerId} of yours is running; it was torn down already, its node is gone, or it is not yours.").ToResult();
+            return OwnWorkers.NotFound(workerId);
         }
 
         try

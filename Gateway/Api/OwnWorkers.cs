@@ -1,0 +1,27 @@
+using System.Security.Claims;
+using MeshRpc.ControlPlane;
+using MeshRpc.Gateway.Registry;
+using MeshRpc.Gateway.Security;
+using Microsoft.AspNetCore.Authorization;
+
+namespace MeshRpc.Gateway.Api;
+
+/// <summary>Finding one of the caller's own workers, for the endpoints that act on one (teardown, its output).</summary>
+internal static class OwnWorkers
+{
+    /// <summary>
+    /// The worker and its node when the worker runs and <paramref name="user"/> owns it (or is an administrator); null
+    /// otherwise. Another caller's worker is answered as if it did not exist: a caller learns nothing of workers not its own.
+    /// </summary>
+    public static async Task<(NodeState Node, WorkerReport Worker)?> FindAsync(string workerId, NodeRegistry registry, IAuthorizationService authorization, ClaimsPrincipal user) =>
+        registry.NodeOf(workerId) is { } node
+        && node.Workers.FirstOrDefault(w => w.WorkerId == workerId) is { } worker
+        && (await authorization.AuthorizeAsync(user, worker, WorkerOwnerRequirement.Instance)).Succeeded
+            ? (node, worker)
+            : null;
+
+    /// <summary>The answer when <see cref="FindAsync"/> found nothing.</summary>
+    public static IResult NotFound(string workerId) =>
+        new GatewayException(MeshErrorCodes.WorkerNotFound,
+            $"No worker {workerId} of yours is running; it was torn down already, its node is gone, or it is not yours.").ToResult();
+}
