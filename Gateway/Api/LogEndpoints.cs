@@ -7,6 +7,7 @@ using MeshRpc.Gateway.Registry;
 using MeshRpc.Gateway.Security;
 using MeshRpc.Gateway.Spawn;
 using Microsoft.AspNetCore.Authorization;
+using Refit;
 
 namespace MeshRpc.Gateway.Api;
 
@@ -47,8 +48,9 @@ internal static class LogEndpoints
         {
             response = await agents.For(node.Registration).LogsAsync(workerId, follow == true, cancellationToken);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is ApiRequestException or HttpRequestException)
         {
+            // Refit's ApiRequestException: the request never got an answer (connection refused, reset, timed out).
             return new GatewayException(MeshErrorCodes.ForgeFailed, $"Node {node.Registration.NodeId} is unreachable: {ex.Message}").ToResult();
         }
 

@@ -162,7 +162,8 @@ public sealed class ContainmentProbe : IContainmentProbe
     /// <inheritdoc />
     public Task<string> ForkBombAsync()
     {
-        using (Process.Start("/bin/sh", ["-c", "bomb() { bomb | bomb & }; bomb"]))
+        // Half a second late: the answer must leave before the bomb takes every process (and thread) the sandbox allows.
+        using (Process.Start("/bin/sh", ["-c", "sleep 0.5; bomb() { bomb | bomb & }; bomb"]))
         {
         }
 

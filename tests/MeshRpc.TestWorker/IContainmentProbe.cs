@@ -33,7 +33,7 @@ public interface IContainmentProbe : IAsyncDisposable
     /// <summary>A field of <c>/proc/self/status</c> (e.g. <c>CapEff</c>, <c>NoNewPrivs</c>, <c>Seccomp</c>).</summary>
     Task<string> StatusAsync(string field);
 
-    /// <summary>Starts a shell fork bomb and returns at once.</summary>
+    /// <summary>Returns at once, and starts a shell fork bomb half a second later.</summary>
     Task<string> ForkBombAsync();
 
     /// <summary>Allocates and touches memory until it has <paramref name="megabytes"/> (or is killed trying).</summary>
