@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using System.Net.ServerSentEvents;
-using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using MeshRpc.ControlPlane;
 using MeshRpc.Gateway.Registry;
@@ -27,8 +25,8 @@ internal static class LogEndpoints
             .WithSummary("What one of the caller's workers printed (stdout and stderr, newest lines kept): a JSON array, or with follow=true server-sent events as lines come, until the worker ends.");
 
         // The existing system's name for the same spool.
-        app.MapGet("/api/v1/omega_spool", (string worker, bool? follow, NodeRegistry registry, NodeAgentClients agents, IAuthorizationService authorization, ClaimsPrincipal user, CancellationToken cancellationToken) =>
-                ServeAsync(worker, follow, registry, agents, authorization, user, cancellationToken))
+        app.MapGet("/api/v1/omega_spool", (string worker, bool? follow, NodeRegistry registry, NodeAgentClients agents, IAuthorizationService authorization, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken) =>
+                ServeAsync(worker, follow, registry, agents, authorization, user, http, cancellationToken))
             .RequireAuthorization(MeshPolicies.Caller)
             .Produces<List<WorkerLogLine>>()
             .Produces<MeshError>(StatusCodes.Status404NotFound, MeshError.MediaType)
@@ -36,7 +34,7 @@ internal static class LogEndpoints
     }
 
     private static async Task<IResult> ServeAsync(
-        string workerId, bool? follow, NodeRegistry registry, NodeAgentClients agents, IAuthorizationService authorization, ClaimsPrincipal user, CancellationToken cancellationToken)
+        string workerId, bool? follow, NodeRegistry registry, NodeAgentClients agents, IAuthorizationService authorization, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
     {
         if (await OwnWorkers.FindAsync(workerId, registry, authorization, user) is not { Node: var node })
         {
@@ -73,19 +71,17 @@ internal static class LogEndpoints
             }
         }
 
-        return TypedResults.ServerSentEvents(RelayAsync(response, cancellationToken), eventType: "line");
-    }
-
-    // The node's events, passed on as they come (each a line's JSON); the node's response lives as long as the relay.
-    private static async IAsyncEnumerable<string> RelayAsync(HttpResponseMessage response, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
+        // The node's events, passed on as they come; the headers go out at once, as the node sent its own.
         using (response)
         {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken))
-            {
-                yield return item.Data;
-            }
+            http.Response.ContentType = "text/event-stream";
+            http.Response.Headers.CacheControl = "no-cache";
+            await http.Response.StartAsync(cancellationToken);
+            await http.Response.Body.FlushAsync(cancellationToken);
+            await using var events = await response.Content.ReadAsStreamAsync(cancellationToken);
+            await events.CopyToAsync(http.Response.Body, cancellationToken);
         }
+
+        return Results.Empty;
     }
 }

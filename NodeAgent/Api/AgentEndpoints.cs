@@ -1,3 +1,5 @@
+using System.Net.ServerSentEvents;
+using System.Text.Json;
 using MeshRpc.ControlPlane;
 using MeshRpc.NodeAgent.Forge;
 using MeshRpc.NodeAgent.Workers;
@@ -29,12 +31,34 @@ internal static class AgentEndpoints
         app.MapGet("/api/v2/workers", (WorkerTable workers) => Results.Ok(workers.Reports()));
 
         // omega_spool: what a worker printed, whole or followed as server-sent events until the worker has ended.
-        app.MapGet("/api/v2/workers/{workerId}/logs", (string workerId, bool? follow, WorkerTable workers, CancellationToken cancellationToken) =>
-            workers.SpoolOf(workerId) is not { } spool
-                ? Problem(MeshErrorCodes.WorkerNotFound, $"No worker {workerId} runs on this node, and none ended here recently enough for its output to be kept.")
-                : follow == true
-                    ? TypedResults.ServerSentEvents(spool.FollowAsync(cancellationToken), eventType: "line")
-                    : Results.Ok(spool.Lines()));
+        app.MapGet("/api/v2/workers/{workerId}/logs", async (string workerId, bool? follow, WorkerTable workers, HttpResponse response, CancellationToken cancellationToken) =>
+        {
+            if (workers.SpoolOf(workerId) is not { } spool)
+            {
+                return Problem(MeshErrorCodes.WorkerNotFound, $"No worker {workerId} runs on this node, and none ended here recently enough for its output to be kept.");
+            }
+
+            if (follow != true)
+            {
+                return Results.Ok(spool.Lines());
+            }
+
+            // The headers go out at once, not with the first line: a quiet worker's follower must not wait for an answer.
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            await response.StartAsync(cancellationToken);
+            await response.Body.FlushAsync(cancellationToken);
+            await SseFormatter.WriteAsync(
+                spool.FollowAsync(cancellationToken).Select(line => new SseItem<WorkerLogLine>(line, "line")),
+                response.Body,
+                static (item, buffer) =>
+                {
+                    using var json = new Utf8JsonWriter(buffer);
+                    JsonSerializer.Serialize(json, item.Data, ControlPlaneJsonContext.Default.WorkerLogLine);
+                },
+                cancellationToken);
+            return Results.Empty;
+        });
     }
 
     /// <summary>The agent's error replies, problem+json like the gateway's, with the code's own status unless <paramref name="status"/> is given.</summary>

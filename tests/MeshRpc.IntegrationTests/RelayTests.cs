@@ -80,6 +80,7 @@ public sealed class RelayTests(MeshProcesses mesh) : IClassFixture<MeshProcesses
     [InlineData("POST", "api/v2/forge")]
     [InlineData("GET", "api/v2/workers")]
     [InlineData("DELETE", "api/v2/workers/w-anything")]
+    [InlineData("GET", "api/v2/workers/w-anything/logs")]
     public async Task GatewayDoesNotRoute_TheAgentsOwnApi(string method, string path)
     {
         using var client = mesh.CreateClient();

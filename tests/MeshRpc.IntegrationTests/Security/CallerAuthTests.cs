@@ -30,6 +30,13 @@ public sealed class CallerAuthTests(MeshProcesses mesh) : IClassFixture<MeshProc
         { "POST", "/api/v2/nodes" },
         { "POST", "/api/v2/nodes/node-it/heartbeat" },
         { "GET", "/nodes/node-it/relay/w-anything" },
+        { "GET", "/api/v2/gems" },
+        { "POST", "/api/v2/keys" },
+        { "GET", "/api/v2/tickets/key" },
+        { "GET", "/api/v2/workers/w-anything/logs" },
+        { "GET", "/api/v2/workers/w-anything/logs?follow=true" },
+        { "GET", "/api/v1/omega_spool?worker=w-anything" },
+        { "GET", "/api/v2/dashboard/events" },
     };
 
     [Theory]
@@ -91,6 +98,8 @@ public sealed class CallerAuthTests(MeshProcesses mesh) : IClassFixture<MeshProc
     [InlineData("GET", "/api/v1/service_registry", "admin")]
     [InlineData("POST", "/api/v1/lxc_provision", "admin")]
     [InlineData("POST", "/api/v2/nodes", "node:join")]
+    [InlineData("POST", "/api/v2/keys", "admin")]
+    [InlineData("GET", "/api/v2/dashboard/events", "admin")]
     public async Task Refuses_ACallerWithoutThePermission_With403(string method, string path, string permission)
     {
         using var http = TestCredentials.Http(mesh.GatewayAddress, TestCredentials.OtherCaller);
@@ -116,6 +125,26 @@ public sealed class CallerAuthTests(MeshProcesses mesh) : IClassFixture<MeshProc
         Assert.Contains(seenByA, w => w.WorkerId == WorkerId(as_) && w.Owner == "caller-a");
         Assert.Contains(seenByAdmin, w => w.WorkerId == WorkerId(bs) && w.Owner == "caller-b");
         Assert.All(seenByA, w => Assert.Equal("caller-a", w.Owner));
+    }
+
+    [Theory]
+    [InlineData("/api/v2/workers/{0}/logs")]
+    [InlineData("/api/v2/workers/{0}/logs?follow=true")]
+    [InlineData("/api/v1/omega_spool?worker={0}")]
+    public async Task CallerA_CannotRead_CallerBsWorkersOutput(string path)
+    {
+        await using var bs = await SummonAsync(TestCredentials.OtherCaller);
+        using var asA = TestCredentials.Http(mesh.GatewayAddress, TestCredentials.Caller);
+        using var asB = TestCredentials.Http(mesh.GatewayAddress, TestCredentials.OtherCaller);
+        var url = string.Format(System.Globalization.CultureInfo.InvariantCulture, path, WorkerId(bs));
+
+        using var refused = await asA.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+        using var owners = await asB.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+
+        // Answered as if it did not exist, as for teardown; its owner reads it.
+        await Refused.AssertAsync(refused, HttpStatusCode.NotFound, MeshErrorCodes.WorkerNotFound, TestCredentials.Caller);
+        Assert.Equal(HttpStatusCode.OK, owners.StatusCode);
+        Assert.Equal("still B's", await bs.EchoAsync("still B's"));
     }
 
     [Fact]
@@ -190,6 +219,7 @@ public sealed class CallerAuthTests(MeshProcesses mesh) : IClassFixture<MeshProc
             {
                 "/api/v1/lxc_provision" => JsonContent.Create(new LxcProvisionRequest("node-it", summon), ControlPlaneJsonContext.Default.LxcProvisionRequest),
                 "/api/v2/gems" => new ByteArrayContent(TestGem.Pack()),
+                "/api/v2/keys" => JsonContent.Create(new ApiKeyRequest("mallory", [MeshPermissions.Admin]), ControlPlaneJsonContext.Default.ApiKeyRequest),
                 "/api/v2/nodes" => JsonContent.Create(
                     new NodeRegistration { NodeId = "node-x", AgentUrl = "http://127.0.0.1:9", DataPlaneAddress = "127.0.0.1", Sandbox = "process", Slots = 0, AgentCertificateSha256 = "t" },
                     ControlPlaneJsonContext.Default.NodeRegistration),

@@ -115,6 +115,9 @@ public sealed class NodeAuthTests(ProcessMesh mesh) : IClassFixture<ProcessMesh>
         { "DELETE", "api/v2/workers/w-anything", "nothing" },
         { "DELETE", "api/v2/workers/w-anything", "certificate" },
         { "GET", "api/v2/workers", "caller" },
+        { "GET", "api/v2/workers/w-anything/logs", "nothing" },
+        { "GET", "api/v2/workers/w-anything/logs?follow=true", "caller" },
+        { "GET", "api/v2/workers/w-anything/logs", "certificate" },
         { "GET", "relay/w-anything", "nothing" },
         { "GET", "relay/w-anything", "certificate" },
     };
