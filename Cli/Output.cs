@@ -8,6 +8,24 @@ namespace MeshRpc.Cli;
 /// <summary>How listings print: a table for people, or with <c>--json</c> the gateway's own JSON for scripts.</summary>
 internal static class Output
 {
+    // Progress goes to standard error, so that what a verb prints on standard output (JSON, a key) stays whole for the
+    // script that reads it, and only to a terminal: in a log or a pipe, a spinner's steps are noise.
+    private static readonly IAnsiConsole ProgressConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+    /// <summary>Runs <paramref name="work"/> under a spinner saying <paramref name="what"/>; the work may say what it does next.</summary>
+    public static Task<T> ProgressAsync<T>(string what, Func<Action<string>, Task<T>> work) =>
+        Console.IsErrorRedirected ? work(static _ => { }) : ProgressConsole.Status().StartAsync(what, context => work(next => context.Status(next)));
+
+    /// <summary>Runs <paramref name="work"/> under a spinner saying <paramref name="what"/>.</summary>
+    public static Task ProgressAsync(string what, Func<Task> work) => ProgressAsync(what, async _ =>
+    {
+        await work();
+        return true;
+    });
+
+    /// <summary>Runs <paramref name="work"/> under a spinner saying <paramref name="what"/>.</summary>
+    public static Task<T> ProgressAsync<T>(string what, Func<Task<T>> work) => ProgressAsync(what, _ => work());
+
     /// <summary>The <c>--json</c> option of a listing.</summary>
     public static Option<bool> JsonOption() => new("--json") { Description = "Print JSON (the gateway's own shapes) instead of a table." };
 
@@ -17,6 +35,9 @@ internal static class Output
         var options = new JsonSerializerOptions(type.Options) { WriteIndented = true };
         Console.WriteLine(JsonSerializer.Serialize(value, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T))));
     }
+
+    /// <summary>Writes <paramref name="value"/> as JSON on one line, for a reader that takes a line at a time.</summary>
+    public static void JsonLine<T>(T value, JsonTypeInfo<T> type) => Console.WriteLine(JsonSerializer.Serialize(value, type));
 
     /// <summary>A table with these columns, to fill and print with <see cref="Print"/>.</summary>
     public static Table Table(params string[] columns)

@@ -17,6 +17,8 @@ internal static class XHaukiCore
             NodesCommand.Create(),
             WorkersCommand.Create(),
             PoolCommand.Create(),
+            SummonCommand.Create(),
+            CallCommand.Create(),
             KillCommand.Create(),
             LogsCommand.Create(),
             TokenCommand.Create(),

@@ -23,6 +23,7 @@ internal static class CompletionCommand
         var shell = new Argument<string>("shell") { Description = "The shell: bash or zsh." };
         shell.AcceptOnlyFromAmong("bash", "zsh");
         var command = new Command("completion", "Prints shell completion code: eval \"$(x-hauki-core completion bash)\" in ~/.bashrc, or zsh in ~/.zshrc.") { shell };
+        command.Examples("x-hauki-core completion bash >> ~/.bashrc", "eval \"$(x-hauki-core completion zsh)\"");
         command.SetAction(parsed =>
         {
             // zsh runs the bash function through its bash compatibility.

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MeshRpc.Cli.Workers;
 using MeshRpc.ControlPlane;
 using Spectre.Console;
 
@@ -11,17 +12,80 @@ namespace MeshRpc.Cli.Commands;
 /// </summary>
 internal static class GemCommand
 {
-    public static Command Create() => new("gem", "Gems: content-addressed worker packages.") { Push(), List(), Inspect() };
+    public static Command Create() => new("gem", "Gems: content-addressed worker packages.") { Build(), Push(), List(), Inspect() };
+
+    private static Command Build()
+    {
+        var project = new Argument<string>("project") { Description = "The worker project: its .csproj, or the directory holding it." };
+        var name = new Option<string?>("--name") { Description = "The gem's name (default: the project's name in lowercase)." };
+        var version = new Option<string?>("--version") { Description = "The gem's version (default: the worker assembly's version)." };
+        var worker = new Option<string?>("--worker") { Description = "The worker class, when the project has several." };
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Where to write the gem (default: NAME-VERSION.gem here)." };
+        var json = Output.JsonOption();
+        var build = new Command("build", "Publishes a worker project (dotnet publish) and packs it into a gem file, ready for 'gem push'.") { project, name, version, worker, output, json };
+        build.Examples("x-hauki-core gem build samples/Quickstart.Worker --name calculator", "x-hauki-core gem build Worker.csproj -o worker.gem && x-hauki-core gem push worker.gem");
+        build.SetAction(async (parsed, cancellationToken) =>
+        {
+            var path = Path.GetFullPath(parsed.GetValue(project)!);
+            var projectFile = File.Exists(path) ? path : Directory.Exists(path) ? Directory.GetFiles(path, "*.csproj").SingleOrDefault() : null;
+            if (projectFile is null)
+            {
+                return GatewayAccess.Fail(ExitCodes.BadArgument, $"{parsed.GetValue(project)} is not a project: give a .csproj, or a directory holding exactly one.");
+            }
+
+            var gemName = parsed.GetValue(name) ?? Path.GetFileNameWithoutExtension(projectFile).ToLowerInvariant();
+            var publishDirectory = Directory.CreateTempSubdirectory("x-hauki-core-gem-").FullName;
+            try
+            {
+                var (archive, manifest, assemblies) = await Output.ProgressAsync($"Publishing {Path.GetFileName(projectFile)} (dotnet publish)…", async next =>
+                {
+                    await GemBuilder.PublishAsync(projectFile, publishDirectory, cancellationToken);
+                    next("Packing the gem…");
+                    return GemBuilder.Pack(publishDirectory, gemName, parsed.GetValue(version), parsed.GetValue(worker));
+                });
+                var pointer = $"gem://{manifest.Name}@{manifest.Version}";
+                if (!GemPointer.TryParse(pointer, out _))
+                {
+                    return GatewayAccess.Fail(ExitCodes.BadArgument, $"'{pointer}' is not a gem pointer UAH CORE takes: give --name in lowercase letters, digits, '.', '_' and '-', and --version like 1.0.0.");
+                }
+
+                var file = parsed.GetValue(output)?.FullName ?? Path.GetFullPath($"{manifest.Name}-{manifest.Version}.gem");
+                await File.WriteAllBytesAsync(file, archive, cancellationToken);
+                var built = new BuiltGem(file, pointer, GemArchive.Digest(archive), archive.Length, manifest.Contract, manifest.ContractHash, manifest.WorkerType, assemblies);
+                if (parsed.GetValue(json))
+                {
+                    Output.Json(built, CliJsonContext.Default.BuiltGem);
+                }
+                else
+                {
+                    Console.WriteLine($"Built {pointer} into {file} ({built.Digest}, {built.Size:N0} bytes): {manifest.WorkerType} serving {manifest.Contract}.");
+                    Console.WriteLine($"Publish it: x-hauki-core gem push {file}");
+                }
+
+                return ExitCodes.Ok;
+            }
+            catch (GemBuilder.BuildException ex)
+            {
+                return GatewayAccess.Fail(ExitCodes.Failed, ex.Message);
+            }
+            finally
+            {
+                Directory.Delete(publishDirectory, recursive: true);
+            }
+        });
+        return build;
+    }
 
     private static Command Push()
     {
         var file = GemFile();
         var json = Output.JsonOption();
         var push = new Command("push", "Publishes a gem file to UAH CORE's gem store; prints its pointer and digest. Needs gems:publish.") { file, json, GatewayAccess.GatewayOption };
+        push.Examples("x-hauki-core gem push calculator-1.0.0.gem");
         push.SetAction((parsed, cancellationToken) => GatewayAccess.RunAsync(parsed, async client =>
         {
             await using var archive = parsed.GetValue(file)!.OpenRead();
-            var published = await client.Gateway.PublishGemAsync(archive, cancellationToken);
+            var published = await Output.ProgressAsync($"Publishing {parsed.GetValue(file)!.Name}…", () => client.Gateway.PublishGemAsync(archive, cancellationToken));
             if (parsed.GetValue(json))
             {
                 Output.Json(published, ControlPlaneJsonContext.Default.GemPublished);
@@ -40,6 +104,7 @@ internal static class GemCommand
     {
         var json = Output.JsonOption();
         var list = new Command("ls", "Lists the published gems: name, version, contract, digest, size.") { json, GatewayAccess.GatewayOption };
+        list.Examples("x-hauki-core gem ls", "x-hauki-core gem ls --json");
         list.SetAction((parsed, cancellationToken) => GatewayAccess.RunAsync(parsed, async client =>
         {
             var gems = await client.Gateway.ListGemsAsync(cancellationToken);
@@ -66,6 +131,7 @@ internal static class GemCommand
         var file = GemFile();
         var json = Output.JsonOption();
         var inspect = new Command("inspect", "Reads a gem file's manifest and checks the archive as UAH CORE will, without sending it anywhere.") { file, json };
+        inspect.Examples("x-hauki-core gem inspect calculator-1.0.0.gem");
         inspect.SetAction(parsed =>
         {
             var path = parsed.GetValue(file)!;

@@ -9,10 +9,11 @@ internal static class KillCommand
     {
         var worker = new Argument<string>("worker") { Description = "The worker's id (x-hauki-core workers lists them)." };
         var command = new Command("kill", "Tears a worker down: its sandbox is gone when this returns. Your own workers, or any with an admin credential.") { worker, GatewayAccess.GatewayOption };
+        command.Examples("x-hauki-core kill w-7f9aa9045a174ee5");
         command.SetAction((parsed, cancellationToken) => GatewayAccess.RunAsync(parsed, async client =>
         {
             var id = parsed.GetValue(worker)!;
-            await client.Gateway.TeardownAsync(id, cancellationToken);
+            await Output.ProgressAsync($"Tearing worker {id} down…", () => client.Gateway.TeardownAsync(id, cancellationToken));
             Console.WriteLine($"Worker {id} torn down.");
             return ExitCodes.Ok;
         }));

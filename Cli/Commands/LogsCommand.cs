@@ -19,6 +19,7 @@ internal static class LogsCommand
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing lines as the worker prints them, until it ends." };
         var json = new Option<bool>("--json") { Description = "Print each line as JSON ({at, stream, text}): an array, or with -f one object per line." };
         var command = new Command("logs", "Prints what one of your workers printed (any worker's, with an admin credential); with -f, follows it.") { worker, follow, json, GatewayAccess.GatewayOption };
+        command.Examples("x-hauki-core logs w-7f9aa9045a174ee5", "x-hauki-core logs w-7f9aa9045a174ee5 -f --json");
         command.SetAction((parsed, cancellationToken) => GatewayAccess.RunAsync(parsed, async client =>
         {
             var id = parsed.GetValue(worker)!;

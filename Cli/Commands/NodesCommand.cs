@@ -12,6 +12,7 @@ internal static class NodesCommand
     {
         var json = Output.JsonOption();
         var command = new Command("nodes", "Lists the swarm's nodes: liveness, sandbox, workers against slots, idle warm hosts, labels. Needs an admin credential.") { json, GatewayAccess.GatewayOption };
+        command.Examples("x-hauki-core nodes", "x-hauki-core nodes --json | jq '.nodes[].nodeId'");
         command.SetAction((parsed, cancellationToken) => GatewayAccess.RunAsync(parsed, async client =>
         {
             var registry = await client.Gateway.GetServiceRegistryAsync(cancellationToken);

@@ -13,6 +13,7 @@ internal static class PoolCommand
     {
         var json = Output.JsonOption();
         var command = new Command("pool", "Lists the warm pools: idle hosts per node, by the gem each is primed with. Needs an admin credential.") { json, GatewayAccess.GatewayOption };
+        command.Examples("x-hauki-core pool", "x-hauki-core pool --json");
         command.SetAction((parsed, cancellationToken) => GatewayAccess.RunAsync(parsed, async client =>
         {
             var registry = await client.Gateway.GetServiceRegistryAsync(cancellationToken);

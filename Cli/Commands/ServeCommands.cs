@@ -15,17 +15,20 @@ internal static class ServeCommands
     public static Command Gateway() => Serve(
         "gateway",
         "Runs UAH CORE, the control plane, until Ctrl+C. Takes the gateway's own options, e.g. --urls http://0.0.0.0:7700 --api-keys keys.json --gem-store DIR.",
-        GatewayApp.RunAsync);
+        GatewayApp.RunAsync,
+        "x-hauki-core gateway --urls http://0.0.0.0:7700 --api-keys keys.json --gem-store /var/lib/meshrpc/gems");
 
     public static Command Agent() => Serve(
         "agent",
         "Runs a node agent that joins UAH CORE at --gateway URL with the join token in MESHRPC_JOIN_TOKEN, until Ctrl+C. Takes the agent's own options, e.g. --node-id, --sandbox, --slots, --work-dir.",
-        NodeAgentApp.RunAsync);
+        NodeAgentApp.RunAsync,
+        "MESHRPC_JOIN_TOKEN=mesh_… x-hauki-core agent --gateway https://core.example:7700 --node-id node-2 --sandbox lxc");
 
-    private static Command Serve(string name, string description, Func<string[], Task<int>> run)
+    private static Command Serve(string name, string description, Func<string[], Task<int>> run, string example)
     {
         // The part parses and validates its own options, and names a wrong one itself.
         var command = new Command(name, description) { TreatUnmatchedTokensAsErrors = false };
+        command.Examples(example);
         command.SetAction((parsed, _) => run([.. parsed.UnmatchedTokens]));
         return command;
     }

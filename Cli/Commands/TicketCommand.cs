@@ -17,6 +17,7 @@ internal static class TicketCommand
     {
         var file = new Argument<string>("file") { Description = "The ticket's JSON, in a file, or - for standard input." };
         var inspect = new Command("inspect", "Shows what a Capability Ticket grants and checks its signature and expiry against the gateway's key; never prints its secret.") { file, GatewayAccess.GatewayOption };
+        inspect.Examples("x-hauki-core ticket inspect ticket.json", "cat ticket.json | x-hauki-core ticket inspect -");
         inspect.SetAction((parsed, cancellationToken) => GatewayAccess.RunAsync(parsed, async client =>
         {
             var path = parsed.GetValue(file)!;

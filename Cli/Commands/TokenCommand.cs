@@ -26,6 +26,7 @@ internal static class TokenCommand
         {
             join, owner, permissions, json, GatewayAccess.GatewayOption,
         };
+        create.Examples("export MESHRPC_JOIN_TOKEN=$(x-hauki-core token create --join)", "x-hauki-core token create --owner alice --permission summon:gem --permission summon:source");
         create.Validators.Add(result =>
         {
             var isJoin = result.GetValue(join);

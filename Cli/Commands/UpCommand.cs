@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.Testing;
 using Microsoft.AspNetCore.Connections;
@@ -27,6 +26,7 @@ internal static class UpCommand
         var sandbox = new Option<string>("--sandbox") { Description = "The node's sandbox: auto (the strongest this machine offers), lxc, bwrap or process.", DefaultValueFactory = _ => "auto" };
         sandbox.AcceptOnlyFromAmong("auto", "lxc", "bwrap", "process");
         var command = new Command("up", "Runs a mesh (UAH CORE and one node agent) in the foreground until Ctrl+C, and prints its address and an operator key.") { port, sandbox };
+        command.Examples("x-hauki-core up", "x-hauki-core up --port 0 --sandbox bwrap");
         command.SetAction((parsed, _) => RunAsync(parsed.GetValue(port), parsed.GetValue(sandbox)!));
         return command;
     }
@@ -34,21 +34,13 @@ internal static class UpCommand
     private static async Task<int> RunAsync(int port, string sandbox)
     {
         // Ctrl+C and SIGTERM stop the mesh the orderly way (workers torn down, sandboxes gone), however long that takes.
-        using var stop = new CancellationTokenSource();
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        }
-
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var stop = new StopSignal();
 
         EmbeddedMesh mesh;
         try
         {
-            mesh = await AnsiConsole.Status().StartAsync("Starting UAH CORE and a node agent…",
-                _ => EmbeddedMesh.StartAsync(new Uri($"http://127.0.0.1:{port}"), sandbox, stop.Token));
+            mesh = await Output.ProgressAsync("Starting UAH CORE and a node agent…",
+                () => EmbeddedMesh.StartAsync(new Uri($"http://127.0.0.1:{port}"), sandbox, stop.Token));
         }
         catch (IOException ex) when (ex.InnerException is AddressInUseException)
         {
@@ -58,7 +50,7 @@ internal static class UpCommand
         {
             return GatewayAccess.Fail(ExitCodes.Failed, $"The node agent cannot start: {ex.Message}");
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
         {
             return ExitCodes.Ok;
         }
@@ -73,11 +65,7 @@ internal static class UpCommand
 
             // The key travels in the fragment, which a browser never sends: the page keeps it for its tab.
             Console.WriteLine($"Dashboard: {address}/dashboard#key={Uri.EscapeDataString(mesh.OperatorKey)}");
-            var stopped = new TaskCompletionSource();
-            using (stop.Token.Register(stopped.SetResult))
-            {
-                await stopped.Task;
-            }
+            await stop.Requested;
 
             Console.WriteLine("Stopping: tearing down the workers, then the node agent and UAH CORE.");
         }

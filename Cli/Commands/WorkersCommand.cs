@@ -12,6 +12,7 @@ internal static class WorkersCommand
     {
         var json = Output.JsonOption();
         var command = new Command("workers", "Lists live workers: yours, or every caller's with an admin credential.") { json, GatewayAccess.GatewayOption };
+        command.Examples("x-hauki-core workers", "x-hauki-core workers --json --gateway http://10.0.0.5:7700");
         command.SetAction((parsed, cancellationToken) => GatewayAccess.RunAsync(parsed, async client =>
         {
             var workers = await client.Gateway.ListWorkersAsync(cancellationToken);

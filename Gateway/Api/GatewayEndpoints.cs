@@ -110,7 +110,7 @@ internal static class GatewayEndpoints
             .WithSummary("Publishes a gem: a zip with manifest.json and the worker's assemblies, stored under its SHA-256.");
 
         app.MapGet("/api/v2/gems", (GemStore gems) =>
-                Results.Ok(gems.List().Select(g => new GemPublished(g.Digest, g.Manifest.Name, g.Manifest.Version, g.Manifest.Contract, g.Size)).ToList()))
+                Results.Ok(gems.List().Select(g => new GemPublished(g.Digest, g.Manifest.Name, g.Manifest.Version, g.Manifest.Contract, g.Manifest.ContractHash, g.Size)).ToList()))
             .RequireAuthorization(MeshPolicies.Caller)
             .Produces<List<GemPublished>>()
             .WithSummary("Every published gem (name, version, contract, digest, size), for callers choosing what to summon.");
@@ -229,7 +229,7 @@ internal static class GatewayEndpoints
         try
         {
             var gem = await gems.PublishAsync(buffer.ToArray(), cancellationToken);
-            return Results.Ok(new GemPublished(gem.Digest, gem.Manifest.Name, gem.Manifest.Version, gem.Manifest.Contract, gem.Size));
+            return Results.Ok(new GemPublished(gem.Digest, gem.Manifest.Name, gem.Manifest.Version, gem.Manifest.Contract, gem.Manifest.ContractHash, gem.Size));
         }
         catch (InvalidDataException ex)
         {

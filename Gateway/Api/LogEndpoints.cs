@@ -36,9 +36,10 @@ internal static class LogEndpoints
     private static async Task<IResult> ServeAsync(
         string workerId, bool? follow, NodeRegistry registry, NodeAgentClients agents, IAuthorizationService authorization, ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
     {
-        if (await OwnWorkers.FindAsync(workerId, registry, authorization, user) is not { Node: var node })
+        if (await OwnWorkers.FindLiveOrEndedAsync(workerId, registry, authorization, user) is not { Node: var node })
         {
-            return OwnWorkers.NotFound(workerId);
+            return new GatewayException(MeshErrorCodes.WorkerNotFound,
+                $"No worker {workerId} of yours runs, or ended within the hour: it is not yours, or its node is gone.").ToResult();
         }
 
         HttpResponseMessage response;

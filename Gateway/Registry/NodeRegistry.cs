@@ -86,6 +86,12 @@ public sealed class NodeRegistry
 
     // For an agent whose count cannot say (it restarted and counts from zero again): how long a placement waits.
     private static readonly TimeSpan UncountedGrace = TimeSpan.FromSeconds(60);
+
+    // Workers that left their node's list, with the node and owner: a node keeps what a worker printed for a while after
+    // it ends (omega_spool), and its owner reads it through here, crash included. Bounded in age and in number.
+    private static readonly TimeSpan EndedMemory = TimeSpan.FromHours(1);
+    private const int MaxEnded = 100_000;
+    private readonly ConcurrentDictionary<string, EndedWorker> _ended = new(StringComparer.Ordinal);
     private readonly GatewayOptions _options;
     private readonly TimeProvider _time;
 
@@ -260,10 +266,21 @@ public sealed class NodeRegistry
         {
             if (_nodes.TryUpdate(nodeId, state with { Workers = [.. state.Workers.Where(w => w.WorkerId != workerId)] }, state))
             {
+                if (state.Workers.FirstOrDefault(w => w.WorkerId == workerId) is { } removed)
+                {
+                    RememberEnded(nodeId, removed, _time.GetUtcNow());
+                }
+
                 return;
             }
         }
     }
+
+    /// <summary>A worker that ended within the last hour, with the node it ran on, while that node is registered; null otherwise.</summary>
+    public (NodeState Node, WorkerReport Worker)? FindEnded(string workerId) =>
+        _ended.TryGetValue(workerId, out var ended) && _time.GetUtcNow() - ended.At <= EndedMemory && Find(ended.NodeId) is { } node
+            ? (node, ended.Worker)
+            : null;
 
     /// <summary>The node a worker runs on: where the gateway placed it, else where a node reports it (after a gateway restart).</summary>
     public NodeState? NodeOf(string workerId) =>
@@ -308,8 +325,14 @@ public sealed class NodeRegistry
         List<WorkerReport>? placedSinceSnapshot = null;
         foreach (var worker in state.Workers)
         {
-            if (listed.Contains(worker.WorkerId) || !_placements.TryGetValue(worker.WorkerId, out var placement))
+            if (listed.Contains(worker.WorkerId))
             {
+                continue;
+            }
+
+            if (!_placements.TryGetValue(worker.WorkerId, out var placement))
+            {
+                RememberEnded(state.Registration.NodeId, worker, now);
                 continue;
             }
 
@@ -317,6 +340,7 @@ public sealed class NodeRegistry
             {
                 // The list could have held it, or has had time enough to: it ended on its own.
                 _placements.TryRemove(new KeyValuePair<string, Placement>(worker.WorkerId, placement));
+                RememberEnded(state.Registration.NodeId, worker, now);
             }
             else
             {
@@ -331,5 +355,30 @@ public sealed class NodeRegistry
     private static bool Ended(Placement placement, NodeHeartbeat heartbeat, DateTimeOffset now) =>
         (placement.Added > 0 && heartbeat.Added >= placement.Added) || now - placement.At >= UncountedGrace;
 
+    private void RememberEnded(string nodeId, WorkerReport worker, DateTimeOffset now)
+    {
+        _ended[worker.WorkerId] = new EndedWorker(nodeId, worker, now);
+        if (_ended.Count <= MaxEnded)
+        {
+            return;
+        }
+
+        // Rare: forget what is too old, then, if a burst of endings still fills the memory, the oldest quarter.
+        foreach (var (id, ended) in _ended)
+        {
+            if (now - ended.At > EndedMemory)
+            {
+                _ended.TryRemove(id, out _);
+            }
+        }
+
+        foreach (var (id, _) in _ended.OrderBy(e => e.Value.At).Take(_ended.Count - (MaxEnded * 3 / 4)).ToList())
+        {
+            _ended.TryRemove(id, out _);
+        }
+    }
+
     private sealed record Placement(string NodeId, WorkerReport Worker, long Added, DateTimeOffset At);
+
+    private sealed record EndedWorker(string NodeId, WorkerReport Worker, DateTimeOffset At);
 }

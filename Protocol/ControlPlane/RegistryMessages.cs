@@ -122,7 +122,7 @@ public sealed record NodeEntry(
 }
 
 /// <summary>A published gem: the reply of <c>POST /api/v2/gems</c>, and each entry of <c>GET /api/v2/gems</c>.</summary>
-public sealed record GemPublished(string Digest, string Name, string Version, string Contract, long Size);
+public sealed record GemPublished(string Digest, string Name, string Version, string Contract, string ContractHash, long Size);
 
 /// <summary>The <c>manifest.json</c> at the root of every gem archive.</summary>
 public sealed record GemManifest

@@ -6,6 +6,19 @@ namespace MeshRpc.ControlPlane;
 /// </summary>
 public static class SummonRules
 {
+    /// <summary>
+    /// The global usings summoned source compiles with: the implicit usings of an SDK project, so a summoned class reads
+    /// like one in a project. The worker host compiles with them; a caller that compiles the same source (to learn its
+    /// contract's hash) must too, or the two hash different contracts.
+    /// </summary>
+    public const string SourceImplicitUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.Linq;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        """;
+
     /// <summary>Why a summon that does or does not name a gem and source code is malformed, or null when it names exactly one.</summary>
     public static string? TargetProblem(bool namesGem, bool namesSource) => (namesGem, namesSource) switch
     {

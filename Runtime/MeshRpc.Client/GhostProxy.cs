@@ -101,26 +101,7 @@ public abstract class GhostProxy : IGhostProxy
         GC.SuppressFinalize(this);
     }
 
-    private MeshRpcException? Translate(string method, Exception ex)
-    {
-        var workerId = Connection.Ticket.WorkerId;
-        return ex switch
-        {
-            RemoteMethodNotFoundException => new CallRefusedException(
-                $"Worker {workerId} does not serve '{method}'. Caller and worker were built from different contracts; rebuild both.", ex),
-            RemoteInvocationException { ErrorCode: (int)JsonRpcErrorCode.RequestCanceled } => null,
-            RemoteInvocationException remote => new RemoteWorkerException(
-                (remote.DeserializedErrorData as CommonErrorData)?.TypeName ?? "unknown",
-                (remote.DeserializedErrorData as CommonErrorData)?.Message ?? remote.Message,
-                (remote.DeserializedErrorData as CommonErrorData)?.StackTrace,
-                remote),
-            ConnectionLostException => new WorkerLostException(workerId,
-                $"The connection to worker {workerId} was lost during '{method}': the worker exited, was torn down, or its node died.", ex),
-            ObjectDisposedException => new WorkerLostException(workerId,
-                $"'{method}' was called on a ghost proxy for worker {workerId} after it was disposed; summon a new worker.", ex),
-            _ => null,
-        };
-    }
+    private MeshRpcException? Translate(string method, Exception ex) => CallFailures.Translate(Connection.Ticket.WorkerId, method, ex);
 }
 
 /// <summary>Implemented by every ghost proxy; exposes the connection behind it.</summary>

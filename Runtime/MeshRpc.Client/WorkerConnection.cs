@@ -30,6 +30,7 @@ public sealed class WorkerConnection : IAsyncDisposable
         Route = route;
         Rpc = rpc;
         WorkerProcessId = workerProcessId;
+        Closed = rpc.Completion.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _heartbeat = HeartbeatAsync(TimeSpan.FromMilliseconds(ticket.Heartbeat.IntervalMs), _stopHeartbeat.Token);
     }
 
@@ -98,6 +99,29 @@ public sealed class WorkerConnection : IAsyncDisposable
         {
             await DisposeQuietlyAsync(stream);
             throw;
+        }
+    }
+
+    /// <summary>Completes when the connection has closed: disposed here, or ended by the worker, its node or the network.</summary>
+    public Task Closed { get; }
+
+    /// <summary>
+    /// Calls <paramref name="method"/> by its wire name with <paramref name="arguments"/> as JSON and returns its result as
+    /// JSON (<see cref="JsonValueKind.Null"/> for a method with none): for tools with no generated proxy, such as
+    /// <c>x-hauki-core call</c>. Failures surface as a proxy's do (<see cref="RemoteWorkerException"/>,
+    /// <see cref="WorkerLostException"/>, and <see cref="CallRefusedException"/> for a method the worker does not serve).
+    /// </summary>
+    public async Task<JsonElement> InvokeAsync(string method, IReadOnlyList<JsonElement> arguments, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(method);
+        ArgumentNullException.ThrowIfNull(arguments);
+        try
+        {
+            return await Rpc.InvokeWithCancellationAsync<JsonElement>(method, [.. arguments.Select(static a => (object?)a)], cancellationToken);
+        }
+        catch (Exception ex) when (CallFailures.Translate(Ticket.WorkerId, method, ex, byName: true) is { } translated)
+        {
+            throw translated;
         }
     }
 

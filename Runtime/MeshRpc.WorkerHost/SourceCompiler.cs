@@ -15,15 +15,6 @@ namespace MeshRpc.WorkerHost;
 /// </summary>
 internal static class SourceCompiler
 {
-    // The usual implicit usings of an SDK project, so a summoned class reads like one in a project.
-    private const string ImplicitUsings = """
-        global using System;
-        global using System.Collections.Generic;
-        global using System.Linq;
-        global using System.Threading;
-        global using System.Threading.Tasks;
-        """;
-
     /// <summary>The diagnostic id of a compilation stopped at its deadline.</summary>
     public const string DeadlineDiagnosticId = "MESHC001";
 
@@ -58,11 +49,11 @@ internal static class SourceCompiler
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var compilation = CSharpCompilation.Create(
             "Summoned_" + Guid.NewGuid().ToString("N"),
-            [CSharpSyntaxTree.ParseText(source, parse, path: "worker.cs", cancellationToken: cancellationToken), CSharpSyntaxTree.ParseText(ImplicitUsings, parse, path: "usings.cs", cancellationToken: cancellationToken)],
+            [CSharpSyntaxTree.ParseText(source, parse, path: "worker.cs", cancellationToken: cancellationToken), CSharpSyntaxTree.ParseText(ControlPlane.SummonRules.SourceImplicitUsings, parse, path: "usings.cs", cancellationToken: cancellationToken)],
             References(),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
 
-        GeneratorDriver driver = CSharpGeneratorDriver.Create(Generators(), parseOptions: parse, optionsProvider: JitProject.Instance);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(Generators(), parseOptions: parse, optionsProvider: JitProjectOptions.Instance);
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var generated, out var generatorDiagnostics, cancellationToken);
 
         using var image = new MemoryStream();
@@ -119,30 +110,6 @@ internal static class SourceCompiler
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture),
             position.Line + 1,
             position.Character + 1);
-    }
-
-    // The host runs summoned code on the JIT, as an ordinary project does: contract types without a JSON context
-    // serialize by reflection there (what MeshRpc's build targets tell the generator in such a project).
-    private sealed class JitProject : AnalyzerConfigOptionsProvider
-    {
-        public static readonly JitProject Instance = new();
-
-        public override AnalyzerConfigOptions GlobalOptions { get; } = new Options(MeshWorkerGenerator.ReflectionJsonProperty, "true");
-
-        public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.None;
-
-        public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.None;
-
-        private sealed class Options(string? key, string? value) : AnalyzerConfigOptions
-        {
-            public static readonly Options None = new(null, null);
-
-            public override bool TryGetValue(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? found)
-            {
-                found = name == key ? value : null;
-                return found is not null;
-            }
-        }
     }
 
     private sealed class AnalyzerLoader : IAnalyzerAssemblyLoader

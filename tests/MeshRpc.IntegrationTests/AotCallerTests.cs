@@ -4,6 +4,7 @@ using Quickstart.Worker;
 namespace MeshRpc.IntegrationTests;
 
 /// <summary>Ghost proxies need no runtime reflection: a NativeAOT caller publishes without warnings and makes real calls.</summary>
+[Collection(RepositoryBuilds.Name)]
 public sealed class AotCallerTests(MeshProcesses mesh) : IClassFixture<MeshProcesses>
 {
     [Fact]

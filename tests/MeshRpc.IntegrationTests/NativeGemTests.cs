@@ -11,6 +11,7 @@ namespace MeshRpc.IntegrationTests;
 /// its platform starts that program in the worker's container instead of the .NET worker host, and it serves like any
 /// worker; other nodes ignore it.
 /// </summary>
+[Collection(RepositoryBuilds.Name)]
 public sealed class NativeGemTests(LxcMesh mesh, PublishedNativeHost native) : IClassFixture<LxcMesh>, IClassFixture<PublishedNativeHost>
 {
     private const string NativeHost = "MeshRpc.TestNativeWorker";

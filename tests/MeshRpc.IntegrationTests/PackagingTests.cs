@@ -5,6 +5,7 @@ using MeshRpc.IntegrationTests.Infrastructure;
 namespace MeshRpc.IntegrationTests;
 
 /// <summary>The packed packages work in a project that knows nothing of this repository.</summary>
+[Collection(RepositoryBuilds.Name)]
 public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProcesses>
 {
     [Fact]

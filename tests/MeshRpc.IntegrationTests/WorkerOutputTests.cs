@@ -28,4 +28,28 @@ public sealed class WorkerOutputTests(MeshProcesses mesh) : IClassFixture<MeshPr
         // The worker's standard error goes to its spool, not into the agent's own log, where it could pass for the agent's lines.
         Assert.DoesNotContain("flood done", mesh.Logs, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task WhatACrashedWorkerPrinted_ItsOwnerStillReads_AfterItLeftTheRegistry()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = mesh.CreateClient();
+        await using var probe = await client.SummonAsync<ISandboxProbe>(SummonRequest.FromGem(TestGem.ProbePointer), ct);
+        var workerId = ((IGhostProxy)probe).Connection.Ticket.WorkerId;
+        await probe.FloodOutputAsync(0, "last words before the crash");
+        var hostPid = await mesh.HostProcessIdOfAsync(workerId);
+
+        // A crash: the host dies at once, with no teardown asked; the node reports it gone at its next heartbeat.
+        System.Diagnostics.Process.GetProcessById(hostPid).Kill();
+        Assert.True(await Poll.UntilAsync(async () => (await client.Gateway.ListWorkersAsync(ct)).All(w => w.WorkerId != workerId)),
+            $"The crashed worker {workerId} never left the registry.\n{mesh.Logs}");
+
+        var lines = await client.Gateway.GetLogsAsync(workerId, ct);
+        Assert.Contains(lines, line => line.Text.Contains("last words before the crash", StringComparison.Ordinal));
+
+        // Still the owner's alone.
+        using var stranger = TestCredentials.Client(mesh.GatewayAddress, TestCredentials.OtherCaller);
+        var refused = await Assert.ThrowsAsync<Refit.ApiException>(() => stranger.Gateway.GetLogsAsync(workerId, ct));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, refused.StatusCode);
+    }
 }

@@ -33,6 +33,15 @@ public abstract class MeshContract
 
     /// <summary>How the contract's arguments and results are serialized: source-generated metadata only.</summary>
     public JsonSerializerOptions JsonOptions { get; }
+
+    /// <summary>
+    /// A contract known only by its wire identity (as a ticket names it), for tools with no generated proxy that call
+    /// methods by wire name with JSON values (<c>WorkerConnection.InvokeAsync</c> in MeshRpc.Client).
+    /// Its <see cref="ContractType"/> is <see cref="object"/>: no interface describes it here.
+    /// </summary>
+    public static MeshContract ForWire(string name, string hash) => new WireContract(name, hash);
+
+    private sealed class WireContract(string name, string hash) : MeshContract(name, hash, typeof(object), jsonTypes: null);
 }
 
 /// <summary>The contract of <typeparamref name="T"/>, created by generated code.</summary>

@@ -46,6 +46,21 @@ public sealed class NodeRegistryTests
     }
 
     [Fact]
+    public void AWorkerThatEnded_OnItsOwnOrTornDown_IsFoundAsEnded_WithItsNodeAndOwner_ForAnHour()
+    {
+        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([Report("w-1", "alice"), Report("w-2", "bob")]) { Added = 2 }));
+        Assert.Null(_registry.FindEnded("w-1"));
+
+        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([Report("w-2", "bob")]) { Added = 2 }));
+        _registry.RemoveWorker("node-1", "w-2");
+
+        Assert.Equal(("node-1", "alice"), _registry.FindEnded("w-1") is { } crashed ? (crashed.Node.Registration.NodeId, crashed.Worker.Owner) : default);
+        Assert.Equal("bob", _registry.FindEnded("w-2")?.Worker.Owner);
+        _time.Advance(TimeSpan.FromMinutes(61));
+        Assert.Null(_registry.FindEnded("w-1"));
+    }
+
+    [Fact]
     public void WithoutCounts_APlacementTheNodeNeverListsEnds_AfterAMinute()
     {
         Place("w-1", added: 0);

@@ -48,7 +48,18 @@ public sealed record CliRun(int ExitCode, string Output)
         return new CliRun(exitCode, run.Output);
     }
 
-    /// <summary>Starts <c>x-hauki-core {arguments}</c> as <see cref="RunAsync"/> does, for a verb that keeps running (<c>logs -f</c>).</summary>
+    /// <summary>Where the runs keep their state (the tickets of summoned workers): this test run's own, not the user's.</summary>
+    public static string StateDirectory { get; } = Directory.CreateTempSubdirectory("meshrpc-cli-state-").FullName;
+
+    /// <summary>Starts <c>x-hauki-core {arguments}</c> as <see cref="RunAsync"/> does, for a verb that keeps running (<c>logs -f</c>, <c>summon</c>).</summary>
     public static ChildProcess Start(string? gateway, string? credential, params string[] arguments) =>
-        ChildProcess.Start("x-hauki-core.dll", new Dictionary<string, string?> { ["MESHRPC_GATEWAY"] = gateway, [MeshCredential.EnvironmentVariable] = credential }, arguments);
+        ChildProcess.Start("x-hauki-core.dll", new Dictionary<string, string?>
+        {
+            ["MESHRPC_GATEWAY"] = gateway,
+            [MeshCredential.EnvironmentVariable] = credential,
+            ["XDG_STATE_HOME"] = StateDirectory,
+        }, arguments);
+
+    /// <summary>The ticket file <c>summon</c> keeps for <paramref name="workerId"/>.</summary>
+    public static string TicketFile(string workerId) => Path.Combine(StateDirectory, "x-hauki-core", "tickets", workerId + ".json");
 }
