@@ -76,6 +76,7 @@ public sealed class CliWorkerTests(CliMesh mesh) : IClassFixture<CliMesh>, IDisp
         Assert.Equal(0, (await mesh.RunAsync("kill", worker.WorkerId)).ExitCode);
 
         Assert.False(Processes.IsAlive(hostPid), $"The worker's host process {hostPid} still runs after 'kill' returned.");
+        Assert.Empty(Processes.WithCommandLineContaining([worker.WorkerId]));
         Assert.Equal(0, await summon.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains($"Worker {worker.WorkerId} has ended", summon.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(CliRun.TicketFile(worker.WorkerId)), "The ticket of a worker that ended is still on disk.");
