@@ -3,6 +3,7 @@ using MeshRpc.Gateway.Api;
 using MeshRpc.Gateway.Configuration;
 using MeshRpc.Gateway.Dashboard;
 using MeshRpc.Gateway.Gems;
+using MeshRpc.Gateway.Health;
 using MeshRpc.Gateway.Placement;
 using MeshRpc.Gateway.Registry;
 using MeshRpc.Gateway.Relay;
@@ -36,7 +37,7 @@ public static class UahCoreServiceCollectionExtensions
 
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ControlPlaneJsonContext.Default));
         services.AddMeshSecurity();
-        services.AddHealthChecks();
+        services.AddGatewayHealth();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<GatewayOptions>(SummonLimits.Configure);
         services.TryAddSingleton<CallerQuota>();
@@ -78,7 +79,7 @@ public static class UahCoreServiceCollectionExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapOpenApi().AllowAnonymous();
-        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapGatewayHealth();
         app.MapGatewayApi();
         app.MapKeyApi();
         app.MapTicketKey();

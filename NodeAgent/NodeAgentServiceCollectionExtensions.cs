@@ -4,6 +4,7 @@ using MeshRpc.NodeAgent.Api;
 using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Egress;
 using MeshRpc.NodeAgent.Forge;
+using MeshRpc.NodeAgent.Health;
 using MeshRpc.NodeAgent.Registration;
 using MeshRpc.NodeAgent.Sandboxes;
 using MeshRpc.NodeAgent.Workers;
@@ -45,6 +46,8 @@ public static class NodeAgentServiceCollectionExtensions
         services.TryAddSingleton<WorkerForge>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WarmPool>();
+        services.TryAddSingleton<GatewayContact>();
+        services.AddAgentHealth();
         services.AddHostedService<NodeStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<WarmPool>());
         services.AddHostedService<GatewayRegistration>();
@@ -58,6 +61,7 @@ public static class NodeAgentServiceCollectionExtensions
         app.UseWebSockets();
         app.MapAgentApi();
         app.MapRelay();
+        app.MapAgentHealth();
         return app;
     }
 }

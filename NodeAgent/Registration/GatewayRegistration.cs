@@ -23,6 +23,9 @@ public sealed class GatewayRegistration : BackgroundService
     private readonly IServer _server;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<GatewayRegistration> _logger;
+    private readonly GatewayContact _contact;
+
+    private const string Unreachable = "UAH CORE is unreachable: check that it runs and that --gateway names it.";
 
     // The worker list the gateway last accepted whole, and its number; numbers rise for the agent's whole run.
     private (long Version, IReadOnlyList<WorkerReport> Workers)? _sent;
@@ -39,7 +42,8 @@ public sealed class GatewayRegistration : BackgroundService
         NodeIdentity identity,
         IServer server,
         IHostApplicationLifetime lifetime,
-        ILogger<GatewayRegistration> logger)
+        ILogger<GatewayRegistration> logger,
+        GatewayContact contact)
     {
         _options = options;
         _gateway = gateway;
@@ -51,6 +55,7 @@ public sealed class GatewayRegistration : BackgroundService
         _server = server;
         _lifetime = lifetime;
         _logger = logger;
+        _contact = contact;
     }
 
     /// <inheritdoc />
@@ -95,26 +100,40 @@ public sealed class GatewayRegistration : BackgroundService
                     Log.Registered(_logger, _options.NodeId, _options.Gateway, registration.Sandbox, registration.Slots, registration.AgentUrl);
                 }
 
-                if (await HeartbeatAsync(stoppingToken) is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized)
+                var status = await HeartbeatAsync(stoppingToken);
+                if (status is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized)
                 {
                     // The gateway restarted and lost its registry (and the node's credential); joining again rebuilds both.
                     _identity.Forget();
                     registered = false;
+                    _contact.Failed("UAH CORE no longer knows this node; it is joining again.");
+                }
+                else if (status is { } answered && (int)answered is >= 200 and < 300)
+                {
+                    _contact.Accepted();
+                }
+                else
+                {
+                    // No status: no answer at all (Refit reports a refused or broken connection that way).
+                    _contact.Failed(status is null ? Unreachable : $"UAH CORE answered the heartbeat with HTTP {(int)status}.");
                 }
             }
             catch (Refit.ApiException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 registered = false;
+                _contact.Failed("UAH CORE refused this node's join token or credential: give the agent a current join token.");
                 Log.JoinRefused(_logger, _options.Gateway, MeshError.Parse(ex.Content)?.Detail ?? $"HTTP {(int)ex.StatusCode}");
             }
             catch (Refit.ApiException ex) when (ex.StatusCode is HttpStatusCode.Conflict)
             {
+                _contact.Failed("UAH CORE refused the registration: another live agent holds this node id.");
                 Log.RegistrationConflict(_logger, _options.Gateway, MeshError.Parse(ex.Content)?.Detail ?? $"HTTP {(int)ex.StatusCode}");
             }
             // Refit.ApiExceptionBase: an error reply (ApiException) or no reply at all (ApiRequestException, e.g. a gateway restarting).
             catch (Exception ex) when (ex is HttpRequestException or Refit.ApiExceptionBase)
             {
                 registered = false;
+                _contact.Failed(Unreachable);
                 Log.GatewayUnreachable(_logger, _options.Gateway, ex.Message);
             }
         }

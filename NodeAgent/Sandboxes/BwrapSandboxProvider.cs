@@ -12,6 +12,7 @@ namespace MeshRpc.NodeAgent.Sandboxes;
 /// </summary>
 public sealed class BwrapSandboxProvider : ISandboxProvider
 {
+    private readonly string _pidFolder;
     private readonly PidFiles _pids;
     private readonly SubordinateIds _ids = SubordinateIds.Ensure();
 
@@ -19,7 +20,8 @@ public sealed class BwrapSandboxProvider : ISandboxProvider
     public BwrapSandboxProvider(NodeAgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _pids = new PidFiles(Path.Combine(options.WorkDirectory, "sandboxes", Name));
+        _pidFolder = Path.Combine(options.WorkDirectory, "sandboxes", Name);
+        _pids = new PidFiles(_pidFolder);
     }
 
     /// <inheritdoc />
@@ -88,4 +90,7 @@ public sealed class BwrapSandboxProvider : ISandboxProvider
 
     /// <inheritdoc />
     public Task<int> ReapOrphansAsync() => Task.FromResult(_pids.KillRecorded("bwrap"));
+
+    /// <inheritdoc />
+    public string? ReadinessProblem() => ProviderReadiness.ToolProblem("bwrap") ?? ProviderReadiness.FolderProblem(_pidFolder);
 }

@@ -23,6 +23,12 @@ public interface ISandboxProvider
     /// <summary>Starts the worker host for one worker; its standard input and output are the host's start-up channel.</summary>
     Task<ISandbox> StartAsync(SandboxSpec spec, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Why this provider could not start a sandbox now (its tool gone, its folder gone or unwritable), in words fit for
+    /// anyone (no path); null when nothing stands in the way. Cheap: readiness probes ask it every few seconds.
+    /// </summary>
+    string? ReadinessProblem();
+
     /// <summary>Destroys sandboxes a previous run of this agent left behind (for example after it was killed).</summary>
     Task<int> ReapOrphansAsync();
 }

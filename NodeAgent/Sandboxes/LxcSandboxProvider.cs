@@ -80,6 +80,9 @@ public sealed class LxcSandboxProvider : ISandboxProvider
     }
 
     /// <inheritdoc />
+    public string? ReadinessProblem() => ProviderReadiness.ToolProblem("lxc-execute") ?? ProviderReadiness.FolderProblem(_lxcPath);
+
+    /// <inheritdoc />
     public async Task<int> ReapOrphansAsync()
     {
         var reaped = 0;

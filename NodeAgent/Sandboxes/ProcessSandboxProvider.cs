@@ -5,6 +5,7 @@ namespace MeshRpc.NodeAgent.Sandboxes;
 /// <summary>The lightest provider: the worker host is a plain child process of the agent, with no isolation and no limits.</summary>
 public sealed class ProcessSandboxProvider : ISandboxProvider
 {
+    private readonly string _pidFolder;
     private readonly PidFiles _pids;
 
     /// <summary>Creates the provider.</summary>
@@ -12,7 +13,8 @@ public sealed class ProcessSandboxProvider : ISandboxProvider
     {
         ArgumentNullException.ThrowIfNull(options);
         GemCacheMountPoint = options.GemCacheDirectory;
-        _pids = new PidFiles(Path.Combine(options.WorkDirectory, "sandboxes", Name));
+        _pidFolder = Path.Combine(options.WorkDirectory, "sandboxes", Name);
+        _pids = new PidFiles(_pidFolder);
     }
 
     /// <inheritdoc />
@@ -32,6 +34,9 @@ public sealed class ProcessSandboxProvider : ISandboxProvider
         _pids.Record(spec.Name, sandbox.RootProcessId);
         return Task.FromResult<ISandbox>(sandbox);
     }
+
+    /// <inheritdoc />
+    public string? ReadinessProblem() => ProviderReadiness.FolderProblem(_pidFolder);
 
     /// <inheritdoc />
     public Task<int> ReapOrphansAsync() => Task.FromResult(_pids.KillRecorded("MeshRpc.WorkerHost"));

@@ -26,6 +26,7 @@ namespace MeshRpc.ControlPlane;
 [JsonSerializable(typeof(TicketKey))]
 [JsonSerializable(typeof(List<WorkerLogLine>))]
 [JsonSerializable(typeof(ApiKeyIssued))]
+[JsonSerializable(typeof(HealthAnswer))]
 public sealed partial class ControlPlaneJsonContext : JsonSerializerContext
 {
 }
