@@ -9,6 +9,7 @@ using MeshRpc.Gateway.Registry;
 using MeshRpc.Gateway.Relay;
 using MeshRpc.Gateway.Security;
 using MeshRpc.Gateway.Spawn;
+using MeshRpc.Gateway.Telemetry;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,6 +49,8 @@ public static class UahCoreServiceCollectionExtensions
         services.TryAddSingleton<GemStore>();
         services.TryAddSingleton<NodeAgentClients>();
         services.TryAddSingleton<TicketIssuer>();
+        services.AddMetrics();
+        services.TryAddSingleton<GatewayTelemetry>();
         services.TryAddSingleton<SpawnService>();
         services.TryAddSingleton<RecentSummons>();
         services.TryAddSingleton<GatewayCertificate>();

@@ -7,6 +7,7 @@ using MeshRpc.NodeAgent.Forge;
 using MeshRpc.NodeAgent.Health;
 using MeshRpc.NodeAgent.Registration;
 using MeshRpc.NodeAgent.Sandboxes;
+using MeshRpc.NodeAgent.Telemetry;
 using MeshRpc.NodeAgent.Workers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -47,6 +48,8 @@ public static class NodeAgentServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WarmPool>();
         services.TryAddSingleton<GatewayContact>();
+        services.AddMetrics();
+        services.TryAddSingleton<AgentTelemetry>();
         services.AddAgentHealth();
         services.AddHostedService<NodeStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<WarmPool>());

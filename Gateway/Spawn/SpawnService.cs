@@ -7,6 +7,7 @@ using MeshRpc.Gateway.Gems;
 using MeshRpc.Gateway.Placement;
 using MeshRpc.Gateway.Registry;
 using MeshRpc.Gateway.Relay;
+using MeshRpc.Gateway.Telemetry;
 using Refit;
 
 namespace MeshRpc.Gateway.Spawn;
@@ -21,12 +22,14 @@ public sealed class SpawnService
     private readonly NodeAgentClients _agents;
     private readonly TicketIssuer _tickets;
     private readonly RecentSummons _recent;
+    private readonly GatewayTelemetry _telemetry;
 
     // Parsed once: the options hold the operator's text.
     private readonly IReadOnlyList<EgressDestination> _egressAllowed;
 
     /// <summary>Creates the service.</summary>
-    public SpawnService(GatewayOptions options, GemStore gems, NodeRegistry registry, PlacementService placement, NodeAgentClients agents, TicketIssuer tickets, RecentSummons recent)
+    public SpawnService(
+        GatewayOptions options, GemStore gems, NodeRegistry registry, PlacementService placement, NodeAgentClients agents, TicketIssuer tickets, RecentSummons recent, GatewayTelemetry telemetry)
     {
         _options = options;
         _egressAllowed = options.EgressAllowed;
@@ -36,6 +39,7 @@ public sealed class SpawnService
         _agents = agents;
         _tickets = tickets;
         _recent = recent;
+        _telemetry = telemetry;
     }
 
     /// <summary>
@@ -53,9 +57,19 @@ public sealed class SpawnService
         }
 
         var egress = EgressPolicy.Check(request.Egress, _egressAllowed);
-        var node = _placement.Reserve(request, gem?.Digest, pinnedNode);
+        using var summon = GatewayTelemetry.Source.StartActivity("summon " + request.Contract, ActivityKind.Internal);
+        summon?.SetTag("rpc.service", request.Contract);
+        NodeState node;
+        using (GatewayTelemetry.StartPhase("placement"))
+        {
+            node = _placement.Reserve(request, gem?.Digest, pinnedNode);
+        }
+
+        summon?.SetTag("meshrpc.node.id", node.Registration.NodeId);
         var placed = Stopwatch.GetTimestamp();
+        _telemetry.PhaseEnded("placement", node.Registration.Sandbox, Stopwatch.GetElapsedTime(started, placed));
         ForgeResponse? forged = null;
+        using var forge = GatewayTelemetry.StartPhase("forge");
         try
         {
             forged = await ForgeAsync(node, new ForgeRequest
@@ -75,8 +89,16 @@ public sealed class SpawnService
                 : new WorkerReport(forged.WorkerId, request.Contract, forged.Endpoint, forged.ProcessId, DateTimeOffset.UtcNow) { Owner = owner }, forged?.Added ?? 0, forged?.WarmHosts);
         }
 
+        forge?.Dispose();
+        _telemetry.PhaseEnded("forge", node.Registration.Sandbox, Stopwatch.GetElapsedTime(placed));
+        summon?.SetTag("meshrpc.worker.id", forged.WorkerId);
         var relay = relayBase is null ? null : RelayAddress.For(relayBase, node.Registration.NodeId, forged.WorkerId);
-        var ticket = _tickets.Issue(forged, node.Registration.NodeId, relay, request.Contract, request.ContractHash, heartbeatTimeoutMs);
+        CapabilityTicket ticket;
+        using (GatewayTelemetry.StartPhase("ticket"))
+        {
+            ticket = _tickets.Issue(forged, node.Registration.NodeId, relay, request.Contract, request.ContractHash, heartbeatTimeoutMs);
+        }
+
         var timings = new SpawnTimings(
             Stopwatch.GetElapsedTime(started, placed).TotalMilliseconds,
             Stopwatch.GetElapsedTime(placed).TotalMilliseconds);

@@ -8,6 +8,7 @@ using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Egress;
 using MeshRpc.NodeAgent.Registration;
 using MeshRpc.NodeAgent.Sandboxes;
+using MeshRpc.NodeAgent.Telemetry;
 using MeshRpc.NodeAgent.Workers;
 using MeshRpc.Tls;
 
@@ -24,10 +25,12 @@ public sealed class WorkerForge
     private readonly GatewayTrust _trust;
     private readonly EgressNetwork _egress;
     private readonly ILogger<WorkerForge> _logger;
+    private readonly AgentTelemetry _telemetry;
 
     /// <summary>Creates the forge.</summary>
     public WorkerForge(
-        NodeAgentOptions options, GemCache gems, ISandboxProvider sandboxes, WorkerTable workers, WarmPool pool, GatewayTrust trust, EgressNetwork egress, ILogger<WorkerForge> logger)
+        NodeAgentOptions options, GemCache gems, ISandboxProvider sandboxes, WorkerTable workers, WarmPool pool, GatewayTrust trust, EgressNetwork egress, ILogger<WorkerForge> logger,
+        AgentTelemetry telemetry)
     {
         _options = options;
         _gems = gems;
@@ -37,6 +40,7 @@ public sealed class WorkerForge
         _trust = trust;
         _egress = egress;
         _logger = logger;
+        _telemetry = telemetry;
     }
 
     /// <summary>Forges one worker; throws <see cref="ForgeException"/> with a code and a reason when it cannot.</summary>
@@ -50,28 +54,55 @@ public sealed class WorkerForge
 
         var trust = await _trust.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken) ?? throw new ForgeException(MeshErrorCodes.ForgeFailed,
             $"Node {_options.NodeId} has not learned the gateway's ticket key: it could not register with {_options.Gateway} in the last 5 s. Check that the agent reaches the gateway, then try again.");
-        var (code, nativeHost) = await InjectionOfAsync(request, cancellationToken);
+        using var forge = AgentTelemetry.Source.StartActivity("forge", System.Diagnostics.ActivityKind.Internal);
+        forge?.SetTag("meshrpc.node.id", _options.NodeId);
+        forge?.SetTag("meshrpc.sandbox", _sandboxes.Name);
+        var phaseStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        WorkerHostConfig code;
+        string? nativeHost;
+        using (AgentTelemetry.StartPhase(request.SourceCode is null ? "gem" : "source"))
+        {
+            (code, nativeHost) = await InjectionOfAsync(request, cancellationToken);
+        }
+
+        _telemetry.PhaseEnded(request.SourceCode is null ? "gem" : "source", _sandboxes.Name, phaseStarted);
         var workerKey = RandomNumberGenerator.GetBytes(32);
 
         // A pooled sandbox already runs a waiting worker host under the id it was made with; a cold one gets its id now.
         // A pooled .NET host beats any cold start, so a gem's native host only replaces the cold .NET one.
         var egress = EgressOf(request);
-        var sandbox = egress.Count == 0 ? _pool.TryTake(request.GemDigest is { } digest && code.Gem is { } gem ? new PoolGem(digest, gem) : null) : null;
-        if (sandbox is null)
+        phaseStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+        ISandbox? sandbox;
+        using (var start = AgentTelemetry.StartPhase("sandbox"))
         {
-            var hostCommand = nativeHost is null ? WorkerHostCommand.Create(_options.DataPlaneTls) : WorkerHostCommand.Native(nativeHost, _options.DataPlaneTls);
-            var spec = new SandboxSpec(
-                WorkerIds.SandboxName(WorkerIds.New()), hostCommand, WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress);
-            sandbox = egress.Count > 0 ? await StartLinkedAsync(spec, egress, cancellationToken) : await _sandboxes.StartAsync(spec, cancellationToken);
+            sandbox = egress.Count == 0 ? _pool.TryTake(request.GemDigest is { } digest && code.Gem is { } gem ? new PoolGem(digest, gem) : null) : null;
+            start?.SetTag("meshrpc.warm_pool.hit", sandbox is not null);
+            _telemetry.PoolTaken(hit: sandbox is not null, _sandboxes.Name);
+            if (sandbox is null)
+            {
+                var hostCommand = nativeHost is null ? WorkerHostCommand.Create(_options.DataPlaneTls) : WorkerHostCommand.Native(nativeHost, _options.DataPlaneTls);
+                var spec = new SandboxSpec(
+                    WorkerIds.SandboxName(WorkerIds.New()), hostCommand, WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress);
+                sandbox = egress.Count > 0 ? await StartLinkedAsync(spec, egress, cancellationToken) : await _sandboxes.StartAsync(spec, cancellationToken);
+            }
         }
 
+        _telemetry.PhaseEnded("sandbox", _sandboxes.Name, phaseStarted);
         var workerId = WorkerIds.Of(sandbox);
+        forge?.SetTag("meshrpc.worker.id", workerId);
         code = code with { WorkerId = workerId, TicketKeyId = trust.TicketKeyId, TicketPublicKey = trust.TicketPublicKey };
         var spool = new OutputSpool((long)_options.SpoolKilobytes << 10);
         _ = spool.CaptureAsync(sandbox.Errors, OutputSpool.StandardError);
         try
         {
-            var status = await StartHostAsync(sandbox, code, workerKey, cancellationToken);
+            phaseStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+            WorkerHostStatus status;
+            using (AgentTelemetry.StartPhase("host"))
+            {
+                status = await StartHostAsync(sandbox, code, workerKey, cancellationToken);
+            }
+
+            _telemetry.PhaseEnded("host", _sandboxes.Name, phaseStarted);
 
             // Past its status line, the host's standard output is the worker's own.
             _ = spool.CaptureAsync(sandbox.Output, OutputSpool.StandardOutput);

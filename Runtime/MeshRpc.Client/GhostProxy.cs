@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using MeshRpc.Client.Telemetry;
 using MeshRpc.Wire;
 using StreamJsonRpc;
 using StreamJsonRpc.Protocol;
@@ -23,26 +24,48 @@ public abstract class GhostProxy : IGhostProxy
     /// <summary>Calls a method that returns no value.</summary>
     protected async Task InvokeAsync(string method, object?[] arguments, CancellationToken cancellationToken)
     {
+        var call = ClientTelemetry.StartCall(Connection, method);
+        Exception? failure = null;
         try
         {
             await Connection.Rpc.InvokeWithCancellationAsync(method, arguments, cancellationToken);
         }
+        catch (Exception ex) when ((failure = ex) is null)
+        {
+            // Never taken: the filter only notes the failure for the call's span.
+            throw;
+        }
         catch (Exception ex) when (Translate(method, ex) is { } translated)
         {
             throw translated;
+        }
+        finally
+        {
+            ClientTelemetry.EndCall(call, Connection, method, failure);
         }
     }
 
     /// <summary>Calls a method that returns <typeparamref name="TResult"/>.</summary>
     protected async Task<TResult> InvokeAsync<TResult>(string method, object?[] arguments, CancellationToken cancellationToken)
     {
+        var call = ClientTelemetry.StartCall(Connection, method);
+        Exception? failure = null;
         try
         {
             return await Connection.Rpc.InvokeWithCancellationAsync<TResult>(method, arguments, cancellationToken);
         }
+        catch (Exception ex) when ((failure = ex) is null)
+        {
+            // Never taken: the filter only notes the failure for the call's span.
+            throw;
+        }
         catch (Exception ex) when (Translate(method, ex) is { } translated)
         {
             throw translated;
+        }
+        finally
+        {
+            ClientTelemetry.EndCall(call, Connection, method, failure);
         }
     }
 

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using MeshRpc.Client.Telemetry;
 using MeshRpc.ControlPlane;
 using Refit;
 
@@ -50,8 +52,23 @@ public sealed class MeshClient : IDisposable
     {
         // A contract with no proxy fails here, before a worker is forged that nothing could call.
         GhostProxies.Factory<T>();
-        var spawned = await SpawnAsync(MeshContracts.Get<T>(), request, cancellationToken);
-        return await ConnectAsync<T>(spawned.Ticket, cancellationToken);
+        var contract = MeshContracts.Get<T>();
+        var started = Stopwatch.GetTimestamp();
+        using var activity = ClientTelemetry.StartSummon(contract, request);
+        try
+        {
+            var spawned = await SpawnAsync(contract, request, cancellationToken);
+            activity?.SetTag("meshrpc.worker.id", spawned.Ticket.WorkerId);
+            var proxy = await ConnectAsync<T>(spawned.Ticket, cancellationToken);
+            ClientTelemetry.SummonEnded(started, contract, failure: null);
+            return proxy;
+        }
+        catch (Exception ex) when (ex is MeshRpcException or OperationCanceledException)
+        {
+            ClientTelemetry.Failed(activity, ex);
+            ClientTelemetry.SummonEnded(started, contract, ex);
+            throw;
+        }
     }
 
     /// <summary>Phases 1 to 3: asks the gateway to place and forge a worker, and returns its ticket.</summary>

@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Text.Json;
 using MeshRpc.Client;
+using MeshRpc.Client.Telemetry;
 using MeshRpc.Tls;
 using MeshRpc.Wire;
 using StreamJsonRpc;
@@ -22,7 +23,7 @@ public sealed class WorkerConnection : IAsyncDisposable
     private Func<ValueTask>? _onDisposed;
     private int _disposed;
 
-    private WorkerConnection(CapabilityTicket ticket, MeshContract contract, Stream stream, JsonRpc rpc, int workerProcessId, DataPlaneRoute route)
+    private WorkerConnection(CapabilityTicket ticket, MeshContract contract, Stream stream, JsonRpc rpc, int workerProcessId, DataPlaneRoute route, string endpoint)
     {
         Ticket = ticket;
         Contract = contract;
@@ -30,6 +31,7 @@ public sealed class WorkerConnection : IAsyncDisposable
         Route = route;
         Rpc = rpc;
         WorkerProcessId = workerProcessId;
+        (ServerAddress, ServerPort) = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) ? (uri.Host, uri.Port) : (endpoint, 0);
         Closed = rpc.Completion.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         _heartbeat = HeartbeatAsync(TimeSpan.FromMilliseconds(ticket.Heartbeat.IntervalMs), _stopHeartbeat.Token);
     }
@@ -45,6 +47,12 @@ public sealed class WorkerConnection : IAsyncDisposable
 
     /// <summary>The path this connection took: <see cref="DataPlaneRoute.Direct"/> or <see cref="DataPlaneRoute.Relay"/>.</summary>
     public DataPlaneRoute Route { get; }
+
+    /// <summary>The host the connection reached: the worker's node, or the gateway for a relayed connection.</summary>
+    internal string ServerAddress { get; }
+
+    /// <summary>The port the connection reached.</summary>
+    internal int ServerPort { get; }
 
     /// <summary>The JSON-RPC connection <see cref="GhostProxy"/> calls through; no public surface, so StreamJsonRpc stays an implementation detail.</summary>
     internal JsonRpc Rpc { get; }
@@ -70,6 +78,7 @@ public sealed class WorkerConnection : IAsyncDisposable
                 $"The ticket uses auth algorithm '{ticket.Auth.Algorithm}', but this client speaks '{Protocol.AuthAlgorithm}'. Upgrade the MeshRpc runtime.");
         }
 
+        using var activity = ClientTelemetry.StartConnect(ticket);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.ConnectTimeout);
         Stream? stream = null;
@@ -85,19 +94,23 @@ public sealed class WorkerConnection : IAsyncDisposable
             var processId = await HandshakeAsync(stream, ticket, contract, deadline.Token);
             // Worker code is hostile: without the guard, a declared 2 GB reply would be buffered before anything fails.
             var guarded = new FrameGuardStream(stream, options.MaxFrameBytes, Timeout.InfiniteTimeSpan);
-            var rpc = new JsonRpc(MeshJson.CreateHandler(guarded, contract));
+            // Each request carries the caller's trace context (W3C traceparent), so the worker's span joins the call's trace.
+            var rpc = new JsonRpc(MeshJson.CreateHandler(guarded, contract)) { ActivityTracingStrategy = new ActivityTracingStrategy() };
             rpc.StartListening();
-            return new WorkerConnection(ticket, contract, guarded, rpc, processId, route);
+            activity?.SetTag("meshrpc.route", route.ToString().ToLowerInvariant());
+            return new WorkerConnection(ticket, contract, guarded, rpc, processId, route, endpoint);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             await DisposeQuietlyAsync(stream);
+            ClientTelemetry.Failed(activity, ex);
             throw new WorkerLostException(ticket.WorkerId,
                 $"Worker {ticket.WorkerId} at {endpoint} did not complete the connection and handshake within {options.ConnectTimeout.TotalSeconds:0.#} seconds.", ex);
         }
-        catch
+        catch (Exception ex)
         {
             await DisposeQuietlyAsync(stream);
+            ClientTelemetry.Failed(activity, ex);
             throw;
         }
     }
@@ -115,13 +128,24 @@ public sealed class WorkerConnection : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentNullException.ThrowIfNull(arguments);
+        var call = ClientTelemetry.StartCall(this, method);
+        Exception? failure = null;
         try
         {
             return await Rpc.InvokeWithCancellationAsync<JsonElement>(method, [.. arguments.Select(static a => (object?)a)], cancellationToken);
         }
+        catch (Exception ex) when ((failure = ex) is null)
+        {
+            // Never taken: the filter only notes the failure for the call's span.
+            throw;
+        }
         catch (Exception ex) when (CallFailures.Translate(Ticket.WorkerId, method, ex, byName: true) is { } translated)
         {
             throw translated;
+        }
+        finally
+        {
+            ClientTelemetry.EndCall(call, this, method, failure);
         }
     }
 

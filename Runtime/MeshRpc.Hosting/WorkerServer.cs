@@ -21,6 +21,7 @@ public sealed class WorkerServer : IAsyncDisposable
     private readonly object _target;
     private readonly Socket _listener;
     private readonly HeartbeatWatchdog _watchdog;
+    private readonly WorkerTelemetry _telemetry;
     private readonly SslServerAuthenticationOptions? _tls;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _connections = [];
@@ -38,6 +39,7 @@ public sealed class WorkerServer : IAsyncDisposable
         _contract = contract;
         _attach = MeshDispatchers.For(contract);
         _target = target;
+        _telemetry = new WorkerTelemetry(contract.Name);
         _listener = options.Listener ?? Bind(options.BindAddress);
         _watchdog = new HeartbeatWatchdog(options.HeartbeatTimeout, time, firstBeatGrace: options.HandshakeTimeout);
         _tls = options.Certificate is { } certificate ? WorkerCertificate.ServerOptions(certificate) : null;
@@ -156,7 +158,7 @@ public sealed class WorkerServer : IAsyncDisposable
 
             _watchdog.Beat();
             await using var guarded = new FrameGuardStream(stream, _options.MaxFrameBytes, _options.IdleTimeout);
-            using var rpc = new WorkerJsonRpc(MeshJson.CreateHandler(guarded, _contract), _options.IncludeErrorDiagnostics);
+            using var rpc = new WorkerJsonRpc(MeshJson.CreateHandler(guarded, _contract), _options.IncludeErrorDiagnostics) { ActivityTracingStrategy = _telemetry };
             await using var dispatcher = new MeshDispatcher(rpc, _contract.JsonOptions);
             rpc.AddLocalRpcMethod(Protocol.HeartbeatMethod, new Action(_watchdog.Beat));
             _attach(dispatcher, _target);

@@ -50,6 +50,10 @@ public sealed class MeshJsonFormatter : IJsonRpcMessageFormatter, IJsonRpcMessag
             {
                 RequestId = id,
                 Method = method.GetString(),
+
+                // W3C trace context, as StreamJsonRpc's activity tracing strategy reads and writes it.
+                TraceParent = root.TryGetProperty("traceparent"u8, out var traceParent) ? traceParent.GetString() : null,
+                TraceState = root.TryGetProperty("tracestate"u8, out var traceState) ? traceState.GetString() : null,
             };
         }
         else if (root.TryGetProperty("result"u8, out var result))
@@ -109,6 +113,15 @@ public sealed class MeshJsonFormatter : IJsonRpcMessageFormatter, IJsonRpcMessag
                 WriteId(writer, request.RequestId);
                 writer.WriteString("method"u8, request.Method);
                 WriteArguments(writer, request);
+                if (request.TraceParent is { } traceParent)
+                {
+                    writer.WriteString("traceparent"u8, traceParent);
+                    if (request.TraceState is { Length: > 0 } traceState)
+                    {
+                        writer.WriteString("tracestate"u8, traceState);
+                    }
+                }
+
                 break;
             case JsonRpcResult result:
                 WriteId(writer, result.RequestId);

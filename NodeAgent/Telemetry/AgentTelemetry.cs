@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using MeshRpc.Telemetry;
+
+namespace MeshRpc.NodeAgent.Telemetry;
+
+/// <summary>
+/// The agent's traces and metrics (<see cref="MeshTelemetry.NodeAgent"/>): a forge span with its phases (gem, sandbox,
+/// host) as children, <c>meshrpc.forge.duration</c> by phase and sandbox, and warm-pool hits and misses.
+/// </summary>
+public sealed class AgentTelemetry
+{
+    /// <summary>The agent's spans.</summary>
+    public static readonly ActivitySource Source = new(MeshTelemetry.NodeAgent);
+
+    private readonly Histogram<double> _forgePhase;
+    private readonly Counter<long> _poolHits;
+    private readonly Counter<long> _poolMisses;
+
+    /// <summary>Creates the instruments on a meter of <paramref name="meters"/>.</summary>
+    public AgentTelemetry(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var meter = meters.Create(MeshTelemetry.NodeAgent);
+        _forgePhase = meter.CreateHistogram<double>("meshrpc.forge.duration", "s", "Duration of each phase of a forge on the node: gem, sandbox, host.");
+        _poolHits = meter.CreateCounter<long>("meshrpc.warm_pool.hits", "{sandbox}", "Forges served by a pooled, already running worker host.");
+        _poolMisses = meter.CreateCounter<long>("meshrpc.warm_pool.misses", "{sandbox}", "Forges that started a sandbox cold.");
+    }
+
+    /// <summary>Starts a phase's span; <see cref="PhaseEnded"/> records its duration.</summary>
+    public static Activity? StartPhase(string phase) => Source.StartActivity(phase, ActivityKind.Internal);
+
+    /// <summary>Records a phase's duration.</summary>
+    public void PhaseEnded(string phase, string sandbox, long started)
+    {
+        if (_forgePhase.Enabled)
+        {
+            _forgePhase.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new TagList { { "meshrpc.phase", phase }, { "meshrpc.sandbox", sandbox } });
+        }
+    }
+
+    /// <summary>Counts a forge that took a pooled host (<paramref name="hit"/>) or started cold.</summary>
+    public void PoolTaken(bool hit, string sandbox) =>
+        (hit ? _poolHits : _poolMisses).Add(1, new KeyValuePair<string, object?>("meshrpc.sandbox", sandbox));
+}

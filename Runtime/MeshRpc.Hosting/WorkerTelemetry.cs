@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using MeshRpc.Telemetry;
+using MeshRpc.Wire;
+using StreamJsonRpc;
+using StreamJsonRpc.Protocol;
+
+namespace MeshRpc.Hosting;
+
+/// <summary>
+/// The worker's side of a call's trace (<see cref="MeshTelemetry.Worker"/>): a server span per request, child of the
+/// caller's span named by the request's W3C <c>traceparent</c>, and <c>rpc.server.call.duration</c>. Heartbeats are
+/// not calls and make none.
+/// </summary>
+internal sealed class WorkerTelemetry(string contract) : IActivityTracingStrategy
+{
+    private static readonly ActivitySource Source = new(MeshTelemetry.Worker);
+
+    private static readonly Meter Meter = new(MeshTelemetry.Worker);
+
+    private static readonly Histogram<double> CallDuration = Meter.CreateHistogram<double>(
+        "rpc.server.call.duration", "s", "Duration of calls as the worker serves them.");
+
+    /// <inheritdoc />
+    public void ApplyOutboundActivity(JsonRpcRequest request)
+    {
+        // A worker sends no requests of its own.
+    }
+
+    /// <inheritdoc />
+    public IDisposable? ApplyInboundActivity(JsonRpcRequest request)
+    {
+        if (request.Method is not { } method || method == Protocol.HeartbeatMethod || (!Source.HasListeners() && !CallDuration.Enabled))
+        {
+            return null;
+        }
+
+        ActivityContext.TryParse(request.TraceParent, request.TraceState, isRemote: true, out var parent);
+        var activity = Source.StartActivity($"{contract}/{method}", ActivityKind.Server, parent);
+        activity?.SetTag("rpc.system", MeshTelemetry.RpcSystem);
+        activity?.SetTag("rpc.service", contract);
+        activity?.SetTag("rpc.method", method);
+        return new ServedCall(activity, contract, method, Stopwatch.GetTimestamp());
+    }
+
+    private sealed class ServedCall(Activity? activity, string contract, string method, long started) : IDisposable
+    {
+        public void Dispose()
+        {
+            activity?.Dispose();
+            CallDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new TagList
+            {
+                { "rpc.system", MeshTelemetry.RpcSystem },
+                { "rpc.service", contract },
+                { "rpc.method", method },
+            });
+        }
+    }
+}

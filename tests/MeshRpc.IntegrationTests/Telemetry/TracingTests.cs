@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using MeshRpc.TestWorker;
+using MeshRpc.Testing;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace MeshRpc.IntegrationTests.Telemetry;
+
+/// <summary>
+/// One summon and three calls as OpenTelemetry sees them, with the gateway and the agent hosted in this process (real
+/// Kestrel servers, real HTTP and mutual TLS between them) so one in-memory exporter sees their spans beside the
+/// caller's: one trace, each span's parent where it belongs, and the metrics under their documented names and units.
+/// </summary>
+[Collection(TelemetryListeners.Name)]
+public sealed class TracingTests
+{
+    private static readonly ActivitySource Caller = new("MeshRpc.IntegrationTests.Caller");
+
+    [Fact]
+    public async Task ASummonAndThreeCalls_AreOneTrace_AcrossCallerGatewayAndAgent_WithTheirMetrics()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        await using var mesh = await EmbeddedMesh.StartAsync(ct);
+        using (var tracer = Sdk.CreateTracerProviderBuilder().AddMeshRpcInstrumentation().AddSource("Microsoft.AspNetCore", "System.Net.Http", Caller.Name).AddInMemoryExporter(spans).Build())
+        using (var meters = Sdk.CreateMeterProviderBuilder().AddMeshRpcInstrumentation().AddInMemoryExporter(metrics).Build())
+        {
+            using var client = mesh.CreateClient();
+            await client.PublishGemAsync(TestGem.Pack(), ct);
+
+            // What the caller does for one piece of its own work: the summon and the calls share its trace.
+            using var callersWork = Caller.StartActivity("caller's work");
+            await using (var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), ct))
+            {
+                await worker.EchoAsync("one");
+                await worker.EchoAsync("two");
+                await worker.EchoAsync("three");
+            }
+
+            tracer!.ForceFlush();
+            meters!.ForceFlush();
+        }
+
+        var work = Assert.Single(spans, s => s.Source == Caller);
+        var trace = spans.Where(s => s.TraceId == work.TraceId).ToList();
+        Activity Span(string source, string name) => Assert.Single(trace, s => s.Source.Name == source && s.DisplayName == name);
+
+        var summon = Span("MeshRpc.Client", "summon " + typeof(ITestWorker).FullName);
+        var gatewaySummon = Span("MeshRpc.Gateway", "summon " + typeof(ITestWorker).FullName);
+        var forge = Span("MeshRpc.Gateway", "forge");
+        var agentForge = Span("MeshRpc.NodeAgent", "forge");
+        var connect = Span("MeshRpc.Client", "connect");
+        var calls = trace.Where(s => s.Source.Name == "MeshRpc.Client" && s.Kind == ActivityKind.Client && s.DisplayName.EndsWith("/Echo", StringComparison.Ordinal)).ToList();
+
+        // The gateway's summon runs under the HTTP request the caller's summon made; the agent's forge under the
+        // gateway's forge request; placement, forge and ticket under the gateway's summon; sandbox and host under the agent's forge.
+        Assert.True(IsDescendant(gatewaySummon, summon, trace), "The gateway's summon span is not under the caller's summon.");
+        Assert.True(IsDescendant(agentForge, forge, trace), "The agent's forge span is not under the gateway's forge.");
+        Assert.Equal(gatewaySummon.SpanId, Span("MeshRpc.Gateway", "placement").ParentSpanId);
+        Assert.Equal(gatewaySummon.SpanId, forge.ParentSpanId);
+        Assert.Equal(gatewaySummon.SpanId, Span("MeshRpc.Gateway", "ticket").ParentSpanId);
+        Assert.Equal(agentForge.SpanId, Span("MeshRpc.NodeAgent", "sandbox").ParentSpanId);
+        Assert.Equal(agentForge.SpanId, Span("MeshRpc.NodeAgent", "host").ParentSpanId);
+        Assert.Equal(summon.SpanId, connect.ParentSpanId);
+        Assert.Equal(3, calls.Count);
+        Assert.All([summon, .. calls], span => Assert.Equal(work.SpanId, span.ParentSpanId));
+        Assert.All(calls, call =>
+        {
+            Assert.Equal("jsonrpc", call.GetTagItem("rpc.system"));
+            Assert.Equal(typeof(ITestWorker).FullName, call.GetTagItem("rpc.service"));
+            Assert.Equal("Echo", call.GetTagItem("rpc.method"));
+            Assert.NotNull(call.GetTagItem("server.address"));
+            Assert.True(call.GetTagItem("server.port") is int port && port > 0);
+        });
+
+        // Exported at the flush and again as the provider closes, cumulatively: the last export holds everything.
+        var callDuration = metrics.Last(m => m.Name == "rpc.client.call.duration");
+        Assert.Equal("s", callDuration.Unit);
+        Assert.Equal(3, CountOf(callDuration));
+        Assert.Equal("s", metrics.Last(m => m.Name == "meshrpc.client.summon.duration").Unit);
+        Assert.Equal("s", metrics.Last(m => m.Name == "meshrpc.summon.duration").Unit);
+        Assert.Equal("s", metrics.Last(m => m.Name == "meshrpc.forge.duration").Unit);
+        Assert.Contains(metrics, m => m.Name == "meshrpc.warm_pool.misses" || m.Name == "meshrpc.warm_pool.hits");
+        Assert.Contains(metrics, m => m.Name == "meshrpc.workers.live");
+        Assert.Contains(metrics, m => m.Name == "meshrpc.node.capacity");
+    }
+
+    private static bool IsDescendant(Activity span, Activity ancestor, List<Activity> trace)
+    {
+        for (var current = span; current is not null; current = trace.FirstOrDefault(s => s.SpanId == current.ParentSpanId))
+        {
+            if (current.ParentSpanId == ancestor.SpanId)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static long CountOf(Metric metric)
+    {
+        long count = 0;
+        foreach (ref readonly var point in metric.GetMetricPoints())
+        {
+            count += point.GetHistogramCount();
+        }
+
+        return count;
+    }
+}
+
+/// <summary>Tests that listen to MeshRpc's process-wide sources and meters run alone, so no other test's spans mix in.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryListeners
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "Telemetry";
+}
