@@ -50,6 +50,7 @@ public static class NodeAgentServiceCollectionExtensions
         services.TryAddSingleton<GatewayContact>();
         services.AddMetrics();
         services.TryAddSingleton<AgentTelemetry>();
+        services.TryAddSingleton<WorkerSpans>();
         services.AddAgentHealth();
         services.AddHostedService<NodeStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<WarmPool>());

@@ -105,8 +105,12 @@ public sealed class OutputSpool
         }
     }
 
-    /// <summary>Reads <paramref name="reader"/> to its end (the worker's exit), keeping each line as <paramref name="stream"/>'s.</summary>
-    public async Task CaptureAsync(TextReader reader, string stream)
+    /// <summary>
+    /// Reads <paramref name="reader"/> to its end (the worker's exit), keeping each line as <paramref name="stream"/>'s;
+    /// <paramref name="divert"/>, when given, first takes what is not the worker's own output out of each line and
+    /// returns what is left to keep (null: nothing).
+    /// </summary>
+    public async Task CaptureAsync(TextReader reader, string stream, Func<string, string?>? divert = null)
     {
         ArgumentNullException.ThrowIfNull(reader);
         Changed(() => _capturing++);
@@ -121,7 +125,7 @@ public sealed class OutputSpool
                 {
                     if (c == '\n' || line.Length == MaxLineChars)
                     {
-                        Append(stream, line.ToString().TrimEnd('\r'));
+                        Keep(stream, line.ToString().TrimEnd('\r'), divert);
                         line.Clear();
                         if (c == '\n')
                         {
@@ -140,10 +144,18 @@ public sealed class OutputSpool
 
         if (line.Length > 0)
         {
-            Append(stream, line.ToString());
+            Keep(stream, line.ToString(), divert);
         }
 
         Changed(() => _capturing--);
+    }
+
+    private void Keep(string stream, string text, Func<string, string?>? divert)
+    {
+        if ((divert is null ? text : divert(text)) is { } kept)
+        {
+            Append(stream, kept);
+        }
     }
 
     // Changes the spool under its lock, then wakes its followers.

@@ -73,6 +73,7 @@ public sealed record WorkerHostStatus(int? Port, int ProcessId, string? Error)
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(WorkerHostInstruction))]
 [JsonSerializable(typeof(WorkerHostStatus))]
+[JsonSerializable(typeof(WorkerSpanRecord))]
 public sealed partial class WorkerHostJsonContext : JsonSerializerContext
 {
 }

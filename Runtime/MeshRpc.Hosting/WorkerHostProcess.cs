@@ -129,6 +129,7 @@ public static class WorkerHostProcess
             return Fail($"The gateway's ticket key in the start-up configuration is not a valid public key: {ex.Message}");
         }
 
+        using var spans = WorkerSpanReporter.Start(Console.Error);
         await using var server = new WorkerServer(options, contract, worker);
         var endpoint = server.Start();
         Report(new WorkerHostStatus(endpoint.Port, Environment.ProcessId, null)

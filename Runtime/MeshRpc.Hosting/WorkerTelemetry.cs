@@ -30,17 +30,22 @@ internal sealed class WorkerTelemetry(string contract) : IActivityTracingStrateg
     /// <inheritdoc />
     public IDisposable? ApplyInboundActivity(JsonRpcRequest request)
     {
-        if (request.Method is not { } method || method == Protocol.HeartbeatMethod || (!Source.HasListeners() && !CallDuration.Enabled))
+        if (request.Method is not { } method || method == Protocol.HeartbeatMethod)
         {
             return null;
         }
 
-        ActivityContext.TryParse(request.TraceParent, request.TraceState, isRemote: true, out var parent);
-        var activity = Source.StartActivity($"{contract}/{method}", ActivityKind.Server, parent);
-        activity?.SetTag("rpc.system", MeshTelemetry.RpcSystem);
-        activity?.SetTag("rpc.service", contract);
-        activity?.SetTag("rpc.method", method);
-        return new ServedCall(activity, contract, method, Stopwatch.GetTimestamp());
+        // A span only inside the caller's trace: a request without traceparent costs a null check.
+        Activity? activity = null;
+        if (request.TraceParent is { } traceParent && Source.HasListeners() && ActivityContext.TryParse(traceParent, request.TraceState, isRemote: true, out var parent))
+        {
+            activity = Source.StartActivity($"{contract}/{method}", ActivityKind.Server, parent);
+            activity?.SetTag("rpc.system", MeshTelemetry.RpcSystem);
+            activity?.SetTag("rpc.service", contract);
+            activity?.SetTag("rpc.method", method);
+        }
+
+        return CallDuration.Enabled ? new ServedCall(activity, contract, method, Stopwatch.GetTimestamp()) : activity;
     }
 
     private sealed class ServedCall(Activity? activity, string contract, string method, long started) : IDisposable

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using MeshRpc.HostProtocol;
+using MeshRpc.IntegrationTests.Infrastructure;
 using MeshRpc.TestWorker;
 using MeshRpc.Testing;
 using OpenTelemetry;
@@ -9,8 +11,9 @@ namespace MeshRpc.IntegrationTests.Telemetry;
 
 /// <summary>
 /// One summon and three calls as OpenTelemetry sees them, with the gateway and the agent hosted in this process (real
-/// Kestrel servers, real HTTP and mutual TLS between them) so one in-memory exporter sees their spans beside the
-/// caller's: one trace, each span's parent where it belongs, and the metrics under their documented names and units.
+/// Kestrel servers, real HTTP and mutual TLS between them) and the worker a process in its sandbox, so one in-memory
+/// exporter sees the spans of all four: one trace, each span's parent where it belongs, and the metrics under their
+/// documented names and units.
 /// </summary>
 [Collection(TelemetryListeners.Name)]
 public sealed class TracingTests
@@ -18,12 +21,17 @@ public sealed class TracingTests
     private static readonly ActivitySource Caller = new("MeshRpc.IntegrationTests.Caller");
 
     [Fact]
-    public async Task ASummonAndThreeCalls_AreOneTrace_AcrossCallerGatewayAndAgent_WithTheirMetrics()
+    public async Task ASummonAndThreeCalls_AreOneTrace_AcrossCallerGatewayAgentAndWorker_WithTheirMetrics()
     {
         var ct = TestContext.Current.CancellationToken;
         var spans = new List<Activity>();
         var metrics = new List<Metric>();
         await using var mesh = await EmbeddedMesh.StartAsync(ct);
+        if (SandboxSupport.Required)
+        {
+            Assert.Equal("lxc", mesh.Sandbox);
+        }
+
         using (var tracer = Sdk.CreateTracerProviderBuilder().AddMeshRpcInstrumentation().AddSource("Microsoft.AspNetCore", "System.Net.Http", Caller.Name).AddInMemoryExporter(spans).Build())
         using (var meters = Sdk.CreateMeterProviderBuilder().AddMeshRpcInstrumentation().AddInMemoryExporter(metrics).Build())
         {
@@ -66,6 +74,17 @@ public sealed class TracingTests
         Assert.Equal(summon.SpanId, connect.ParentSpanId);
         Assert.Equal(3, calls.Count);
         Assert.All([summon, .. calls], span => Assert.Equal(work.SpanId, span.ParentSpanId));
+
+        // Each call's server span comes from the worker host (in its sandbox: LXC in CI), reported through its node.
+        var served = trace.Where(s => s.Source.Name == "MeshRpc.Worker").ToList();
+        Assert.Equal(3, served.Count);
+        Assert.All(served, span =>
+        {
+            Assert.Equal(ActivityKind.Server, span.Kind);
+            Assert.Equal(typeof(ITestWorker).FullName + "/Echo", span.DisplayName);
+            Assert.Equal(summon.GetTagItem("meshrpc.worker.id"), span.GetTagItem("meshrpc.worker.id"));
+        });
+        Assert.Equal(calls.Select(c => c.SpanId.ToHexString()).Order(), served.Select(s => s.ParentSpanId.ToHexString()).Order());
         Assert.All(calls, call =>
         {
             Assert.Equal("jsonrpc", call.GetTagItem("rpc.system"));
@@ -79,12 +98,48 @@ public sealed class TracingTests
         var callDuration = metrics.Last(m => m.Name == "rpc.client.call.duration");
         Assert.Equal("s", callDuration.Unit);
         Assert.Equal(3, CountOf(callDuration));
+        Assert.Equal(3, CountOf(metrics.Last(m => m.Name == "rpc.server.call.duration")));
         Assert.Equal("s", metrics.Last(m => m.Name == "meshrpc.client.summon.duration").Unit);
         Assert.Equal("s", metrics.Last(m => m.Name == "meshrpc.summon.duration").Unit);
         Assert.Equal("s", metrics.Last(m => m.Name == "meshrpc.forge.duration").Unit);
         Assert.Contains(metrics, m => m.Name == "meshrpc.warm_pool.misses" || m.Name == "meshrpc.warm_pool.hits");
         Assert.Contains(metrics, m => m.Name == "meshrpc.workers.live");
         Assert.Contains(metrics, m => m.Name == "meshrpc.node.capacity");
+    }
+
+    [Fact]
+    public async Task SpanRecordsAWorkerForges_AreNamedByItsNode_BoundInTime_AndKeptOutOfItsOutput()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var spans = new List<Activity>();
+        await using var mesh = await EmbeddedMesh.StartAsync(ct);
+        using var client = mesh.CreateClient();
+        await client.PublishGemAsync(TestGem.PackProbe(), ct);
+        var forgedTrace = ActivityTraceId.CreateRandom();
+        using (var tracer = Sdk.CreateTracerProviderBuilder().AddMeshRpcInstrumentation().AddInMemoryExporter(spans).Build())
+        {
+            await using var probe = await client.SummonAsync<ISandboxProbe>(SummonRequest.FromGem(TestGem.ProbePointer), ct);
+            var workerId = ((IGhostProxy)probe).Connection.Ticket.WorkerId;
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
+            var parent = $"00-{forgedTrace}-{ActivitySpanId.CreateRandom()}-01";
+
+            // Hostile code prints what the host would: a record in the worker's name, one from two days ago, and garbage.
+            await probe.FloodOutputAsync(0, WorkerSpanRecord.Marker + $$"""{"parent":"{{parent}}","method":"Forged","startUnixMicroseconds":{{now}},"durationMicroseconds":1000}""");
+            await probe.FloodOutputAsync(0, WorkerSpanRecord.Marker + $$"""{"parent":"{{parent}}","method":"Stale","startUnixMicroseconds":{{now - 172_800_000_000L}},"durationMicroseconds":1000}""");
+            await probe.FloodOutputAsync(0, WorkerSpanRecord.Marker + "{ not json");
+            await probe.FloodOutputAsync(0, "after the records");
+
+            // The output is read as it comes: once the last line is in the spool, the records before it were handled.
+            Assert.True(await Poll.UntilAsync(async () => (await client.Gateway.GetLogsAsync(workerId, ct)).Count(l => l.Text == "after the records") == 2));
+            var stderr = (await client.Gateway.GetLogsAsync(workerId, ct)).Where(l => l.Stream == "stderr").ToList();
+            Assert.DoesNotContain(stderr, l => l.Text.Contains(WorkerSpanRecord.Marker.Trim(), StringComparison.Ordinal));
+            tracer!.ForceFlush();
+
+            var forged = Assert.Single(spans, s => s.TraceId == forgedTrace);
+            Assert.Equal(typeof(ISandboxProbe).FullName + "/Forged", forged.DisplayName);
+            Assert.Equal(workerId, forged.GetTagItem("meshrpc.worker.id"));
+            Assert.Equal(typeof(ISandboxProbe).FullName, forged.GetTagItem("rpc.service"));
+        }
     }
 
     private static bool IsDescendant(Activity span, Activity ancestor, List<Activity> trace)
