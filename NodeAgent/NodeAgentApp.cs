@@ -1,6 +1,7 @@
 using MeshRpc.NodeAgent.Api;
 using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Sandboxes;
+using MeshRpc.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace MeshRpc.NodeAgent;
@@ -20,6 +21,7 @@ public static class NodeAgentApp
         }
 
         builder.WebHost.UseUrls(urls);
+        builder.AddOtlpExportWhenConfigured("meshrpc-node-agent");
         builder.Services.AddNodeAgent(builder.Configuration);
 
         // Every endpoint serves the gateway alone.

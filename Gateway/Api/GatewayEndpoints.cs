@@ -15,6 +15,9 @@ namespace MeshRpc.Gateway.Api;
 /// <summary>UAH CORE's HTTP API: v1 names kept from the existing system, the ephemeral swarm under v2.</summary>
 internal static class GatewayEndpoints
 {
+    // The endpoints' own lines (registration, teardown) log under one category, the API's.
+    private const string LogCategory = "MeshRpc.Gateway.Api";
+
     public static void MapGatewayApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/v1/service_registry", (NodeRegistry registry) => Results.Ok(Registry(registry)))
@@ -27,13 +30,15 @@ internal static class GatewayEndpoints
             .Produces<List<WorkerReport>>()
             .WithSummary("The caller's own live workers, as their nodes report them; an administrator's: every worker.");
 
-        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets, NodeCredentials credentials, GatewayCertificate certificate, GatewayOptions options) =>
+        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets, NodeCredentials credentials, GatewayCertificate certificate, GatewayOptions options, ILoggerFactory loggers) =>
         {
             if (!registry.TryRegister(registration))
             {
                 return MeshProblems.Of(MeshErrorCodes.NodeIdTaken,
                     $"Node {registration.NodeId} is live under another agent. Give this agent another --node-id, or stop the other one: its id is free {options.NodeDeadAfter.TotalSeconds:0.#} s after its last heartbeat.");
             }
+
+            Log.NodeRegistered(loggers.CreateLogger(LogCategory), registration.NodeId, registration.Sandbox, registration.Slots, registration.AgentUrl);
 
             return Results.Ok(new NodeRegistered(tickets.Signer.KeyId, tickets.Signer.PublicKey)
             {
@@ -46,7 +51,7 @@ internal static class GatewayEndpoints
             .Produces<MeshError>(StatusCodes.Status409Conflict, MeshError.MediaType)
             .WithSummary("A node agent joins with its join token (again after a gateway restart); the reply names the ticket-signing key and the node's own credential.");
 
-        app.MapPost("/api/v2/nodes/{nodeId}/heartbeat", async (string nodeId, NodeHeartbeat heartbeat, NodeRegistry registry, NodeRoutes routes, IAuthorizationService authorization, ClaimsPrincipal user) =>
+        app.MapPost("/api/v2/nodes/{nodeId}/heartbeat", async (string nodeId, NodeHeartbeat heartbeat, NodeRegistry registry, NodeRoutes routes, IAuthorizationService authorization, ClaimsPrincipal user, ILoggerFactory loggers) =>
         {
             if (!(await authorization.AuthorizeAsync(user, nodeId, SameNodeRequirement.Instance)).Succeeded)
             {
@@ -58,6 +63,7 @@ internal static class GatewayEndpoints
                 case HeartbeatResult.CameAlive:
                     // A node's first heartbeat makes it live: route its relay at once, not at the next periodic refresh.
                     routes.Refresh();
+                    Log.NodeLive(loggers.CreateLogger(LogCategory), nodeId);
                     return Results.NoContent();
                 case HeartbeatResult.Recorded:
                     return Results.NoContent();
@@ -187,7 +193,7 @@ internal static class GatewayEndpoints
             n.Live ? [] : n.Node.Workers) { WarmHosts = n.Live ? n.Node.WarmHosts : [] })]);
 
     private static async Task<IResult> TeardownAsync(
-        string workerId, NodeRegistry registry, NodeAgentClients agents, IAuthorizationService authorization, ClaimsPrincipal user, CancellationToken cancellationToken)
+        string workerId, NodeRegistry registry, NodeAgentClients agents, IAuthorizationService authorization, ClaimsPrincipal user, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         if (await OwnWorkers.FindAsync(workerId, registry, authorization, user) is not { Node: var node })
         {
@@ -209,6 +215,7 @@ internal static class GatewayEndpoints
         }
 
         registry.RemoveWorker(node.Registration.NodeId, workerId);
+        Log.TornDown(loggers.CreateLogger(LogCategory), workerId, node.Registration.NodeId, MeshClaims.OwnerOf(user) ?? "an administrator");
         return Results.NoContent();
     }
 

@@ -23,13 +23,15 @@ public sealed class SpawnService
     private readonly TicketIssuer _tickets;
     private readonly RecentSummons _recent;
     private readonly GatewayTelemetry _telemetry;
+    private readonly ILogger<SpawnService> _logger;
 
     // Parsed once: the options hold the operator's text.
     private readonly IReadOnlyList<EgressDestination> _egressAllowed;
 
     /// <summary>Creates the service.</summary>
     public SpawnService(
-        GatewayOptions options, GemStore gems, NodeRegistry registry, PlacementService placement, NodeAgentClients agents, TicketIssuer tickets, RecentSummons recent, GatewayTelemetry telemetry)
+        GatewayOptions options, GemStore gems, NodeRegistry registry, PlacementService placement, NodeAgentClients agents, TicketIssuer tickets, RecentSummons recent, GatewayTelemetry telemetry,
+        ILogger<SpawnService> logger)
     {
         _options = options;
         _egressAllowed = options.EgressAllowed;
@@ -40,6 +42,7 @@ public sealed class SpawnService
         _tickets = tickets;
         _recent = recent;
         _telemetry = telemetry;
+        _logger = logger;
     }
 
     /// <summary>
@@ -48,6 +51,23 @@ public sealed class SpawnService
     /// </summary>
     public async Task<SpawnEphemeralResponse> SpawnAsync(SpawnEphemeralRequest request, string owner, Uri? relayBase, CancellationToken cancellationToken, string? pinnedNode = null)
     {
+        try
+        {
+            var spawned = await SummonAsync(request, owner, relayBase, pinnedNode, cancellationToken);
+            Log.Summoned(_logger, spawned.Ticket.WorkerId, request.Contract, owner, spawned.Ticket.NodeId, spawned.Timings.PlacementMs, spawned.Timings.ForgeMs);
+            return spawned;
+        }
+        catch (GatewayException ex)
+        {
+            Log.SummonFailed(_logger, request.Contract, owner, ex.Code, ex.Message);
+            throw;
+        }
+    }
+
+    private async Task<SpawnEphemeralResponse> SummonAsync(SpawnEphemeralRequest request, string owner, Uri? relayBase, string? pinnedNode, CancellationToken cancellationToken)
+    {
+        using var summon = GatewayTelemetry.Source.StartActivity("summon " + request.Contract, ActivityKind.Internal);
+        summon?.SetTag("rpc.service", request.Contract);
         var started = Stopwatch.GetTimestamp();
         var gem = ResolveCode(request);
         var heartbeatTimeoutMs = request.HeartbeatTimeoutMs ?? _options.WorkerHeartbeatTimeoutMs;
@@ -57,8 +77,6 @@ public sealed class SpawnService
         }
 
         var egress = EgressPolicy.Check(request.Egress, _egressAllowed);
-        using var summon = GatewayTelemetry.Source.StartActivity("summon " + request.Contract, ActivityKind.Internal);
-        summon?.SetTag("rpc.service", request.Contract);
         NodeState node;
         using (GatewayTelemetry.StartPhase("placement"))
         {

@@ -13,6 +13,7 @@ var json = args.Contains("--json");
 var sandboxIndex = Array.IndexOf(args, "--sandbox");
 var sandbox = sandboxIndex >= 0 && sandboxIndex + 1 < args.Length ? args[sandboxIndex + 1] : "auto";
 var clock = new PhaseClock(quiet: json);
+using var tracing = QuickstartTracing.Listen();
 if (!json)
 {
     Console.WriteLine("MeshRpc quick start");
@@ -45,9 +46,11 @@ return summons.All(s => s.WorkerProcessGone && s.Results is { Add: 5, Divide: 42
 async Task<SummonReport> SummonAndCallAsync(string kind, SummonRequest request)
 {
     var phases = new PhaseClock(quiet: json);
+    using var trace = QuickstartTracing.Source.StartActivity("summon by " + kind);
+    var traceId = trace!.TraceId.ToHexString();
     if (!json)
     {
-        Console.WriteLine($"  -- summon by {kind}");
+        Console.WriteLine($"  -- summon by {kind} (trace {traceId})");
     }
 
     var spawned = await phases.TimeAsync("summon", "placed and forged on a node, ticket issued",
@@ -79,7 +82,7 @@ async Task<SummonReport> SummonAndCallAsync(string kind, SummonRequest request)
         Console.WriteLine($"  worker {spawned.Ticket.WorkerId}: pid {hostPid} on the node, pid {results.WorkerProcessIdInSandbox} in its sandbox; gone after teardown: {gone}");
     }
 
-    return new SummonReport(kind, Redacted(spawned.Ticket), spawned.Ticket.WorkerId, spawned.Ticket.NodeId, hostPid, phases.Phases, results, gone);
+    return new SummonReport(kind, traceId, Redacted(spawned.Ticket), spawned.Ticket.WorkerId, spawned.Ticket.NodeId, hostPid, phases.Phases, results, gone);
 }
 
 // The ticket exactly as the caller received it, but for the secret, which must never be printed.

@@ -13,6 +13,7 @@ internal sealed record CallResults(int Add, int Divide, int WorkerProcessIdInSan
 /// <summary>One summon, from request to teardown.</summary>
 internal sealed record SummonReport(
     string Kind,
+    string TraceId,
     JsonNode Ticket,
     string WorkerId,
     string NodeId,

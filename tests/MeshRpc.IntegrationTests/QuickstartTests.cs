@@ -26,6 +26,7 @@ public sealed class QuickstartTests
         Assert.Equal(["mesh", "publish"], report.RootElement.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         var summons = report.RootElement.GetProperty("summons").EnumerateArray().ToList();
         Assert.Equal(["gem", "source"], summons.Select(s => s.GetProperty("kind").GetString()));
+        Assert.NotEqual(summons[0].GetProperty("traceId").GetString(), summons[1].GetProperty("traceId").GetString());
         foreach (var summon in summons)
         {
             var results = summon.GetProperty("results");
@@ -34,6 +35,7 @@ public sealed class QuickstartTests
             Assert.Equal("System.DivideByZeroException", results.GetProperty("remoteErrorType").GetString());
             Assert.True(summon.GetProperty("workerProcessGone").GetBoolean());
             Assert.StartsWith("w-", summon.GetProperty("workerId").GetString(), StringComparison.Ordinal);
+            Assert.Matches("^[0-9a-f]{32}$", summon.GetProperty("traceId").GetString());
             Assert.Equal("node-1", summon.GetProperty("nodeId").GetString());
             Assert.Equal(["summon", "forge", "handshake", "calls", "teardown"], summon.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
             var ticket = summon.GetProperty("ticket");

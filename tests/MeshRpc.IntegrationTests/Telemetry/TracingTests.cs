@@ -142,6 +142,31 @@ public sealed class TracingTests
         }
     }
 
+    [Fact]
+    public async Task TheGatewayProcess_LogsASummon_WithTheCallersTraceId()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var mesh = new ProcessMesh();
+        await mesh.InitializeAsync();
+        using var tracer = Sdk.CreateTracerProviderBuilder().AddSource(Caller.Name).AddMeshRpcInstrumentation().Build();
+        using var client = mesh.CreateClient();
+
+        string traceId;
+        string workerId;
+        using (var work = Caller.StartActivity("caller's work"))
+        {
+            traceId = work!.TraceId.ToHexString();
+            await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), ct);
+            workerId = ((IGhostProxy)worker).Connection.Ticket.WorkerId;
+        }
+
+        Assert.True(await Poll.UntilAsync(() => Task.FromResult(mesh.Logs.Contains($"Worker {workerId} on node", StringComparison.Ordinal))), mesh.Logs);
+        var summoned = Assert.Single(mesh.Logs.Split('\n'), line => line.Contains($"Summoned worker {workerId}", StringComparison.Ordinal));
+        Assert.Contains(traceId, summoned, StringComparison.Ordinal);
+        var tornDown = Assert.Single(mesh.Logs.Split('\n'), line => line.Contains($"Worker {workerId} on node", StringComparison.Ordinal));
+        Assert.Contains(traceId, tornDown, StringComparison.Ordinal);
+    }
+
     private static bool IsDescendant(Activity span, Activity ancestor, List<Activity> trace)
     {
         for (var current = span; current is not null; current = trace.FirstOrDefault(s => s.SpanId == current.ParentSpanId))
