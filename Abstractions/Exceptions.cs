@@ -89,6 +89,29 @@ public sealed class CallRefusedException : MeshRpcException
     }
 }
 
+/// <summary>A call did not finish within its timeout: the caller stopped waiting, and the worker was told to cancel it.</summary>
+public sealed class CallTimeoutException : MeshRpcException
+{
+    /// <summary>Creates the exception.</summary>
+    public CallTimeoutException(string workerId, string method, TimeSpan timeout, Exception? innerException = null)
+        : base($"The call to '{method}' on worker {workerId} did not finish within {timeout.TotalMilliseconds:0} ms, its timeout; the worker's cancellation token fired. " +
+               "Raise the timeout ([MeshTimeout], MeshCall.Timeout(...) or WorkerConnectOptions.CallTimeout) if the call needs longer.", innerException)
+    {
+        WorkerId = workerId;
+        Method = method;
+        Timeout = timeout;
+    }
+
+    /// <summary>The worker called.</summary>
+    public string WorkerId { get; }
+
+    /// <summary>The method's wire name.</summary>
+    public string Method { get; }
+
+    /// <summary>The timeout that passed.</summary>
+    public TimeSpan Timeout { get; }
+}
+
 /// <summary>The worker's method threw; carries the remote exception's type name and message.</summary>
 public sealed class RemoteWorkerException : MeshRpcException
 {

@@ -102,4 +102,12 @@ internal static class DiagnosticDescriptors
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidTimeout = new(
+        id: "MESH013",
+        title: "Invalid timeout",
+        messageFormat: "[MeshTimeout({1})] on '{0}' is not a timeout. Give a positive number of milliseconds.",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
 }

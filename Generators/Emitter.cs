@@ -155,9 +155,10 @@ internal static class Emitter
             ? "global::System.Array.Empty<object?>()"
             : $"new object?[] {{ {string.Join(", ", arguments)} }}";
         var token = method.Parameters.FirstOrDefault(p => p.IsCancellationToken)?.Name ?? NoCancellation;
+        var timeout = method.TimeoutMs is { } ms ? $"timeoutMs: {ms}, " : string.Empty;
         var invoke = method.ResultType is null
-            ? $"InvokeAsync(\"{method.WireName}\", {argumentArray}, {token})"
-            : $"InvokeAsync<{method.ResultType}>(\"{method.WireName}\", {argumentArray}, {token})";
+            ? $"InvokeAsync(\"{method.WireName}\", {argumentArray}, {timeout}{token})"
+            : $"InvokeAsync<{method.ResultType}>(\"{method.WireName}\", {argumentArray}, {timeout}{token})";
         var body = method.ReturnKind switch
         {
             ReturnKind.ValueTask or ReturnKind.ValueTaskOfT => $"new {method.ReturnType}({invoke})",

@@ -38,7 +38,7 @@ internal static class Parser
             switch (member)
             {
                 case IMethodSymbol { MethodKind: MethodKind.Ordinary } method:
-                    if (ParseMethod(method, diagnostics) is { } model)
+                    if (ParseMethod(method, contract, diagnostics) is { } model)
                     {
                         methods.Add((method, model));
                     }
@@ -144,7 +144,7 @@ internal static class Parser
             .SelectMany(i => i.GetMembers())
             .Where(m => m.IsAbstract && !m.IsStatic);
 
-    private static MethodModel? ParseMethod(IMethodSymbol method, List<DiagnosticInfo> diagnostics)
+    private static MethodModel? ParseMethod(IMethodSymbol method, INamedTypeSymbol contract, List<DiagnosticInfo> diagnostics)
     {
         var location = method.Locations.FirstOrDefault();
         var ok = true;
@@ -176,6 +176,13 @@ internal static class Parser
             ok = false;
         }
 
+        var timeoutMs = TimeoutOf(method) ?? TimeoutOf(method.ContainingType) ?? TimeoutOf(contract);
+        if (timeoutMs is <= 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidTimeout, location, method.Name, timeoutMs.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            ok = false;
+        }
+
         if (!ok)
         {
             return null;
@@ -196,8 +203,13 @@ internal static class Parser
             ReturnType: method.ReturnType.ToDisplayString(TypeFormat),
             ResultType: result?.ToDisplayString(TypeFormat),
             WireResultType: kind == ReturnKind.AsyncEnumerable ? "stream:" + result!.ToDisplayString(WireTypeFormat) : result?.ToDisplayString(WireTypeFormat),
-            Parameters: parameters);
+            Parameters: parameters)
+        { TimeoutMs = timeoutMs };
     }
+
+    // [MeshTimeout(ms)] on a method or an interface.
+    private static int? TimeoutOf(ISymbol symbol) =>
+        symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == "MeshRpc.MeshTimeoutAttribute")?.ConstructorArguments.FirstOrDefault().Value as int?;
 
     /// <summary>
     /// Overloads sharing a name get their parameter types appended, e.g. <c>Add(int,int)</c> and <c>Add(long,long)</c>,

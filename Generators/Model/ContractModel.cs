@@ -48,7 +48,11 @@ internal sealed record MethodModel(
     string ReturnType,
     string? ResultType,
     string? WireResultType,
-    EquatableArray<ParameterModel> Parameters);
+    EquatableArray<ParameterModel> Parameters)
+{
+    /// <summary>The method's <c>[MeshTimeout]</c>, else its contract's, in milliseconds; null when neither says.</summary>
+    public int? TimeoutMs { get; init; }
+}
 
 /// <summary>One method parameter; the cancellation token travels as JSON-RPC cancellation, not as an argument.</summary>
 internal sealed record ParameterModel(string Name, string Type, string WireType, bool IsCancellationToken);

@@ -22,18 +22,27 @@ public abstract class GhostProxy : IGhostProxy
     public WorkerConnection Connection { get; }
 
     /// <summary>Calls a method that returns no value.</summary>
-    protected async Task InvokeAsync(string method, object?[] arguments, CancellationToken cancellationToken)
+    protected Task InvokeAsync(string method, object?[] arguments, CancellationToken cancellationToken) =>
+        InvokeAsync(method, arguments, timeoutMs: 0, cancellationToken);
+
+    /// <summary>Calls a method that returns no value, within <paramref name="timeoutMs"/> (its <c>[MeshTimeout]</c>; 0: none of its own).</summary>
+    protected async Task InvokeAsync(string method, object?[] arguments, int timeoutMs, CancellationToken cancellationToken)
     {
         var call = ClientTelemetry.StartCall(Connection, method);
+        using var deadline = CallDeadline.Start(Connection, timeoutMs, cancellationToken);
         Exception? failure = null;
         try
         {
-            await Connection.Rpc.InvokeWithCancellationAsync(method, arguments, cancellationToken);
+            await Connection.Rpc.InvokeWithCancellationAsync(method, arguments, deadline.Token);
         }
         catch (Exception ex) when ((failure = ex) is null)
         {
             // Never taken: the filter only notes the failure for the call's span.
             throw;
+        }
+        catch (Exception ex) when (deadline.Expired(ex, cancellationToken))
+        {
+            throw new CallTimeoutException(Connection.Ticket.WorkerId, method, deadline.Timeout!.Value, ex);
         }
         catch (Exception ex) when (Translate(method, ex) is { } translated)
         {
@@ -46,18 +55,27 @@ public abstract class GhostProxy : IGhostProxy
     }
 
     /// <summary>Calls a method that returns <typeparamref name="TResult"/>.</summary>
-    protected async Task<TResult> InvokeAsync<TResult>(string method, object?[] arguments, CancellationToken cancellationToken)
+    protected Task<TResult> InvokeAsync<TResult>(string method, object?[] arguments, CancellationToken cancellationToken) =>
+        InvokeAsync<TResult>(method, arguments, timeoutMs: 0, cancellationToken);
+
+    /// <summary>Calls a method that returns <typeparamref name="TResult"/>, within <paramref name="timeoutMs"/> (its <c>[MeshTimeout]</c>; 0: none of its own).</summary>
+    protected async Task<TResult> InvokeAsync<TResult>(string method, object?[] arguments, int timeoutMs, CancellationToken cancellationToken)
     {
         var call = ClientTelemetry.StartCall(Connection, method);
+        using var deadline = CallDeadline.Start(Connection, timeoutMs, cancellationToken);
         Exception? failure = null;
         try
         {
-            return await Connection.Rpc.InvokeWithCancellationAsync<TResult>(method, arguments, cancellationToken);
+            return await Connection.Rpc.InvokeWithCancellationAsync<TResult>(method, arguments, deadline.Token);
         }
         catch (Exception ex) when ((failure = ex) is null)
         {
             // Never taken: the filter only notes the failure for the call's span.
             throw;
+        }
+        catch (Exception ex) when (deadline.Expired(ex, cancellationToken))
+        {
+            throw new CallTimeoutException(Connection.Ticket.WorkerId, method, deadline.Timeout!.Value, ex);
         }
         catch (Exception ex) when (Translate(method, ex) is { } translated)
         {

@@ -34,6 +34,13 @@ public sealed record WorkerConnectOptions
     /// </summary>
     public int MaxFrameBytes { get; init; } = Wire.Protocol.MaxFrameBytes;
 
+    /// <summary>
+    /// How long a call may take where neither a <c>MeshCall.Timeout(...)</c> scope nor the contract's <c>[MeshTimeout]</c>
+    /// says; null (the default) waits as long as the worker lives. A call past it fails with <see cref="CallTimeoutException"/>
+    /// and the worker's cancellation token fires.
+    /// </summary>
+    public TimeSpan? CallTimeout { get; init; }
+
     /// <summary>The caller's credential for the gateway's relay (a <see cref="MeshClient"/> fills in its own).</summary>
     public MeshCredential? RelayCredential { get; init; }
 }

@@ -23,8 +23,9 @@ public sealed class WorkerConnection : IAsyncDisposable
     private Func<ValueTask>? _onDisposed;
     private int _disposed;
 
-    private WorkerConnection(CapabilityTicket ticket, MeshContract contract, Stream stream, JsonRpc rpc, int workerProcessId, DataPlaneRoute route, string endpoint)
+    private WorkerConnection(CapabilityTicket ticket, MeshContract contract, Stream stream, JsonRpc rpc, int workerProcessId, DataPlaneRoute route, string endpoint, TimeSpan? callTimeout)
     {
+        CallTimeout = callTimeout;
         Ticket = ticket;
         Contract = contract;
         _stream = stream;
@@ -47,6 +48,9 @@ public sealed class WorkerConnection : IAsyncDisposable
 
     /// <summary>The path this connection took: <see cref="DataPlaneRoute.Direct"/> or <see cref="DataPlaneRoute.Relay"/>.</summary>
     public DataPlaneRoute Route { get; }
+
+    /// <summary>How long a call may take where neither a <see cref="MeshCall.Timeout"/> scope nor the contract says.</summary>
+    internal TimeSpan? CallTimeout { get; }
 
     /// <summary>The host the connection reached: the worker's node, or the gateway for a relayed connection.</summary>
     internal string ServerAddress { get; }
@@ -98,7 +102,7 @@ public sealed class WorkerConnection : IAsyncDisposable
             var rpc = new JsonRpc(MeshJson.CreateHandler(guarded, contract)) { ActivityTracingStrategy = new ActivityTracingStrategy() };
             rpc.StartListening();
             activity?.SetTag("meshrpc.route", route.ToString().ToLowerInvariant());
-            return new WorkerConnection(ticket, contract, guarded, rpc, processId, route, endpoint);
+            return new WorkerConnection(ticket, contract, guarded, rpc, processId, route, endpoint, options.CallTimeout);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -129,15 +133,20 @@ public sealed class WorkerConnection : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentNullException.ThrowIfNull(arguments);
         var call = ClientTelemetry.StartCall(this, method);
+        using var deadline = CallDeadline.Start(this, methodTimeoutMs: 0, cancellationToken);
         Exception? failure = null;
         try
         {
-            return await Rpc.InvokeWithCancellationAsync<JsonElement>(method, [.. arguments.Select(static a => (object?)a)], cancellationToken);
+            return await Rpc.InvokeWithCancellationAsync<JsonElement>(method, [.. arguments.Select(static a => (object?)a)], deadline.Token);
         }
         catch (Exception ex) when ((failure = ex) is null)
         {
             // Never taken: the filter only notes the failure for the call's span.
             throw;
+        }
+        catch (Exception ex) when (deadline.Expired(ex, cancellationToken))
+        {
+            throw new CallTimeoutException(Ticket.WorkerId, method, deadline.Timeout!.Value, ex);
         }
         catch (Exception ex) when (CallFailures.Translate(Ticket.WorkerId, method, ex, byName: true) is { } translated)
         {

@@ -36,10 +36,12 @@ internal static class Contracts
         }
 
         [MeshWorker(JsonContext = typeof(CalculatorJson))]
+        [MeshTimeout(30000)]
         public interface ICalculator : IAsyncDisposable
         {
             Task<int> AddAsync(int a, int b);
             Task<long> AddAsync(long a, long b);
+            [MeshTimeout(500)]
             Task ResetAsync(CancellationToken cancellationToken);
             ValueTask<Whereabouts?> WhereAsync(string? label, CancellationToken cancellationToken = default);
             ValueTask PingAsync();

@@ -18,6 +18,7 @@ public sealed class DiagnosticTests
     [InlineData("MESH010", "[MeshMethod(\"\")] Task EmptyAsync();")]
     [InlineData("MESH011", "Task AddAsync(int a); Task addAsync(int a);")]
     [InlineData("MESH011", "[MeshMethod(\"legacy.add\")] Task AddAsync(int a); Task Add(long a);")]
+    [InlineData("MESH013", "[MeshTimeout(0)] Task SlowAsync();")]
     public void Reports_UnsupportedMember(string id, string member)
     {
         var diagnostics = Diagnose($$"""

@@ -38,8 +38,16 @@ public interface IShapesWorker : IShapesBase, IAsyncDisposable
     /// <summary>Waits until the caller cancels.</summary>
     Task WaitForCancellationAsync(CancellationToken cancellationToken);
 
-    /// <summary>Whether <see cref="WaitForCancellationAsync"/> saw its token fire.</summary>
+    /// <summary>Whether <see cref="WaitForCancellationAsync"/> (or <see cref="WaitWithinTimeoutAsync"/>, or <see cref="SleepAsync"/>) saw its token fire.</summary>
     Task<bool> WasCancelledAsync();
+
+    /// <summary>Waits until cancelled, which its own timeout does after 300 ms.</summary>
+    [MeshTimeout(300)]
+    Task WaitWithinTimeoutAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sleeps <paramref name="delayMs"/> (its timeout is 300 ms unless the caller says otherwise) and returns it.</summary>
+    [MeshTimeout(300)]
+    Task<int> SleepAsync(int delayMs, CancellationToken cancellationToken);
 
     /// <summary>An optional parameter.</summary>
     Task<string> GreetAsync(string name, string greeting = "Hello");

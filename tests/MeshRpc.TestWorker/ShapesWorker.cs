@@ -68,6 +68,24 @@ public sealed class ShapesWorker : IShapesWorker
     public Task<bool> WasCancelledAsync() => Task.FromResult(_cancelled);
 
     /// <inheritdoc />
+    public Task WaitWithinTimeoutAsync(CancellationToken cancellationToken) => WaitForCancellationAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<int> SleepAsync(int delayMs, CancellationToken cancellationToken)
+    {
+        _cancelled = false;
+        try
+        {
+            await Task.Delay(delayMs, cancellationToken);
+            return delayMs;
+        }
+        finally
+        {
+            _cancelled = cancellationToken.IsCancellationRequested;
+        }
+    }
+
+    /// <inheritdoc />
     public Task<string> GreetAsync(string name, string greeting = "Hello") => Task.FromResult($"{greeting}, {name}");
 
     /// <inheritdoc />

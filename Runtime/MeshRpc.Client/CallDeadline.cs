@@ -1,0 +1,45 @@
+namespace MeshRpc;
+
+/// <summary>
+/// One call's timeout, chosen in order: the caller's <see cref="MeshCall.Timeout"/> scope, the method's (or contract's)
+/// <c>[MeshTimeout]</c>, the connection's <see cref="WorkerConnectOptions.CallTimeout"/>. When it passes, the call's token
+/// is cancelled (StreamJsonRpc tells the worker, whose token fires) and the call fails with <see cref="CallTimeoutException"/>.
+/// No timeout: no allocation, the caller's token as it is.
+/// </summary>
+internal readonly struct CallDeadline : IDisposable
+{
+    private readonly CancellationTokenSource? _timer;
+
+    private CallDeadline(CancellationTokenSource? timer, TimeSpan? timeout, CancellationToken token)
+    {
+        _timer = timer;
+        Timeout = timeout;
+        Token = token;
+    }
+
+    /// <summary>The timeout in force, if any.</summary>
+    public TimeSpan? Timeout { get; }
+
+    /// <summary>The token to call with: the caller's, cancelled too when the timeout passes.</summary>
+    public CancellationToken Token { get; }
+
+    public static CallDeadline Start(WorkerConnection connection, int methodTimeoutMs, CancellationToken cancellationToken)
+    {
+        var timeout = MeshCall.ScopedTimeout ?? (methodTimeoutMs > 0 ? TimeSpan.FromMilliseconds(methodTimeoutMs) : connection.CallTimeout);
+        if (timeout is not { } due)
+        {
+            return new CallDeadline(null, null, cancellationToken);
+        }
+
+        var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(due);
+        return new CallDeadline(timer, due, timer.Token);
+    }
+
+    /// <summary>Whether <paramref name="ex"/> is this deadline passing, not the caller cancelling.</summary>
+    public bool Expired(Exception ex, CancellationToken callerToken) =>
+        ex is OperationCanceledException or StreamJsonRpc.RemoteInvocationException { ErrorCode: (int)StreamJsonRpc.Protocol.JsonRpcErrorCode.RequestCanceled }
+        && _timer is { IsCancellationRequested: true } && !callerToken.IsCancellationRequested;
+
+    public void Dispose() => _timer?.Dispose();
+}
