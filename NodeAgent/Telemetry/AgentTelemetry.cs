@@ -6,7 +6,7 @@ namespace MeshRpc.NodeAgent.Telemetry;
 
 /// <summary>
 /// The agent's traces and metrics (<see cref="MeshTelemetry.NodeAgent"/>): a forge span with its phases (gem, sandbox,
-/// host) as children, <c>meshrpc.forge.duration</c> by phase and sandbox, and warm-pool hits and misses.
+/// host) as children, <c>meshrpc.forge.duration</c> by phase and sandbox, warm-pool hits and misses, heartbeat losses.
 /// </summary>
 public sealed class AgentTelemetry
 {
@@ -16,6 +16,7 @@ public sealed class AgentTelemetry
     private readonly Histogram<double> _forgePhase;
     private readonly Counter<long> _poolHits;
     private readonly Counter<long> _poolMisses;
+    private readonly Counter<long> _heartbeatLosses;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meters"/>.</summary>
     public AgentTelemetry(IMeterFactory meters)
@@ -25,6 +26,7 @@ public sealed class AgentTelemetry
         _forgePhase = meter.CreateHistogram<double>("meshrpc.forge.duration", "s", "Duration of each phase of a forge on the node: gem, sandbox, host.");
         _poolHits = meter.CreateCounter<long>("meshrpc.warm_pool.hits", "{sandbox}", "Forges served by a pooled, already running worker host.");
         _poolMisses = meter.CreateCounter<long>("meshrpc.warm_pool.misses", "{sandbox}", "Forges that started a sandbox cold.");
+        _heartbeatLosses = meter.CreateCounter<long>("meshrpc.workers.heartbeat_losses", "{worker}", "Workers that ended because their caller's heartbeats stopped.");
     }
 
     /// <summary>Starts a phase's span; <see cref="PhaseEnded"/> records its duration.</summary>
@@ -38,6 +40,9 @@ public sealed class AgentTelemetry
             _forgePhase.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new TagList { { "meshrpc.phase", phase }, { "meshrpc.sandbox", sandbox } });
         }
     }
+
+    /// <summary>Counts a worker that ended for want of its caller's heartbeat.</summary>
+    public void HeartbeatLost() => _heartbeatLosses.Add(1);
 
     /// <summary>Counts a forge that took a pooled host (<paramref name="hit"/>) or started cold.</summary>
     public void PoolTaken(bool hit, string sandbox) =>

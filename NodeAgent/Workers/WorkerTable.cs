@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using MeshRpc.ControlPlane;
+using MeshRpc.Hosting;
 using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Sandboxes;
+using MeshRpc.NodeAgent.Telemetry;
 
 namespace MeshRpc.NodeAgent.Workers;
 
@@ -21,9 +23,12 @@ public sealed class WorkerTable
     private long _added;
 
     /// <summary>Creates the table.</summary>
-    public WorkerTable(NodeAgentOptions options, TimeProvider time, ILogger<WorkerTable> logger)
+    private readonly AgentTelemetry _telemetry;
+
+    public WorkerTable(NodeAgentOptions options, TimeProvider time, ILogger<WorkerTable> logger, AgentTelemetry telemetry)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _telemetry = telemetry;
         _keepSpools = TimeSpan.FromSeconds(options.SpoolKeepSeconds);
         _time = time;
         _logger = logger;
@@ -91,6 +96,11 @@ public sealed class WorkerTable
         if (_workers.TryRemove(new KeyValuePair<string, RunningWorker>(worker.Report.WorkerId, worker)))
         {
             Log.WorkerExited(_logger, worker.Report.WorkerId, exitCode);
+            if (exitCode == WorkerHostProcess.HeartbeatLost)
+            {
+                _telemetry.HeartbeatLost();
+            }
+
             await worker.Sandbox.DisposeAsync();
             Ended(worker);
         }

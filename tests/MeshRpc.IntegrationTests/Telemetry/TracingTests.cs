@@ -143,6 +143,26 @@ public sealed class TracingTests
     }
 
     [Fact]
+    public async Task AWorkerWhoseCallerNeverBeats_IsCountedAsAHeartbeatLoss()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var metrics = new List<Metric>();
+        await using var mesh = await EmbeddedMesh.StartAsync(ct);
+        using var meters = Sdk.CreateMeterProviderBuilder().AddMeshRpcInstrumentation().AddInMemoryExporter(metrics).Build();
+        using var client = mesh.CreateClient();
+        await client.PublishGemAsync(TestGem.Pack(), ct);
+
+        // Forged and never connected: no heartbeat ever comes, and the worker ends once its grace and timeout pass.
+        await client.SpawnAsync(MeshContracts.Get<ITestWorker>(), SummonRequest.FromGem(TestGem.Pointer) with { HeartbeatTimeout = TimeSpan.FromSeconds(1) }, ct);
+
+        Assert.True(await Poll.UntilAsync(() =>
+        {
+            meters!.ForceFlush();
+            return Task.FromResult(metrics.LastOrDefault(m => m.Name == "meshrpc.workers.heartbeat_losses") is { } losses && SumOf(losses) == 1);
+        }, TimeSpan.FromSeconds(60)), "No heartbeat loss was counted for the worker nobody connected to.");
+    }
+
+    [Fact]
     public async Task TheGatewayProcess_LogsASummon_WithTheCallersTraceId()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -178,6 +198,17 @@ public sealed class TracingTests
         }
 
         return false;
+    }
+
+    private static long SumOf(Metric metric)
+    {
+        long sum = 0;
+        foreach (ref readonly var point in metric.GetMetricPoints())
+        {
+            sum += point.GetSumLong();
+        }
+
+        return sum;
     }
 
     private static long CountOf(Metric metric)
