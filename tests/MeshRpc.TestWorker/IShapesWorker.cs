@@ -41,6 +41,9 @@ public interface IShapesWorker : IShapesBase, IAsyncDisposable
     /// <summary>Whether <see cref="WaitForCancellationAsync"/> (or <see cref="WaitWithinTimeoutAsync"/>, or <see cref="SleepAsync"/>) saw its token fire.</summary>
     Task<bool> WasCancelledAsync();
 
+    /// <summary>The trace context the call arrived in, as the worker's span of it names its parent; null outside a sampled trace.</summary>
+    Task<string?> TraceParentAsync();
+
     /// <summary>Waits until cancelled, which its own timeout does after 300 ms.</summary>
     [MeshTimeout(300)]
     Task WaitWithinTimeoutAsync(CancellationToken cancellationToken);

@@ -68,6 +68,9 @@ public sealed class ShapesWorker : IShapesWorker
     public Task<bool> WasCancelledAsync() => Task.FromResult(_cancelled);
 
     /// <inheritdoc />
+    public Task<string?> TraceParentAsync() => Task.FromResult(System.Diagnostics.Activity.Current?.ParentId);
+
+    /// <inheritdoc />
     public Task WaitWithinTimeoutAsync(CancellationToken cancellationToken) => WaitForCancellationAsync(cancellationToken);
 
     /// <inheritdoc />

@@ -177,6 +177,22 @@ test('timeoutMs ends the call with a Timeout value and fires the worker\'s cance
   }
 });
 
+test('traceparent travels with a call: the worker\'s span of it is the caller\'s child; a malformed one is refused before it is sent', async () => {
+  const worker = await summon(Stubs.ShapesWorker, { gem: 'gem://shapes-worker@1.0.0' });
+  try {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const seen = await new Promise((resolve) => worker.traceParent((e, r) => resolve({ e, r }), { traceparent }));
+    assert.equal(seen.e, null);
+    assert.equal(seen.r, traceparent);
+    assert.equal(await ok(worker.traceParent), null);
+    const bad = await new Promise((resolve) => worker.traceParent((e) => resolve(e), { traceparent: 'not-a-trace' }));
+    assert.equal(bad.code, MeshRpc.ErrorCodes.InvalidArgument);
+    assert.match(bad.message, /not W3C trace context/);
+  } finally {
+    await call(worker.destruct);
+  }
+});
+
 test('heartbeats keep an idle worker alive past its heartbeat timeout', async () => {
   const worker = await summon(Stubs.TestWorker, { gem: 'gem://test-worker@1.0.0', heartbeatTimeoutMs: 1500 });
   try {

@@ -14,7 +14,15 @@ namespace MeshRpc {
     export interface CallOptions {
         /** Give up after this many milliseconds: the callback gets a Timeout error and the worker is asked to cancel. */
         timeoutMs?: number;
+        /**
+         * The caller's W3C trace context (00-<32 hex trace id>-<16 hex span id>-<2 hex flags>), sent with the request so
+         * the worker's span of the call joins the caller's trace; tracestate goes with it when given.
+         */
+        traceparent?: string;
+        tracestate?: string;
     }
+
+    var traceParentPattern = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
     /** A call in flight. cancel() asks the worker to cancel (its CancellationToken fires) and reports Cancelled at once. */
     export interface PendingCall {
@@ -113,10 +121,22 @@ namespace MeshRpc {
                 callback(this.unusable(method));
                 return { cancel: function () { } };
             }
+            var request: { [key: string]: unknown } = { jsonrpc: "2.0", id: 0, method: method, params: args };
+            if (options && options.traceparent !== undefined) {
+                if (typeof options.traceparent !== "string" || !traceParentPattern.test(options.traceparent)) {
+                    callback(error(ErrorCodes.InvalidArgument, "traceparent '" + options.traceparent + "' is not W3C trace context: give 00-<32 hex trace id>-<16 hex span id>-<2 hex flags>."));
+                    return { cancel: function () { } };
+                }
+                request["traceparent"] = options.traceparent;
+                if (typeof options.tracestate === "string" && options.tracestate.length > 0) {
+                    request["tracestate"] = options.tracestate;
+                }
+            }
             var id = this.nextId++;
+            request["id"] = id;
             var pending: Pending = { method: method, callback: callback, timer: null };
             this.pending[id] = pending;
-            this.send({ jsonrpc: "2.0", id: id, method: method, params: args });
+            this.send(request);
             if (options && options.timeoutMs && options.timeoutMs > 0) {
                 var timeoutMs = options.timeoutMs;
                 pending.timer = setTimeout(function () {

@@ -143,6 +143,34 @@ public sealed class TracingTests
     }
 
     [Fact]
+    public async Task ACallersTraceContext_ReachesTheWorker_AsTheParentOfItsSpan()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var mesh = await EmbeddedMesh.StartAsync(ct);
+        using var tracer = Sdk.CreateTracerProviderBuilder().AddSource(Caller.Name).AddMeshRpcInstrumentation().Build();
+        using var client = mesh.CreateClient();
+        await client.PublishGemAsync(TestGem.PackShapes(), ct);
+        await using var worker = await client.SummonAsync<IShapesWorker>(SummonRequest.FromGem(TestGem.ShapesPointer), ct);
+
+        string? seen;
+        string traceId;
+        using (var work = Caller.StartActivity("caller's work"))
+        {
+            traceId = work!.TraceId.ToHexString();
+            seen = await worker.TraceParentAsync();
+        }
+
+        // The worker host's span is the child of the caller's call span: same trace, sampled.
+        Assert.True(ActivityContext.TryParse(seen, null, out var parent), $"'{seen}' is not W3C trace context.");
+        Assert.Equal(traceId, parent.TraceId.ToHexString());
+        Assert.True(parent.TraceFlags.HasFlag(ActivityTraceFlags.Recorded), seen);
+
+        // Outside the caller's work, the call's client span starts a trace of its own.
+        Assert.True(ActivityContext.TryParse(await worker.TraceParentAsync(), null, out var alone));
+        Assert.NotEqual(traceId, alone.TraceId.ToHexString());
+    }
+
+    [Fact]
     public async Task AWorkerWhoseCallerNeverBeats_IsCountedAsAHeartbeatLoss()
     {
         var ct = TestContext.Current.CancellationToken;
