@@ -55,7 +55,20 @@ public sealed record CapabilityTicket
     /// <summary>After this instant the worker refuses new handshakes with this ticket.</summary>
     [JsonPropertyName("expiresAt")]
     public required DateTimeOffset ExpiresAt { get; init; }
+
+    /// <summary>How long the worker lives: its node tears it down at <see cref="TicketLifetime.EndsAt"/> (unless its owner extends it), and after its idle timeout without a call.</summary>
+    [JsonPropertyName("lifetime")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TicketLifetime? Lifetime { get; init; }
 }
+
+/// <summary>
+/// A worker's lifetime as its summon set it (within the gateway's cap): when its node tears it down, and how long it
+/// may go without a call. Said in the ticket for the caller's information; the node enforces it whatever a ticket says.
+/// </summary>
+public sealed record TicketLifetime(
+    [property: JsonPropertyName("endsAt")] DateTimeOffset EndsAt,
+    [property: JsonPropertyName("idleTimeoutMs"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? IdleTimeoutMs = null);
 
 /// <summary>The contract a ticket is for.</summary>
 public sealed record TicketContract(

@@ -12,6 +12,15 @@ public sealed record SummonRequest
     /// <summary>How long the worker outlives its caller's last heartbeat; the gateway's default when null.</summary>
     public TimeSpan? HeartbeatTimeout { get; init; }
 
+    /// <summary>
+    /// How long the worker may live at most, from its summon: its node tears it down then, unless its owner extends it
+    /// (<c>WorkerConnection.ExtendAsync</c>). The gateway's cap when null, and never more than that.
+    /// </summary>
+    public TimeSpan? MaxLifetime { get; init; }
+
+    /// <summary>How long the worker may go without a call before it ends (heartbeats do not count); never, when null.</summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
     /// <summary>Labels the node must carry (for example <c>gpu</c> or <c>zone=eu</c>); placement skips nodes lacking any.</summary>
     public IReadOnlyList<string> RequiredLabels { get; init; } = [];
 

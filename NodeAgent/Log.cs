@@ -12,8 +12,11 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Information, "Forged worker {WorkerId} ({Contract}) as pid {ProcessId} on {Endpoint}.")]
     public static partial void WorkerForged(ILogger logger, string workerId, string contract, int processId, string endpoint);
 
-    [LoggerMessage(4, LogLevel.Information, "Worker {WorkerId} exited with code {ExitCode}.")]
-    public static partial void WorkerExited(ILogger logger, string workerId, int exitCode);
+    [LoggerMessage(4, LogLevel.Information, "Worker {WorkerId} exited with code {ExitCode}: {Reason}.")]
+    public static partial void WorkerExited(ILogger logger, string workerId, int exitCode, string reason);
+
+    [LoggerMessage(13, LogLevel.Information, "Worker {WorkerId} reached the end of its lifetime ({EndsAt:O}); tearing it down.")]
+    public static partial void LifetimeEnded(ILogger logger, string workerId, DateTimeOffset endsAt);
 
     [LoggerMessage(5, LogLevel.Information, "Worker {WorkerId} torn down.")]
     public static partial void WorkerDestroyed(ILogger logger, string workerId);

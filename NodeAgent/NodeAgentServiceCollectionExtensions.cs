@@ -55,6 +55,7 @@ public static class NodeAgentServiceCollectionExtensions
         services.AddHostedService<NodeStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<WarmPool>());
         services.AddHostedService<GatewayRegistration>();
+        services.AddHostedService<LifetimeEnforcer>();
         return services;
     }
 

@@ -102,6 +102,13 @@ internal static class GatewayEndpoints
             .Produces<MeshError>(StatusCodes.Status503ServiceUnavailable, MeshError.MediaType)
             .WithSummary("Provisions a worker directly on a named node (the v1 name, kept), skipping placement. Administrators only.");
 
+        app.MapPost("/api/v2/workers/{workerId}/lifetime", SetLifetimeAsync)
+            .RequireAuthorization(MeshPolicies.Caller)
+            .Produces<WorkerLifetime>()
+            .Produces<MeshError>(StatusCodes.Status400BadRequest, MeshError.MediaType)
+            .Produces<MeshError>(StatusCodes.Status404NotFound, MeshError.MediaType)
+            .WithSummary("The worker's owner extends (or shortens) its lifetime: it may live lifetimeMs from now, at most the gateway's cap; the reply says when it ends.");
+
         app.MapDelete("/api/v2/workers/{workerId}", TeardownAsync)
             .RequireAuthorization(MeshPolicies.Caller)
             .Produces(StatusCodes.Status204NoContent)
@@ -217,6 +224,36 @@ internal static class GatewayEndpoints
         registry.RemoveWorker(node.Registration.NodeId, workerId);
         Log.TornDown(loggers.CreateLogger(LogCategory), workerId, node.Registration.NodeId, MeshClaims.OwnerOf(user) ?? "an administrator");
         return Results.NoContent();
+    }
+
+    private static async Task<IResult> SetLifetimeAsync(
+        string workerId, LifetimeRequest request, NodeRegistry registry, NodeAgentClients agents, SpawnService spawn, IAuthorizationService authorization, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        if (request.LifetimeMs <= 0)
+        {
+            return new GatewayException(MeshErrorCodes.InvalidRequest, $"lifetimeMs is {request.LifetimeMs}; give the milliseconds the worker may live from now, a positive number.").ToResult();
+        }
+
+        if (await OwnWorkers.FindAsync(workerId, registry, authorization, user) is not { Node: var node })
+        {
+            return OwnWorkers.NotFound(workerId);
+        }
+
+        var lifetime = new WorkerLifetime(spawn.EndOfLifetime(request.LifetimeMs));
+        try
+        {
+            await agents.For(node.Registration).SetLifetimeAsync(workerId, lifetime, cancellationToken);
+        }
+        catch (ApiException ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return OwnWorkers.NotFound(workerId);
+        }
+        catch (Exception ex) when (ex is ApiExceptionBase or HttpRequestException)
+        {
+            return new GatewayException(MeshErrorCodes.ForgeFailed, $"Node {node.Registration.NodeId} did not confirm worker {workerId}'s new lifetime: {ex.Message}").ToResult();
+        }
+
+        return Results.Ok(lifetime);
     }
 
     private static async Task<IResult> PublishGemAsync(HttpRequest request, GemStore gems, GatewayOptions options, CancellationToken cancellationToken)

@@ -41,6 +41,13 @@ public sealed record GatewayOptions
     /// <summary>How long an issued ticket can open new connections.</summary>
     public TimeSpan TicketLifetime => TimeSpan.FromMilliseconds(TicketLifetimeMs);
 
+    /// <summary>
+    /// The longest a worker may live (<c>--max-worker-lifetime-ms</c>, a day by default): the lifetime of a summon that
+    /// asks for none, and the most any summon or extension gets.
+    /// </summary>
+    [ConfigurationKeyName("max-worker-lifetime-ms")]
+    public long MaxWorkerLifetimeMs { get; init; } = 86_400_000;
+
     /// <summary>Largest source code a summon may carry.</summary>
     public int MaxSourceChars { get; init; } = 1 << 20;
 

@@ -15,6 +15,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         Positive(failures, "max-workers-per-caller", options.MaxWorkersPerCaller);
         Positive(failures, "node-dead-after-ms", options.NodeDeadAfterMs);
         Positive(failures, "ticket-lifetime-ms", options.TicketLifetimeMs);
+        Positive(failures, "max-worker-lifetime-ms", options.MaxWorkerLifetimeMs);
         Positive(failures, "max-gem-unpacked-mb", options.MaxGemUnpackedMb);
         if (options.WorkerHeartbeatTimeoutMs < options.MinHeartbeatTimeoutMs)
         {

@@ -14,6 +14,10 @@ public interface INodeAgentApi
     [Get("/api/v2/workers/{workerId}/logs")]
     Task<HttpResponseMessage> LogsAsync(string workerId, bool follow, CancellationToken cancellationToken = default);
 
+    /// <summary>Sets when the node tears a worker down.</summary>
+    [Post("/api/v2/workers/{workerId}/lifetime")]
+    Task SetLifetimeAsync(string workerId, [Body] WorkerLifetime lifetime, CancellationToken cancellationToken = default);
+
     /// <summary>Kills a worker's sandbox; returns once it is gone.</summary>
     [Delete("/api/v2/workers/{workerId}")]
     Task DestroyAsync(string workerId, CancellationToken cancellationToken = default);

@@ -76,6 +76,7 @@ public sealed class SpawnService
             throw Invalid($"heartbeatTimeoutMs is {heartbeatTimeoutMs}; it must be at least {_options.MinHeartbeatTimeoutMs}.");
         }
 
+        var lifetime = LifetimeOf(request);
         var egress = EgressPolicy.Check(request.Egress, _egressAllowed);
         NodeState node;
         using (GatewayTelemetry.StartPhase("placement"))
@@ -97,6 +98,8 @@ public sealed class SpawnService
                 GemDigest = gem?.Digest,
                 SourceCode = request.SourceCode,
                 HeartbeatTimeoutMs = heartbeatTimeoutMs,
+                EndsAt = lifetime.EndsAt,
+                IdleTimeoutMs = lifetime.IdleTimeoutMs,
                 Egress = egress,
             }, cancellationToken);
         }
@@ -114,7 +117,7 @@ public sealed class SpawnService
         CapabilityTicket ticket;
         using (GatewayTelemetry.StartPhase("ticket"))
         {
-            ticket = _tickets.Issue(forged, node.Registration.NodeId, relay, request.Contract, request.ContractHash, heartbeatTimeoutMs);
+            ticket = _tickets.Issue(forged, node.Registration.NodeId, relay, request.Contract, request.ContractHash, heartbeatTimeoutMs) with { Lifetime = lifetime };
         }
 
         var timings = new SpawnTimings(
@@ -123,6 +126,21 @@ public sealed class SpawnService
         _recent.Add(new RecentSummon(forged.WorkerId, owner, request.Contract, node.Registration.NodeId, DateTimeOffset.UtcNow, timings.PlacementMs, timings.ForgeMs));
         return new SpawnEphemeralResponse(ticket, timings);
     }
+
+    /// <summary>When the worker ends, within the gateway's cap, and its idle timeout; refuses what is not a duration.</summary>
+    private TicketLifetime LifetimeOf(SpawnEphemeralRequest request)
+    {
+        if (request.MaxLifetimeMs is <= 0 || request.IdleTimeoutMs is <= 0)
+        {
+            throw Invalid($"maxLifetimeMs and idleTimeoutMs, when given, are positive milliseconds (this summon asks {request.MaxLifetimeMs} and {request.IdleTimeoutMs}).");
+        }
+
+        return new TicketLifetime(EndOfLifetime(request.MaxLifetimeMs), request.IdleTimeoutMs);
+    }
+
+    /// <summary>When a worker given <paramref name="lifetimeMs"/> from now ends: never later than the gateway's cap allows.</summary>
+    public DateTimeOffset EndOfLifetime(long? lifetimeMs) =>
+        DateTimeOffset.UtcNow.AddMilliseconds(Math.Min(lifetimeMs ?? _options.MaxWorkerLifetimeMs, _options.MaxWorkerLifetimeMs));
 
     /// <summary>The gem to run, or null when the request carries source code instead.</summary>
     private StoredGem? ResolveCode(SpawnEphemeralRequest request)

@@ -30,6 +30,11 @@ internal static class AgentEndpoints
 
         app.MapGet("/api/v2/workers", (WorkerTable workers) => Results.Ok(workers.Reports()));
 
+        app.MapPost("/api/v2/workers/{workerId}/lifetime", (string workerId, WorkerLifetime lifetime, WorkerTable workers) =>
+            workers.SetLifetime(workerId, lifetime.EndsAt)
+                ? Results.NoContent()
+                : Problem(MeshErrorCodes.WorkerNotFound, $"No worker {workerId} runs on this node; it may have exited already."));
+
         // omega_spool: what a worker printed, whole or followed as server-sent events until the worker has ended.
         app.MapGet("/api/v2/workers/{workerId}/logs", async (string workerId, bool? follow, WorkerTable workers, HttpResponse response, CancellationToken cancellationToken) =>
         {

@@ -111,7 +111,7 @@ public sealed class WorkerForge
             var endpoint = PinnedEndpoint.Direct(_options.DataPlaneAddress, sandbox.DataPlanePort, status.CertificateSha256);
             var hostPid = sandbox.HostProcessIdOf(status.ProcessId);
             var report = new WorkerReport(workerId, request.Contract, endpoint, hostPid, DateTimeOffset.UtcNow) { Owner = request.Owner };
-            var added = _workers.Add(new RunningWorker(report, sandbox, spool));
+            var added = _workers.Add(new RunningWorker(report, sandbox, spool) { EndsAt = request.EndsAt });
             Log.WorkerForged(_logger, workerId, request.Contract, hostPid, endpoint);
             return new ForgeResponse
             {
@@ -207,6 +207,7 @@ public sealed class WorkerForge
             TicketPublicKey = string.Empty,
             BindAddress = _options.DataPlaneAddress,
             HeartbeatTimeoutMs = request.HeartbeatTimeoutMs,
+            IdleTimeoutMs = request.IdleTimeoutMs,
             Contract = request.Contract,
             IncludeErrorDiagnostics = _options.WorkerErrorDiagnostics,
         };

@@ -7,8 +7,18 @@ using MeshRpc.NodeAgent.Telemetry;
 
 namespace MeshRpc.NodeAgent.Workers;
 
-/// <summary>One worker this node runs, and what it has printed.</summary>
-public sealed record RunningWorker(WorkerReport Report, ISandbox Sandbox, OutputSpool Spool);
+/// <summary>One worker this node runs, what it has printed, and when its lifetime ends.</summary>
+public sealed record RunningWorker(WorkerReport Report, ISandbox Sandbox, OutputSpool Spool)
+{
+    private long _endsAtTicks;
+
+    /// <summary>When the node tears the worker down; null: never (it lives while its caller heartbeats).</summary>
+    public DateTimeOffset? EndsAt
+    {
+        get => Interlocked.Read(ref _endsAtTicks) is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        set => Interlocked.Exchange(ref _endsAtTicks, value?.UtcTicks ?? 0);
+    }
+}
 
 /// <summary>The workers alive on this node. A worker leaves the table the moment its sandbox exits, for whatever reason.</summary>
 public sealed class WorkerTable
@@ -20,11 +30,10 @@ public sealed class WorkerTable
     private readonly TimeSpan _keepSpools;
     private readonly TimeProvider _time;
     private readonly ILogger<WorkerTable> _logger;
+    private readonly AgentTelemetry _telemetry;
     private long _added;
 
     /// <summary>Creates the table.</summary>
-    private readonly AgentTelemetry _telemetry;
-
     public WorkerTable(NodeAgentOptions options, TimeProvider time, ILogger<WorkerTable> logger, AgentTelemetry telemetry)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -73,6 +82,22 @@ public sealed class WorkerTable
         return number;
     }
 
+    /// <summary>Sets when a worker ends; false when the worker is not here.</summary>
+    public bool SetLifetime(string workerId, DateTimeOffset endsAt)
+    {
+        if (!_workers.TryGetValue(workerId, out var worker))
+        {
+            return false;
+        }
+
+        worker.EndsAt = endsAt;
+        return true;
+    }
+
+    /// <summary>The workers whose lifetime has ended by <paramref name="now"/>, with when it did.</summary>
+    public IReadOnlyList<(string WorkerId, DateTimeOffset EndsAt)> PastTheirLifetime(DateTimeOffset now) =>
+        [.. _workers.Values.Where(w => w.EndsAt <= now).Select(w => (w.Report.WorkerId, w.EndsAt!.Value))];
+
     /// <summary>Kills a worker's sandbox; false when the worker is not here.</summary>
     public async Task<bool> DestroyAsync(string workerId)
     {
@@ -95,7 +120,7 @@ public sealed class WorkerTable
         var exitCode = await worker.Sandbox.Exited;
         if (_workers.TryRemove(new KeyValuePair<string, RunningWorker>(worker.Report.WorkerId, worker)))
         {
-            Log.WorkerExited(_logger, worker.Report.WorkerId, exitCode);
+            Log.WorkerExited(_logger, worker.Report.WorkerId, exitCode, WorkerHostProcess.ExitReason(exitCode));
             if (exitCode == WorkerHostProcess.HeartbeatLost)
             {
                 _telemetry.HeartbeatLost();

@@ -27,6 +27,8 @@ namespace MeshRpc.ControlPlane;
 [JsonSerializable(typeof(List<WorkerLogLine>))]
 [JsonSerializable(typeof(ApiKeyIssued))]
 [JsonSerializable(typeof(HealthAnswer))]
+[JsonSerializable(typeof(LifetimeRequest))]
+[JsonSerializable(typeof(WorkerLifetime))]
 public sealed partial class ControlPlaneJsonContext : JsonSerializerContext
 {
 }

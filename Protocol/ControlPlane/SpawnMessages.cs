@@ -18,6 +18,12 @@ public sealed record SpawnEphemeralRequest
     /// <summary>Heartbeat timeout for the worker; the gateway's default when null.</summary>
     public int? HeartbeatTimeoutMs { get; init; }
 
+    /// <summary>How long the worker may live, from its summon; the gateway's cap when null, and at most that.</summary>
+    public int? MaxLifetimeMs { get; init; }
+
+    /// <summary>How long the worker may go without a call before it ends; never when null.</summary>
+    public int? IdleTimeoutMs { get; init; }
+
     /// <summary>Labels the chosen node must carry.</summary>
     public IReadOnlyList<string>? RequiredLabels { get; init; }
 
@@ -55,6 +61,12 @@ public sealed record ForgeRequest
     /// <summary>How long the worker outlives its caller's last heartbeat.</summary>
     public required int HeartbeatTimeoutMs { get; init; }
 
+    /// <summary>When the node tears the worker down, unless its owner extends it; never when null.</summary>
+    public DateTimeOffset? EndsAt { get; init; }
+
+    /// <summary>How long the worker may go without a call before it ends; never when null.</summary>
+    public int? IdleTimeoutMs { get; init; }
+
     /// <summary>Where the worker may connect, as the gateway's policy allowed (<see cref="EgressDestination"/> text); empty: nowhere.</summary>
     public IReadOnlyList<string> Egress { get; init; } = [];
 }
@@ -86,3 +98,10 @@ public sealed record ForgeResponse
     /// <summary>The node's idle pooled hosts once this worker took its own: fresher, for placement, than the last heartbeat.</summary>
     public IReadOnlyList<WarmHosts> WarmHosts { get; init; } = [];
 }
+
+/// <summary>Body of <c>POST /api/v2/workers/{workerId}/lifetime</c>: the worker's owner extends (or shortens) its lifetime.</summary>
+/// <param name="LifetimeMs">How long the worker may live from now on, at most the gateway's cap.</param>
+public sealed record LifetimeRequest(int LifetimeMs);
+
+/// <summary>When a worker ends: the reply of a lifetime change, and the body the gateway sends its node.</summary>
+public sealed record WorkerLifetime(DateTimeOffset EndsAt);

@@ -21,6 +21,9 @@ public sealed record WorkerHostConfig
     /// <summary>The data-plane address to listen on.</summary>
     public required string BindAddress { get; init; }
 
+    /// <summary>How long the worker may go without a call before it exits; never when null.</summary>
+    public int? IdleTimeoutMs { get; init; }
+
     /// <summary>How long the worker lives without a heartbeat.</summary>
     public required int HeartbeatTimeoutMs { get; init; }
 

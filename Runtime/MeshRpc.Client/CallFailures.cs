@@ -10,7 +10,10 @@ internal static class CallFailures
     /// The MeshRpc exception for <paramref name="ex"/>, or null when it passes as it is (a cancellation, or an exception
     /// of no known kind). <paramref name="byName"/>: the method was named by a person or tool, not by a generated proxy.
     /// </summary>
-    public static MeshRpcException? Translate(string workerId, string method, Exception ex, bool byName = false) => ex switch
+    public static MeshRpcException? Translate(WorkerConnection connection, string method, Exception ex, bool byName = false) =>
+        Translate(connection.Ticket.WorkerId, connection.EndsAt, method, ex, byName);
+
+    private static MeshRpcException? Translate(string workerId, DateTimeOffset? endsAt, string method, Exception ex, bool byName) => ex switch
     {
         RemoteMethodNotFoundException => new CallRefusedException(byName
             ? $"Worker {workerId} has no method '{method}' taking these arguments. Name a method of its contract by its wire name (the C# name without 'Async', " +
@@ -22,6 +25,9 @@ internal static class CallFailures
             (remote.DeserializedErrorData as CommonErrorData)?.Message ?? remote.Message,
             (remote.DeserializedErrorData as CommonErrorData)?.StackTrace,
             remote),
+        ConnectionLostException when endsAt <= DateTimeOffset.UtcNow.AddSeconds(2) => new WorkerLostException(workerId,
+            $"The connection to worker {workerId} was lost during '{method}': the worker reached the end of its lifetime at {endsAt:O}. " +
+            "Summon it with a longer MaxLifetime, or extend it (ExtendAsync) before then.", ex),
         ConnectionLostException => new WorkerLostException(workerId,
             $"The connection to worker {workerId} was lost during '{method}': the worker exited, was torn down, or its node died.", ex),
         ObjectDisposedException => new WorkerLostException(workerId,

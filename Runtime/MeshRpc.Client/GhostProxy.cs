@@ -142,7 +142,7 @@ public abstract class GhostProxy : IGhostProxy
         GC.SuppressFinalize(this);
     }
 
-    private MeshRpcException? Translate(string method, Exception ex) => CallFailures.Translate(Connection.Ticket.WorkerId, method, ex);
+    private MeshRpcException? Translate(string method, Exception ex) => CallFailures.Translate(Connection, method, ex);
 }
 
 /// <summary>Implemented by every ghost proxy; exposes the connection behind it.</summary>

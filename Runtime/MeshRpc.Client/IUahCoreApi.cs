@@ -38,6 +38,10 @@ public interface IUahCoreApi
     [Post("/api/v2/keys")]
     Task<ApiKeyIssued> CreateKeyAsync([Body] ApiKeyRequest request, CancellationToken cancellationToken = default);
 
+    /// <summary>Sets how long one of the caller's workers may live from now (at most the gateway's cap); returns when it ends.</summary>
+    [Post("/api/v2/workers/{workerId}/lifetime")]
+    Task<WorkerLifetime> SetLifetimeAsync(string workerId, [Body] LifetimeRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>The public key tickets are signed with, to check a ticket's signature.</summary>
     [Get("/api/v2/tickets/key")]
     Task<TicketKey> GetTicketKeyAsync(CancellationToken cancellationToken = default);

@@ -88,6 +88,8 @@ public sealed class MeshClient : IDisposable
             Gem = request.Gem?.ToString(),
             SourceCode = request.SourceCode,
             HeartbeatTimeoutMs = request.HeartbeatTimeout is { } timeout ? (int)timeout.TotalMilliseconds : null,
+            MaxLifetimeMs = request.MaxLifetime is { } lifetime ? (int)Math.Min(int.MaxValue, lifetime.TotalMilliseconds) : null,
+            IdleTimeoutMs = request.IdleTimeout is { } idle ? (int)Math.Min(int.MaxValue, idle.TotalMilliseconds) : null,
             RequiredLabels = request.RequiredLabels,
             MemoryMb = request.MemoryMb,
             Egress = request.Egress.Count == 0 ? null : [.. request.Egress.Select(destination => destination.ToString())],
@@ -114,6 +116,7 @@ public sealed class MeshClient : IDisposable
         }
 
         connection.OnDisposed(() => new ValueTask(TeardownAsync(ticket.WorkerId, CancellationToken.None)));
+        connection.ExtendWith((lifetime, token) => ExtendAsync(ticket.WorkerId, lifetime, token));
         return createProxy(connection);
     }
 
@@ -127,6 +130,18 @@ public sealed class MeshClient : IDisposable
         {
             // The connect failure is the error the caller needs; this worker never got a heartbeat and dies at its timeout.
         }
+    }
+
+    /// <summary>
+    /// Lets one of the caller's workers live <paramref name="lifetime"/> from now (at most the gateway's cap; a shorter
+    /// one shortens it); returns when it now ends. Its node tears it down then.
+    /// </summary>
+    public async Task<DateTimeOffset> ExtendAsync(string workerId, TimeSpan lifetime, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lifetime, TimeSpan.Zero);
+        var set = await CallGatewayAsync(
+            () => Gateway.SetLifetimeAsync(workerId, new LifetimeRequest((int)Math.Min(int.MaxValue, lifetime.TotalMilliseconds)), cancellationToken), $"extend worker {workerId}");
+        return set.EndsAt;
     }
 
     /// <summary>Publishes a gem archive to the gateway's gem store.</summary>

@@ -21,11 +21,14 @@ public sealed class WorkerConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stopHeartbeat = new();
     private readonly Task _heartbeat;
     private Func<ValueTask>? _onDisposed;
+    private Func<TimeSpan, CancellationToken, Task<DateTimeOffset>>? _extend;
+    private long _endsAtTicks;
     private int _disposed;
 
     private WorkerConnection(CapabilityTicket ticket, MeshContract contract, Stream stream, JsonRpc rpc, int workerProcessId, DataPlaneRoute route, string endpoint, TimeSpan? callTimeout)
     {
         CallTimeout = callTimeout;
+        _endsAtTicks = ticket.Lifetime?.EndsAt.UtcTicks ?? 0;
         Ticket = ticket;
         Contract = contract;
         _stream = stream;
@@ -148,7 +151,7 @@ public sealed class WorkerConnection : IAsyncDisposable
         {
             throw new CallTimeoutException(Ticket.WorkerId, method, deadline.Timeout!.Value, ex);
         }
-        catch (Exception ex) when (CallFailures.Translate(Ticket.WorkerId, method, ex, byName: true) is { } translated)
+        catch (Exception ex) when (CallFailures.Translate(this, method, ex, byName: true) is { } translated)
         {
             throw translated;
         }
@@ -157,6 +160,25 @@ public sealed class WorkerConnection : IAsyncDisposable
             ClientTelemetry.EndCall(call, this, method, failure);
         }
     }
+
+    /// <summary>When the worker's node tears it down, as its ticket or the latest <see cref="ExtendAsync"/> said; null: never.</summary>
+    public DateTimeOffset? EndsAt => Interlocked.Read(ref _endsAtTicks) is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+
+    /// <summary>
+    /// Lets the worker live <paramref name="lifetime"/> from now (at most the gateway's cap); returns when it now ends.
+    /// Needs the connection to come from <see cref="MeshClient"/>, which asks the gateway.
+    /// </summary>
+    public async Task<DateTimeOffset> ExtendAsync(TimeSpan lifetime, CancellationToken cancellationToken = default)
+    {
+        var extend = _extend ?? throw new InvalidOperationException(
+            $"This connection to worker {Ticket.WorkerId} was made without a MeshClient, which extends workers through the gateway: use MeshClient.ExtendAsync.");
+        var endsAt = await extend(lifetime, cancellationToken);
+        Interlocked.Exchange(ref _endsAtTicks, endsAt.UtcTicks);
+        return endsAt;
+    }
+
+    /// <summary>How <see cref="ExtendAsync"/> reaches the gateway; set by <see cref="MeshClient"/>.</summary>
+    internal void ExtendWith(Func<TimeSpan, CancellationToken, Task<DateTimeOffset>> extend) => _extend = extend;
 
     /// <summary>Runs <paramref name="onDisposed"/> after the connection closes, e.g. to tear the worker down.</summary>
     public void OnDisposed(Func<ValueTask> onDisposed) => _onDisposed = onDisposed;

@@ -30,6 +30,19 @@ public static class WorkerHostProcess
     /// <summary>Exit code: no caller heartbeated for the heartbeat timeout.</summary>
     public const int HeartbeatLost = 3;
 
+    /// <summary>Exit code: no call came for the idle timeout its summon set.</summary>
+    public const int Idle = 4;
+
+    /// <summary>Why a worker host exited, in words for the node's log.</summary>
+    public static string ExitReason(int exitCode) => exitCode switch
+    {
+        Stopped => "stopped by its node",
+        CouldNotStart => "it could not start",
+        HeartbeatLost => "its caller's heartbeats stopped",
+        Idle => "no call came for its idle timeout",
+        _ => "it crashed or was killed",
+    };
+
     /// <summary>
     /// With <c>--tls</c>, starts making the worker's certificate and its server context at once, on another core: with
     /// the system trust store that the first context loads, it is the slowest part of a cold start.
@@ -116,6 +129,7 @@ public static class WorkerHostProcess
                 BindAddress = IPAddress.Parse(config.BindAddress),
                 Listener = listener,
                 HeartbeatTimeout = TimeSpan.FromMilliseconds(config.HeartbeatTimeoutMs),
+                CallIdleTimeout = config.IdleTimeoutMs is { } idle ? TimeSpan.FromMilliseconds(idle) : null,
                 IncludeErrorDiagnostics = config.IncludeErrorDiagnostics,
                 Certificate = tls is null ? null : await tls,
             };
@@ -144,10 +158,15 @@ public static class WorkerHostProcess
             stopped.TrySetResult();
         });
 
-        var exitCode = await Task.WhenAny(server.HeartbeatLost, stopped.Task) == server.HeartbeatLost ? HeartbeatLost : Stopped;
+        var ended = await Task.WhenAny(server.HeartbeatLost, server.IdleExpired, stopped.Task);
+        var exitCode = ended == server.HeartbeatLost ? HeartbeatLost : ended == server.IdleExpired ? Idle : Stopped;
         if (exitCode == HeartbeatLost)
         {
             await Console.Error.WriteLineAsync($"worker {config.WorkerId}: no heartbeat for {config.HeartbeatTimeoutMs} ms; exiting.");
+        }
+        else if (exitCode == Idle)
+        {
+            await Console.Error.WriteLineAsync($"worker {config.WorkerId}: no call for {config.IdleTimeoutMs} ms, its idle timeout; exiting.");
         }
 
         if (worker is IAsyncDisposable disposable)

@@ -21,6 +21,7 @@ public sealed class WorkerServer : IAsyncDisposable
     private readonly object _target;
     private readonly Socket _listener;
     private readonly HeartbeatWatchdog _watchdog;
+    private readonly HeartbeatWatchdog? _idle;
     private readonly WorkerTelemetry _telemetry;
     private readonly SslServerAuthenticationOptions? _tls;
     private readonly CancellationTokenSource _stopping = new();
@@ -39,7 +40,9 @@ public sealed class WorkerServer : IAsyncDisposable
         _contract = contract;
         _attach = MeshDispatchers.For(contract);
         _target = target;
-        _telemetry = new WorkerTelemetry(contract.Name);
+        // Calls, not heartbeats, keep a worker with an idle timeout alive: the same watchdog, beaten by each call.
+        _idle = options.CallIdleTimeout is { } idle ? new HeartbeatWatchdog(idle, time) : null;
+        _telemetry = new WorkerTelemetry(contract.Name, _idle is null ? null : _idle.Beat);
         _listener = options.Listener ?? Bind(options.BindAddress);
         _watchdog = new HeartbeatWatchdog(options.HeartbeatTimeout, time, firstBeatGrace: options.HandshakeTimeout);
         _tls = options.Certificate is { } certificate ? WorkerCertificate.ServerOptions(certificate) : null;
@@ -47,6 +50,9 @@ public sealed class WorkerServer : IAsyncDisposable
 
     /// <summary>Completes when no caller has heartbeated for the heartbeat timeout.</summary>
     public Task HeartbeatLost => _watchdog.Expired;
+
+    /// <summary>Completes when no call has come for the idle timeout; never without one.</summary>
+    public Task IdleExpired => _idle?.Expired ?? Task.Delay(Timeout.Infinite);
 
     /// <summary>Handshakes refused so far; a refused connection never reaches the worker object.</summary>
     public int RefusedHandshakes => Volatile.Read(ref _refused);
@@ -76,6 +82,7 @@ public sealed class WorkerServer : IAsyncDisposable
 
         await Task.WhenAll(connections);
         _watchdog.Dispose();
+        _idle?.Dispose();
         _stopping.Dispose();
     }
 

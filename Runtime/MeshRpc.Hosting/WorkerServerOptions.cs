@@ -32,6 +32,9 @@ public sealed record WorkerServerOptions
     /// <summary>How long the worker lives without a heartbeat from any caller.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long the worker may go without a call before <see cref="WorkerServer.IdleExpired"/> completes; never when null.</summary>
+    public TimeSpan? CallIdleTimeout { get; init; }
+
     /// <summary>
     /// How long a new connection has to complete TLS and the ticket handshake. As long as a MeshRpc client waits
     /// (<see cref="WorkerConnectOptions.ConnectTimeout"/>): a freshly started worker on a busy node spends part of this

@@ -9,10 +9,10 @@ namespace MeshRpc.Hosting;
 
 /// <summary>
 /// The worker's side of a call's trace (<see cref="MeshTelemetry.Worker"/>): a server span per request, child of the
-/// caller's span named by the request's W3C <c>traceparent</c>, and <c>rpc.server.call.duration</c>. Heartbeats are
-/// not calls and make none.
+/// caller's span named by the request's W3C <c>traceparent</c>, and <c>rpc.server.call.duration</c>; and each call's
+/// arrival, for the idle timeout. Heartbeats are not calls and make none.
 /// </summary>
-internal sealed class WorkerTelemetry(string contract) : IActivityTracingStrategy
+internal sealed class WorkerTelemetry(string contract, Action? called = null) : IActivityTracingStrategy
 {
     private static readonly ActivitySource Source = new(MeshTelemetry.Worker);
 
@@ -34,6 +34,9 @@ internal sealed class WorkerTelemetry(string contract) : IActivityTracingStrateg
         {
             return null;
         }
+
+        // Every request but a heartbeat is a call, for the idle timeout (this is the one hook StreamJsonRpc gives per request).
+        called?.Invoke();
 
         // A span only inside the caller's trace: a request without traceparent costs a null check.
         Activity? activity = null;

@@ -81,6 +81,7 @@ public sealed class RelayTests(MeshProcesses mesh) : IClassFixture<MeshProcesses
     [InlineData("GET", "api/v2/workers")]
     [InlineData("DELETE", "api/v2/workers/w-anything")]
     [InlineData("GET", "api/v2/workers/w-anything/logs")]
+    [InlineData("POST", "api/v2/workers/w-anything/lifetime")]
     public async Task GatewayDoesNotRoute_TheAgentsOwnApi(string method, string path)
     {
         using var client = mesh.CreateClient();

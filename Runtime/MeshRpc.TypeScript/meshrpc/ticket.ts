@@ -12,6 +12,7 @@ namespace MeshRpc {
         heartbeat: { intervalMs: number; timeoutMs: number };
         issuedAt: string;
         expiresAt: string;
+        lifetime?: { endsAt: string; idleTimeoutMs?: number };
     }
 
     /** The contract a stub speaks: the worker refuses a handshake whose hash differs from its own. */

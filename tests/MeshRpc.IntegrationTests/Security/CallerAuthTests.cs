@@ -37,6 +37,7 @@ public sealed class CallerAuthTests(MeshProcesses mesh) : IClassFixture<MeshProc
         { "GET", "/api/v2/workers/w-anything/logs?follow=true" },
         { "GET", "/api/v1/omega_spool?worker=w-anything" },
         { "GET", "/api/v2/dashboard/events" },
+        { "POST", "/api/v2/workers/w-anything/lifetime" },
     };
 
     [Theory]

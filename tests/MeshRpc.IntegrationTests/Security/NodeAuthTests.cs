@@ -118,6 +118,9 @@ public sealed class NodeAuthTests(ProcessMesh mesh) : IClassFixture<ProcessMesh>
         { "GET", "api/v2/workers/w-anything/logs", "nothing" },
         { "GET", "api/v2/workers/w-anything/logs?follow=true", "caller" },
         { "GET", "api/v2/workers/w-anything/logs", "certificate" },
+        { "POST", "api/v2/workers/w-anything/lifetime", "nothing" },
+        { "POST", "api/v2/workers/w-anything/lifetime", "caller" },
+        { "POST", "api/v2/workers/w-anything/lifetime", "certificate" },
         { "GET", "relay/w-anything", "nothing" },
         { "GET", "relay/w-anything", "certificate" },
     };
