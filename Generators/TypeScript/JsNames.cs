@@ -48,10 +48,10 @@ internal static class JsNames
     }
 
     /// <summary>
-    /// A method's name in the stub's worker object, which also holds the stub's own <c>connection</c> and
-    /// <c>destruct</c>: those get a trailing '_'. Reserved words stay as they are: ES5 allows them as property names.
+    /// A method's name in the stub's worker object, which also holds the stub's own <c>connection</c>, <c>destruct</c>
+    /// and <c>extend</c>: those get a trailing '_'. Reserved words stay as they are: ES5 allows them as property names.
     /// </summary>
-    public static string Member(string name) => name is "connection" or "destruct" ? name + "_" : name;
+    public static string Member(string name) => name is "connection" or "destruct" or "extend" ? name + "_" : name;
 
     /// <summary>A parameter name usable in strict ES5 (and not shadowing the stub's own callback and options).</summary>
     public static string Parameter(string name)

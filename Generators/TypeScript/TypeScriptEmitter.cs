@@ -40,6 +40,8 @@ internal static class TypeScriptEmitter
 
         w.Line("/** Stops heartbeats, closes the connection and tears the worker down; the callback runs when it is gone. */");
         w.Line("destruct(callback?: (error: MeshRpc.MeshError | null) => void): void;");
+        w.Line("/** Lets the worker live lifetimeMs from now (at most the gateway's cap); the callback gets when it now ends. */");
+        w.Line("extend(lifetimeMs: number, callback: MeshRpc.Callback<string>): void;");
         w.Close();
 
         w.Line();
@@ -56,6 +58,9 @@ internal static class TypeScriptEmitter
 
         w.Open("destruct: function (callback?: (error: MeshRpc.MeshError | null) => void): void");
         w.Line("connection.destruct(callback);");
+        w.Close(",");
+        w.Open("extend: function (lifetimeMs: number, callback: MeshRpc.Callback<string>): void");
+        w.Line("connection.extend(lifetimeMs, callback);");
         w.Close();
         w.Close(";");
         w.Close();

@@ -13,6 +13,7 @@ public sealed class HeartbeatWatchdog : IDisposable
     private readonly TaskCompletionSource _expired = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastBeat;
     private int _beaten;
+    private Func<bool>? _busy;
 
     /// <summary>Starts the watchdog; the first period begins now and lasts <paramref name="timeout"/> plus <paramref name="firstBeatGrace"/>.</summary>
     public HeartbeatWatchdog(TimeSpan timeout, TimeProvider? time = null, TimeSpan firstBeatGrace = default)
@@ -28,6 +29,9 @@ public sealed class HeartbeatWatchdog : IDisposable
     /// <summary>Completes when the heartbeat timeout has passed.</summary>
     public Task Expired => _expired.Task;
 
+    /// <summary>While <paramref name="busy"/> says so, the timeout does not run (the idle timeout of a worker serving a call).</summary>
+    public void HoldWhile(Func<bool> busy) => _busy = busy;
+
     /// <summary>Records a sign of life.</summary>
     public void Beat()
     {
@@ -40,6 +44,12 @@ public sealed class HeartbeatWatchdog : IDisposable
 
     private void Check()
     {
+        if (_busy?.Invoke() == true)
+        {
+            Beat();
+            return;
+        }
+
         var allowed = Volatile.Read(ref _beaten) == 1 ? _timeout : _timeout + _firstBeatGrace;
         if (_time.GetElapsedTime(Interlocked.Read(ref _lastBeat)) > allowed)
         {

@@ -40,9 +40,15 @@ public sealed class WorkerServer : IAsyncDisposable
         _contract = contract;
         _attach = MeshDispatchers.For(contract);
         _target = target;
-        // Calls, not heartbeats, keep a worker with an idle timeout alive: the same watchdog, beaten by each call.
+        // Calls, not heartbeats, keep a worker with an idle timeout alive: the same watchdog, held while a call is served.
         _idle = options.CallIdleTimeout is { } idle ? new HeartbeatWatchdog(idle, time) : null;
-        _telemetry = new WorkerTelemetry(contract.Name, _idle is null ? null : _idle.Beat);
+        var calls = _idle is null ? null : new CallActivity(_idle);
+        if (calls is not null)
+        {
+            _idle!.HoldWhile(() => calls.Busy);
+        }
+
+        _telemetry = new WorkerTelemetry(contract.Name, calls);
         _listener = options.Listener ?? Bind(options.BindAddress);
         _watchdog = new HeartbeatWatchdog(options.HeartbeatTimeout, time, firstBeatGrace: options.HandshakeTimeout);
         _tls = options.Certificate is { } certificate ? WorkerCertificate.ServerOptions(certificate) : null;

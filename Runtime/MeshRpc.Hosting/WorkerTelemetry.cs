@@ -12,7 +12,7 @@ namespace MeshRpc.Hosting;
 /// caller's span named by the request's W3C <c>traceparent</c>, and <c>rpc.server.call.duration</c>; and each call's
 /// arrival, for the idle timeout. Heartbeats are not calls and make none.
 /// </summary>
-internal sealed class WorkerTelemetry(string contract, Action? called = null) : IActivityTracingStrategy
+internal sealed class WorkerTelemetry(string contract, CallActivity? calls = null) : IActivityTracingStrategy
 {
     private static readonly ActivitySource Source = new(MeshTelemetry.Worker);
 
@@ -36,7 +36,7 @@ internal sealed class WorkerTelemetry(string contract, Action? called = null) : 
         }
 
         // Every request but a heartbeat is a call, for the idle timeout (this is the one hook StreamJsonRpc gives per request).
-        called?.Invoke();
+        var served = calls?.Started();
 
         // A span only inside the caller's trace: a request without traceparent costs a null check.
         Activity? activity = null;
@@ -48,14 +48,20 @@ internal sealed class WorkerTelemetry(string contract, Action? called = null) : 
             activity?.SetTag("rpc.method", method);
         }
 
-        return CallDuration.Enabled ? new ServedCall(activity, contract, method, Stopwatch.GetTimestamp()) : activity;
+        return CallDuration.Enabled || served is not null ? new ServedCall(activity, served, contract, method, Stopwatch.GetTimestamp()) : activity;
     }
 
-    private sealed class ServedCall(Activity? activity, string contract, string method, long started) : IDisposable
+    private sealed class ServedCall(Activity? activity, IDisposable? served, string contract, string method, long started) : IDisposable
     {
         public void Dispose()
         {
             activity?.Dispose();
+            served?.Dispose();
+            if (!CallDuration.Enabled)
+            {
+                return;
+            }
+
             CallDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new TagList
             {
                 { "rpc.system", MeshTelemetry.RpcSystem },

@@ -40,6 +40,7 @@ public sealed class GeneratedSourceTests
                 Task<long> Add(long value);
                 Task<string> Delete(string key);
                 Task<string> DestructAsync();
+                Task<int> ExtendAsync(int days);
             }
             """);
 
@@ -57,6 +58,8 @@ public sealed class GeneratedSourceTests
         Assert.Contains("delete: function (key: string", stub, StringComparison.Ordinal);
         Assert.Contains("destruct_: function (", stub, StringComparison.Ordinal);
         Assert.Contains("connection.call(\"Destruct\"", stub, StringComparison.Ordinal);
+        Assert.Contains("extend_: function (days: number", stub, StringComparison.Ordinal);
+        Assert.Contains("connection.call(\"Extend\"", stub, StringComparison.Ordinal);
     }
 
     [Theory]

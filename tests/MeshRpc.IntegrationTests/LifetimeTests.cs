@@ -86,4 +86,17 @@ public sealed class LifetimeTests(MeshProcesses mesh) : IClassFixture<MeshProces
         Assert.NotNull(await Processes.WaitUntilGoneAsync(hostPid, GoneWithin));
         await mesh.WaitForAgentLogAsync("no call came for its idle timeout", TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task AWorkerServingACallLongerThanItsIdleTimeout_IsNotIdle()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var client = mesh.CreateClient();
+        await using var worker = await client.SummonAsync<IShapesWorker>(SummonRequest.FromGem(TestGem.ShapesPointer) with { IdleTimeout = TimeSpan.FromSeconds(1) }, ct);
+
+        using (MeshCall.Timeout(TimeSpan.FromSeconds(30)))
+        {
+            Assert.Equal(3000, await worker.SleepAsync(3000, CancellationToken.None));
+        }
+    }
 }

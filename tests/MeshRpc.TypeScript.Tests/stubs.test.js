@@ -193,6 +193,24 @@ test('traceparent travels with a call: the worker\'s span of it is the caller\'s
   }
 });
 
+test('a worker ends with its lifetime, and extend() keeps one alive past it', async () => {
+  const ending = await summon(Stubs.ShapesWorker, { gem: 'gem://shapes-worker@1.0.0', maxLifetimeMs: 2000 });
+  const extended = await summon(Stubs.ShapesWorker, { gem: 'gem://shapes-worker@1.0.0', maxLifetimeMs: 2000 });
+  try {
+    assert.ok(Date.parse(ending.connection.ticket.lifetime.endsAt) <= Date.now() + 3000);
+    const endsAt = await ok(extended.extend, 120000);
+    assert.ok(Date.parse(endsAt) > Date.now() + 60000, `extend() answered ${endsAt}`);
+    const refused = await new Promise((resolve) => extended.extend(0, (e) => resolve(e)));
+    assert.equal(refused.code, MeshRpc.ErrorCodes.InvalidArgument);
+    await delay(5000);
+    assert.equal((await call(ending.ping)).error.code, MeshRpc.ErrorCodes.WorkerLost);
+    assert.equal((await call(extended.ping)).error, null);
+  } finally {
+    await call(ending.destruct);
+    await call(extended.destruct);
+  }
+});
+
 test('heartbeats keep an idle worker alive past its heartbeat timeout', async () => {
   const worker = await summon(Stubs.TestWorker, { gem: 'gem://test-worker@1.0.0', heartbeatTimeoutMs: 1500 });
   try {

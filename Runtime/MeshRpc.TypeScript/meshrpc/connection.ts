@@ -53,6 +53,7 @@ namespace MeshRpc {
         private pending: { [id: string]: Pending } = {};
         private onReady: Callback<Connection> | null;
         private teardown: ((callback: (error: MeshError | null) => void) => void) | null = null;
+        private extender: ((lifetimeMs: number, callback: Callback<string>) => void) | null = null;
         private destructed = false;
         private handshakeTimer: unknown = null;
         private refusedCertificate: string | null = null;
@@ -112,6 +113,27 @@ namespace MeshRpc {
         /** Runs after destruct() closes the connection, e.g. to have the gateway tear the worker down. */
         onDestruct(teardown: (callback: (error: MeshError | null) => void) => void): void {
             this.teardown = teardown;
+        }
+
+        /** How extend() reaches the gateway; set by MeshRpc.summon. */
+        onExtend(extender: (lifetimeMs: number, callback: Callback<string>) => void): void {
+            this.extender = extender;
+        }
+
+        /**
+         * Lets the worker live lifetimeMs from now (at most the gateway's cap); the callback gets when it now ends (an
+         * ISO 8601 instant). Only a worker summoned through MeshRpc.summon can be extended.
+         */
+        extend(lifetimeMs: number, callback: Callback<string>): void {
+            if (typeof lifetimeMs !== "number" || !(lifetimeMs >= 1)) {
+                callback(error(ErrorCodes.InvalidArgument, "extend() takes the milliseconds the worker may live from now, a positive number; got " + lifetimeMs + "."));
+                return;
+            }
+            if (this.extender === null) {
+                callback(error(ErrorCodes.InvalidArgument, "Worker " + this.ticket.workerId + " was connected with a ticket, not summoned here: only the gateway that summoned it extends it."));
+                return;
+            }
+            this.extender(Math.floor(lifetimeMs), callback);
         }
 
         /** Calls a method; the callback gets the result or an error value. */

@@ -14,7 +14,7 @@ namespace MeshRpc {
         TeardownFailed: "TeardownFailed",
         /** The caller cancelled the call. */
         Cancelled: "Cancelled",
-        /** The call did not finish within its timeoutMs. */
+        /** The call did not finish within its timeoutMs (C#: CallTimeoutException). */
         Timeout: "Timeout",
         /** The script passed something the runtime cannot use (no host bridge, malformed ticket). */
         InvalidArgument: "InvalidArgument"

@@ -13,6 +13,10 @@ namespace MeshRpc {
         memoryMb?: number;
         /** Where the worker may connect ("10.1.2.0/24:443", "10.1.2.3:*"); by default nowhere. The gateway's policy caps it. */
         egress?: string[];
+        /** How long the worker may live, in milliseconds; the gateway's cap when absent, and at most that. extend() moves it. */
+        maxLifetimeMs?: number;
+        /** How long the worker may go without a call before it ends, in milliseconds; never when absent. */
+        idleTimeoutMs?: number;
     }
 
     /** Summons a worker through the gateway and connects to it; destruct() later tears it down through the same gateway. */
@@ -31,7 +35,7 @@ namespace MeshRpc {
         var body = {
             contract: contract.name, contractHash: contract.hash, gem: request.gem || null, sourceCode: request.sourceCode || null,
             heartbeatTimeoutMs: request.heartbeatTimeoutMs || null, requiredLabels: request.requiredLabels || null, memoryMb: request.memoryMb || null,
-            egress: request.egress || null
+            egress: request.egress || null, maxLifetimeMs: request.maxLifetimeMs || null, idleTimeoutMs: request.idleTimeoutMs || null
         };
         host.http("POST", base + "/api/v2/swarm_spawn_ephemeral", JSON.stringify(body), function (transport, status, text) {
             if (transport !== null) {
@@ -68,6 +72,17 @@ namespace MeshRpc {
                     return;
                 }
                 connection.onDestruct(teardown);
+                connection.onExtend(function (lifetimeMs, done) {
+                    host!.http("POST", base + "/api/v2/workers/" + Bytes.percentEncode(ticket.workerId) + "/lifetime", JSON.stringify({ lifetimeMs: lifetimeMs }), function (failed, code, answer) {
+                        var set = failed === null ? parseJson(answer) : null;
+                        if (failed === null && code === 200 && set && typeof set.endsAt === "string") {
+                            done(null, set.endsAt);
+                        } else {
+                            done(summonFailed(set && set.code ? set.code : "http_" + code,
+                                "The gateway did not extend worker " + ticket.workerId + ": " + (failed !== null ? failed : set && set.detail ? set.detail : "HTTP " + code) + "."));
+                        }
+                    }, authorization);
+                });
                 callback(null, connection);
             });
         }, authorization);

@@ -30,6 +30,9 @@ public class MeshProcesses : IAsyncLifetime
     /// <summary>Everything the mesh processes printed, for failure messages.</summary>
     public string Logs => $"--- gateway ---\n{_gateway?.Output}\n--- agent ---\n{_agent?.Output}";
 
+    /// <summary>What the node agent printed.</summary>
+    public string AgentLogs => _agent?.Output ?? string.Empty;
+
     /// <summary>The sandbox the agent is asked for.</summary>
     protected virtual string RequestedSandbox => "auto";
 
