@@ -4,6 +4,7 @@ using MeshRpc.Gateway.Configuration;
 using MeshRpc.Gateway.Dashboard;
 using MeshRpc.Gateway.Gems;
 using MeshRpc.Gateway.Health;
+using MeshRpc.Health;
 using MeshRpc.Gateway.Placement;
 using MeshRpc.Gateway.Registry;
 using MeshRpc.Gateway.Relay;
@@ -82,7 +83,7 @@ public static class UahCoreServiceCollectionExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapOpenApi().AllowAnonymous();
-        app.MapGatewayHealth();
+        app.MapHealthProbes();
         app.MapGatewayApi();
         app.MapKeyApi();
         app.MapTicketKey();

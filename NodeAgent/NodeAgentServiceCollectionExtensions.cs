@@ -4,6 +4,7 @@ using MeshRpc.NodeAgent.Api;
 using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Egress;
 using MeshRpc.NodeAgent.Forge;
+using MeshRpc.Health;
 using MeshRpc.NodeAgent.Health;
 using MeshRpc.NodeAgent.Registration;
 using MeshRpc.NodeAgent.Sandboxes;
@@ -66,7 +67,7 @@ public static class NodeAgentServiceCollectionExtensions
         app.UseWebSockets();
         app.MapAgentApi();
         app.MapRelay();
-        app.MapAgentHealth();
+        app.MapHealthProbes();
         return app;
     }
 }
