@@ -51,7 +51,7 @@ public static class NodeAgentServiceCollectionExtensions
         services.TryAddSingleton<GatewayContact>();
         services.AddMetrics();
         services.TryAddSingleton<AgentTelemetry>();
-        services.TryAddSingleton<WorkerSpans>();
+        services.TryAddSingleton<WorkerTelemetryReports>();
         services.AddAgentHealth();
         services.AddHostedService<NodeStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<WarmPool>());

@@ -26,12 +26,12 @@ public sealed class WorkerForge
     private readonly EgressNetwork _egress;
     private readonly ILogger<WorkerForge> _logger;
     private readonly AgentTelemetry _telemetry;
-    private readonly WorkerSpans _workerSpans;
+    private readonly WorkerTelemetryReports _workerReports;
 
     /// <summary>Creates the forge.</summary>
     public WorkerForge(
         NodeAgentOptions options, GemCache gems, ISandboxProvider sandboxes, WorkerTable workers, WarmPool pool, GatewayTrust trust, EgressNetwork egress, ILogger<WorkerForge> logger,
-        AgentTelemetry telemetry, WorkerSpans workerSpans)
+        AgentTelemetry telemetry, WorkerTelemetryReports workerReports)
     {
         _options = options;
         _gems = gems;
@@ -42,7 +42,7 @@ public sealed class WorkerForge
         _egress = egress;
         _logger = logger;
         _telemetry = telemetry;
-        _workerSpans = workerSpans;
+        _workerReports = workerReports;
     }
 
     /// <summary>Forges one worker; throws <see cref="ForgeException"/> with a code and a reason when it cannot.</summary>
@@ -94,7 +94,7 @@ public sealed class WorkerForge
         forge?.SetTag("meshrpc.worker.id", workerId);
         code = code with { WorkerId = workerId, TicketKeyId = trust.TicketKeyId, TicketPublicKey = trust.TicketPublicKey };
         var spool = new OutputSpool((long)_options.SpoolKilobytes << 10);
-        _ = spool.CaptureAsync(sandbox.Errors, OutputSpool.StandardError, _workerSpans.DivertFor(workerId, request.Contract, _options.NodeId));
+        _ = spool.CaptureAsync(sandbox.Errors, OutputSpool.StandardError, _workerReports.DivertFor(workerId, request.Contract, _options.NodeId));
         try
         {
             phaseStarted = System.Diagnostics.Stopwatch.GetTimestamp();

@@ -77,6 +77,7 @@ public sealed record WorkerHostStatus(int? Port, int ProcessId, string? Error)
 [JsonSerializable(typeof(WorkerHostInstruction))]
 [JsonSerializable(typeof(WorkerHostStatus))]
 [JsonSerializable(typeof(WorkerSpanRecord))]
+[JsonSerializable(typeof(WorkerRefusalRecord))]
 public sealed partial class WorkerHostJsonContext : JsonSerializerContext
 {
 }

@@ -15,3 +15,14 @@ public sealed record WorkerSpanRecord(string Parent, string Method, long StartUn
     /// <summary>What starts a span record on the worker host's standard error (ASCII record separator, then a name).</summary>
     public const string Marker = "\u001emeshrpc-span ";
 }
+
+/// <summary>
+/// A connection the worker host refused, reported on its standard error as a span is (one line: <see cref="Marker"/>, then
+/// this record as JSON), for its node to count by reason.
+/// </summary>
+/// <param name="Reason">Why, as the worker host names it (<c>proof</c>, <c>ticket</c>, <c>contract</c>, ...).</param>
+public sealed record WorkerRefusalRecord(string Reason)
+{
+    /// <summary>What starts a refusal record on the worker host's standard error.</summary>
+    public const string Marker = "\u001emeshrpc-refusal ";
+}

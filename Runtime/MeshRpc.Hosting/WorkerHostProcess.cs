@@ -130,6 +130,7 @@ public static class WorkerHostProcess
                 Listener = listener,
                 HeartbeatTimeout = TimeSpan.FromMilliseconds(config.HeartbeatTimeoutMs),
                 CallIdleTimeout = config.IdleTimeoutMs is { } idle ? TimeSpan.FromMilliseconds(idle) : null,
+                HandshakeRefused = reason => WorkerTelemetryReporter.Refused(Console.Error, reason),
                 IncludeErrorDiagnostics = config.IncludeErrorDiagnostics,
                 Certificate = tls is null ? null : await tls,
             };
@@ -143,7 +144,7 @@ public static class WorkerHostProcess
             return Fail($"The gateway's ticket key in the start-up configuration is not a valid public key: {ex.Message}");
         }
 
-        using var spans = WorkerSpanReporter.Start(Console.Error);
+        using var spans = WorkerTelemetryReporter.Start(Console.Error);
         await using var server = new WorkerServer(options, contract, worker);
         var endpoint = server.Start();
         Report(new WorkerHostStatus(endpoint.Port, Environment.ProcessId, null)

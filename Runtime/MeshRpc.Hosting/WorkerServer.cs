@@ -129,12 +129,12 @@ public sealed class WorkerServer : IAsyncDisposable
         using (client)
         {
             Stream stream = new NetworkStream(client, ownsSocket: true);
-            bool accepted;
+            string? refusal;
             if (Interlocked.Increment(ref _pendingHandshakes) > _options.MaxPendingHandshakes)
             {
                 // Too many strangers at the door at once: close without a challenge, at no cost to authenticated callers.
                 Interlocked.Decrement(ref _pendingHandshakes);
-                Interlocked.Increment(ref _refused);
+                Refused(HandshakeRefusals.Overloaded);
                 return;
             }
 
@@ -150,12 +150,12 @@ public sealed class WorkerServer : IAsyncDisposable
                     await tls.AuthenticateAsServerAsync(_tls, deadline.Token);
                 }
 
-                accepted = await HandshakeAsync(stream, deadline.Token);
+                refusal = await HandshakeAsync(stream, deadline.Token);
             }
             catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException or AuthenticationException)
             {
                 // A peer that stalls, disconnects, fails TLS or sends garbage framing before authenticating gets no further.
-                accepted = false;
+                refusal = HandshakeRefusals.Transport;
             }
             finally
             {
@@ -163,9 +163,9 @@ public sealed class WorkerServer : IAsyncDisposable
             }
 
             await using var disposeStream = stream;
-            if (!accepted)
+            if (refusal is not null)
             {
-                Interlocked.Increment(ref _refused);
+                Refused(refusal);
                 return;
             }
 
@@ -181,7 +181,8 @@ public sealed class WorkerServer : IAsyncDisposable
         }
     }
 
-    private async Task<bool> HandshakeAsync(Stream stream, CancellationToken cancellationToken)
+    // Null when the caller proved its ticket; else why not (one of HandshakeRefusals).
+    private async Task<string?> HandshakeAsync(Stream stream, CancellationToken cancellationToken)
     {
         var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var challenge = new ChallengeMessage("2.0", Protocol.ChallengeMethod, new ChallengeParams(Protocol.Version, _options.WorkerId, nonce));
@@ -195,23 +196,29 @@ public sealed class WorkerServer : IAsyncDisposable
         catch (FrameTooLargeException ex)
         {
             await RefuseAsync(stream, null, ex.Message, cancellationToken);
-            return false;
+            return HandshakeRefusals.TooLarge;
         }
 
         var (id, verdict) = Judge(frame, nonce);
         if (verdict is not null)
         {
-            await RefuseAsync(stream, id, verdict, cancellationToken);
-            return false;
+            await RefuseAsync(stream, id, verdict.Message, cancellationToken);
+            return verdict.Reason;
         }
 
         var reply = new HandshakeAccepted("2.0", id!.Value, new HandshakeResult(_options.WorkerId, Environment.ProcessId));
         await Frames.WriteAsync(stream, JsonSerializer.SerializeToUtf8Bytes(reply, HandshakeJsonContext.Default.HandshakeAccepted), cancellationToken);
-        return true;
+        return null;
+    }
+
+    private void Refused(string reason)
+    {
+        Interlocked.Increment(ref _refused);
+        _options.HandshakeRefused?.Invoke(reason);
     }
 
     /// <summary>Returns the request id and null when the handshake is valid, or the reason to refuse it.</summary>
-    private (JsonElement? Id, string? Refusal) Judge(byte[] frame, string nonce)
+    private (JsonElement? Id, Refusal? Refusal) Judge(byte[] frame, string nonce)
     {
         JsonDocument document;
         try
@@ -220,7 +227,7 @@ public sealed class WorkerServer : IAsyncDisposable
         }
         catch (JsonException)
         {
-            return (null, "Handshake refused: the first frame is not JSON. A MeshRpc connection starts with a 'mesh.handshake' JSON-RPC request.");
+            return (null, new(HandshakeRefusals.Malformed, "Handshake refused: the first frame is not JSON. A MeshRpc connection starts with a 'mesh.handshake' JSON-RPC request."));
         }
 
         using (document)
@@ -228,7 +235,7 @@ public sealed class WorkerServer : IAsyncDisposable
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return (null, "Handshake refused: the first frame is not a JSON-RPC request object.");
+                return (null, new(HandshakeRefusals.Malformed, "Handshake refused: the first frame is not a JSON-RPC request object."));
             }
 
             JsonElement? id = root.TryGetProperty("id", out var idElement) ? idElement.Clone() : null;
@@ -237,13 +244,13 @@ public sealed class WorkerServer : IAsyncDisposable
                 : null;
             if (method != Protocol.HandshakeMethod)
             {
-                return (id, $"Call '{method ?? "(none)"}' refused: this connection has not completed the MeshRpc ticket handshake. " +
-                            $"Send '{Protocol.HandshakeMethod}' with the proof from your Capability Ticket first (the MeshRpc runtime and generated stubs do this for you).");
+                return (id, new(HandshakeRefusals.NoHandshake, $"Call '{method ?? "(none)"}' refused: this connection has not completed the MeshRpc ticket handshake. " +
+                            $"Send '{Protocol.HandshakeMethod}' with the proof from your Capability Ticket first (the MeshRpc runtime and generated stubs do this for you)."));
             }
 
             if (id is null)
             {
-                return (null, "Handshake refused: 'mesh.handshake' must be a request with an id, not a notification.");
+                return (null, new(HandshakeRefusals.Malformed, "Handshake refused: 'mesh.handshake' must be a request with an id, not a notification."));
             }
 
             HandshakeParams? parameters;
@@ -261,53 +268,55 @@ public sealed class WorkerServer : IAsyncDisposable
             if (parameters is null || parameters.Proof is null || parameters.WorkerId is null || parameters.TicketId is null
                 || parameters.KeyId is null || parameters.Claims is null || parameters.Signature is null)
             {
-                return (id, "Handshake refused: 'mesh.handshake' params must carry ticketId, workerId, contract, contractHash, keyId, claims, signature and proof.");
+                return (id, new(HandshakeRefusals.Malformed, "Handshake refused: 'mesh.handshake' params must carry ticketId, workerId, contract, contractHash, keyId, claims, signature and proof."));
             }
 
             return (id, Verify(parameters, nonce));
         }
     }
 
-    private string? Verify(HandshakeParams handshake, string nonce)
+    private Refusal? Verify(HandshakeParams handshake, string nonce)
     {
         var (claims, refusal) = _options.Tickets.Verify(handshake.KeyId, handshake.Claims, handshake.Signature, _options.WorkerId);
         if (claims is null)
         {
-            return "Handshake refused: " + refusal;
+            return new(HandshakeRefusals.Ticket, "Handshake refused: " + refusal);
         }
 
         if (claims.TicketId != handshake.TicketId || handshake.WorkerId != _options.WorkerId)
         {
-            return $"Handshake refused: the handshake names ticket {handshake.TicketId} for worker {handshake.WorkerId}, but the signed claims say ticket {claims.TicketId} for worker {claims.WorkerId}.";
+            return new(HandshakeRefusals.Ticket, $"Handshake refused: the handshake names ticket {handshake.TicketId} for worker {handshake.WorkerId}, but the signed claims say ticket {claims.TicketId} for worker {claims.WorkerId}.");
         }
 
         // What the worker serves is checked against the signed claims; the handshake's own contract fields are the
         // caller's word only, and may at most agree with them.
         if (claims.Contract != _contract.Name)
         {
-            return $"Handshake refused: the ticket was issued for contract {claims.Contract}, but this worker serves {_contract.Name}.";
+            return new(HandshakeRefusals.Contract, $"Handshake refused: the ticket was issued for contract {claims.Contract}, but this worker serves {_contract.Name}.");
         }
 
         if (claims.ContractHash != _contract.Hash)
         {
-            return $"Handshake refused: contract {_contract.Name} differs between the ticket (hash {claims.ContractHash}) and this worker (hash {_contract.Hash}). " +
-                   "Rebuild the caller and the worker from the same contract.";
+            return new(HandshakeRefusals.Contract, $"Handshake refused: contract {_contract.Name} differs between the ticket (hash {claims.ContractHash}) and this worker (hash {_contract.Hash}). " +
+                   "Rebuild the caller and the worker from the same contract.");
         }
 
         if (handshake.Contract != claims.Contract || handshake.ContractHash != claims.ContractHash)
         {
-            return $"Handshake refused: the caller expects contract {handshake.Contract} (hash {handshake.ContractHash}), but its ticket was issued for {claims.Contract} (hash {claims.ContractHash}).";
+            return new(HandshakeRefusals.Contract, $"Handshake refused: the caller expects contract {handshake.Contract} (hash {handshake.ContractHash}), but its ticket was issued for {claims.Contract} (hash {claims.ContractHash}).");
         }
 
         var secret = Tickets.TicketSecrets.Derive(_options.WorkerKey, claims.TicketId);
         var expected = Protocol.ComputeProof(secret, handshake.WorkerId, handshake.TicketId, nonce);
         if (!Protocol.ProofMatches(expected, handshake.Proof))
         {
-            return $"Handshake refused: the proof does not match worker {_options.WorkerId}'s ticket secret. Use the ticket the gateway issued for this worker.";
+            return new(HandshakeRefusals.Proof, $"Handshake refused: the proof does not match worker {_options.WorkerId}'s ticket secret. Use the ticket the gateway issued for this worker.");
         }
 
         return null;
     }
+
+    private sealed record Refusal(string Reason, string Message);
 
     private static async Task RefuseAsync(Stream stream, JsonElement? id, string reason, CancellationToken cancellationToken)
     {

@@ -32,6 +32,9 @@ public sealed record WorkerServerOptions
     /// <summary>How long the worker lives without a heartbeat from any caller.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Told of each refused connection, with why (one of <see cref="HandshakeRefusals"/>).</summary>
+    public Action<string>? HandshakeRefused { get; init; }
+
     /// <summary>How long the worker may go without a call before <see cref="WorkerServer.IdleExpired"/> completes; never when null.</summary>
     public TimeSpan? CallIdleTimeout { get; init; }
 

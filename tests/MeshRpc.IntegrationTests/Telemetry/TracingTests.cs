@@ -171,6 +171,30 @@ public sealed class TracingTests
     }
 
     [Fact]
+    public async Task ARefusedHandshake_IsCountedByItsReason()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var metrics = new List<Metric>();
+        await using var mesh = await EmbeddedMesh.StartAsync(ct);
+        using var meters = Sdk.CreateMeterProviderBuilder().AddMeshRpcInstrumentation().AddInMemoryExporter(metrics).Build();
+        using var client = mesh.CreateClient();
+        await client.PublishGemAsync(TestGem.Pack(), ct);
+        await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), ct);
+        var ticket = ((IGhostProxy)worker).Connection.Ticket;
+
+        // The right ticket with another secret: the worker refuses the proof.
+        var forged = ticket with { Auth = ticket.Auth with { Secret = Convert.ToBase64String(new byte[32]) } };
+        await Assert.ThrowsAsync<CallRefusedException>(() => WorkerConnection.ConnectAsync(forged, MeshContracts.Get<ITestWorker>(), ct));
+
+        Assert.True(await Poll.UntilAsync(() =>
+        {
+            meters!.ForceFlush();
+            return Task.FromResult(metrics.LastOrDefault(m => m.Name == "meshrpc.handshake.refusals") is { } refusals && SumOf(refusals, "meshrpc.refusal.reason", "proof") == 1);
+        }), "The refused proof was not counted.");
+        Assert.Equal("served", await worker.EchoAsync("served"));
+    }
+
+    [Fact]
     public async Task AWorkerWhoseCallerNeverBeats_IsCountedAsAHeartbeatLoss()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -228,12 +252,18 @@ public sealed class TracingTests
         return false;
     }
 
-    private static long SumOf(Metric metric)
+    private static long SumOf(Metric metric, string? tag = null, string? value = null)
     {
         long sum = 0;
         foreach (ref readonly var point in metric.GetMetricPoints())
         {
-            sum += point.GetSumLong();
+            var matches = tag is null;
+            foreach (var pair in point.Tags)
+            {
+                matches |= pair.Key == tag && Equals(pair.Value, value);
+            }
+
+            sum += matches ? point.GetSumLong() : 0;
         }
 
         return sum;

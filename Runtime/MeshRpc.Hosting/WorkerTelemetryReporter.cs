@@ -6,11 +6,11 @@ using MeshRpc.Telemetry;
 namespace MeshRpc.Hosting;
 
 /// <summary>
-/// The worker host's span exporter: the server span of each call inside a sampled trace goes, as a
-/// <see cref="WorkerSpanRecord"/> line, to standard error, where the node agent reads it (a sandbox has no network).
-/// Calls outside a sampled trace make no span and cost nothing.
+/// The worker host's telemetry exporter: the server span of each call inside a sampled trace goes, as a
+/// <see cref="WorkerSpanRecord"/> line, to standard error, where the node agent reads it (a sandbox has no network), and
+/// so does each refused connection (<see cref="WorkerRefusalRecord"/>). Calls outside a sampled trace cost nothing.
 /// </summary>
-internal static class WorkerSpanReporter
+internal static class WorkerTelemetryReporter
 {
     /// <summary>Starts reporting to <paramref name="error"/>; dispose to stop.</summary>
     public static IDisposable Start(TextWriter error)
@@ -36,4 +36,8 @@ internal static class WorkerSpanReporter
         ActivitySource.AddActivityListener(listener);
         return listener;
     }
+
+    /// <summary>Reports a refused connection, for the node to count by reason.</summary>
+    public static void Refused(TextWriter error, string reason) =>
+        error.WriteLine(WorkerRefusalRecord.Marker + JsonSerializer.Serialize(new WorkerRefusalRecord(reason), WorkerHostJsonContext.Default.WorkerRefusalRecord));
 }

@@ -2,17 +2,19 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using MeshRpc.HostProtocol;
+using MeshRpc.Hosting;
 using MeshRpc.Telemetry;
 
 namespace MeshRpc.NodeAgent.Telemetry;
 
 /// <summary>
-/// Makes the spans worker hosts report on their standard error (<see cref="WorkerSpanRecord"/>): the sandbox has no
-/// network, so the node exports for it. Each span is named and tagged with the worker id and contract the agent knows,
-/// not with what the worker claims, and bounded: at most <see cref="MaxPerSecond"/> a second per worker, start and
-/// duration within a day. <c>rpc.server.call.duration</c> is recorded from the same records.
+/// What worker hosts report on their standard error, the sandbox having no network: spans (<see cref="WorkerSpanRecord"/>),
+/// which the node exports, named and tagged with the worker id and contract the agent knows (not what the worker
+/// claims), with <c>rpc.server.call.duration</c> recorded from them; and refused connections
+/// (<see cref="WorkerRefusalRecord"/>), counted as <c>meshrpc.handshake.refusals</c> by reason. Bounded: at most
+/// <see cref="MaxPerSecond"/> records a second per worker, span times within a day, reasons from a short list.
 /// </summary>
-public sealed class WorkerSpans
+public sealed class WorkerTelemetryReports
 {
     /// <summary>The most spans one worker may report in a second; the rest are dropped.</summary>
     public const int MaxPerSecond = 1000;
@@ -20,14 +22,17 @@ public sealed class WorkerSpans
     private const int MaxMethodChars = 256;
     private static readonly ActivitySource Source = new(MeshTelemetry.Worker);
     private readonly Histogram<double> _callDuration;
+    private readonly Counter<long> _refusals;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the exporter of worker spans; the call durations go to a meter of <paramref name="meters"/>.</summary>
-    public WorkerSpans(IMeterFactory meters, TimeProvider time)
+    public WorkerTelemetryReports(IMeterFactory meters, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(meters);
         _time = time;
-        _callDuration = meters.Create(MeshTelemetry.Worker).CreateHistogram<double>("rpc.server.call.duration", "s", "Duration of calls as the workers serve them.");
+        var meter = meters.Create(MeshTelemetry.Worker);
+        _callDuration = meter.CreateHistogram<double>("rpc.server.call.duration", "s", "Duration of calls as the workers serve them.");
+        _refusals = meter.CreateCounter<long>("meshrpc.handshake.refusals", "{connection}", "Connections workers refused, by reason.");
     }
 
     /// <summary>
@@ -40,7 +45,9 @@ public sealed class WorkerSpans
         var spent = 0;
         return line =>
         {
-            var at = line.IndexOf(WorkerSpanRecord.Marker, StringComparison.Ordinal);
+            var (at, marker) = line.IndexOf(WorkerSpanRecord.Marker, StringComparison.Ordinal) is >= 0 and var span
+                ? (span, WorkerSpanRecord.Marker)
+                : (line.IndexOf(WorkerRefusalRecord.Marker, StringComparison.Ordinal), WorkerRefusalRecord.Marker);
             if (at < 0)
             {
                 return line;
@@ -54,12 +61,35 @@ public sealed class WorkerSpans
 
             if (++spent <= MaxPerSecond)
             {
-                Export(line[(at + WorkerSpanRecord.Marker.Length)..], workerId, contract, nodeId, now);
+                var record = line[(at + marker.Length)..];
+                if (marker == WorkerSpanRecord.Marker)
+                {
+                    Export(record, workerId, contract, nodeId, now);
+                }
+                else
+                {
+                    Count(record, contract);
+                }
             }
 
             // Whatever the worker printed before the record, without a newline, is its own output.
             return at > 0 ? line[..at] : null;
         };
+    }
+
+    private void Count(string json, string contract)
+    {
+        try
+        {
+            if (JsonSerializer.Deserialize(json, WorkerHostJsonContext.Default.WorkerRefusalRecord) is { } refusal && HandshakeRefusals.All.Contains(refusal.Reason))
+            {
+                _refusals.Add(1, new KeyValuePair<string, object?>("meshrpc.refusal.reason", refusal.Reason), new KeyValuePair<string, object?>("rpc.service", contract));
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a record after all: a worker printing the marker gets nothing counted.
+        }
     }
 
     private void Export(string json, string workerId, string contract, string nodeId, DateTimeOffset now)
