@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace MeshRpc;
 
 /// <summary>
@@ -8,14 +10,24 @@ namespace MeshRpc;
 /// </summary>
 internal readonly struct CallDeadline : IDisposable
 {
-    private readonly CancellationTokenSource? _timer;
+    // When the call in this async flow is due (a Stopwatch timestamp; 0: none), for its request to say how long is left.
+    private static readonly AsyncLocal<long> Due = new();
 
-    private CallDeadline(CancellationTokenSource? timer, TimeSpan? timeout, CancellationToken token)
+    private readonly CancellationTokenSource? _timer;
+    private readonly long _outerDue;
+
+    private CallDeadline(CancellationTokenSource? timer, TimeSpan? timeout, long outerDue, CancellationToken token)
     {
         _timer = timer;
         Timeout = timeout;
         Token = token;
+        _outerDue = outerDue;
     }
+
+    /// <summary>The milliseconds left of the current call's timeout, for its request; null without one.</summary>
+    public static int? RemainingMs => Due.Value is > 0 and var due
+        ? (int)Math.Clamp(Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due).TotalMilliseconds, 1, int.MaxValue)
+        : null;
 
     /// <summary>The timeout in force, if any.</summary>
     public TimeSpan? Timeout { get; }
@@ -28,12 +40,14 @@ internal readonly struct CallDeadline : IDisposable
         var timeout = MeshCall.ScopedTimeout ?? (methodTimeoutMs > 0 ? TimeSpan.FromMilliseconds(methodTimeoutMs) : connection.CallTimeout);
         if (timeout is not { } due)
         {
-            return new CallDeadline(null, null, cancellationToken);
+            return new CallDeadline(null, null, Due.Value, cancellationToken);
         }
 
         var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timer.CancelAfter(due);
-        return new CallDeadline(timer, due, timer.Token);
+        var outer = Due.Value;
+        Due.Value = Stopwatch.GetTimestamp() + (long)(due.TotalSeconds * Stopwatch.Frequency);
+        return new CallDeadline(timer, due, outer, timer.Token);
     }
 
     /// <summary>Whether <paramref name="ex"/> is this deadline passing, not the caller cancelling.</summary>
@@ -41,5 +55,12 @@ internal readonly struct CallDeadline : IDisposable
         ex is OperationCanceledException or StreamJsonRpc.RemoteInvocationException { ErrorCode: (int)StreamJsonRpc.Protocol.JsonRpcErrorCode.RequestCanceled }
         && _timer is { IsCancellationRequested: true } && !callerToken.IsCancellationRequested;
 
-    public void Dispose() => _timer?.Dispose();
+    public void Dispose()
+    {
+        if (_timer is not null)
+        {
+            Due.Value = _outerDue;
+            _timer.Dispose();
+        }
+    }
 }

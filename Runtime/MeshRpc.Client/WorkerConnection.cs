@@ -101,8 +101,8 @@ public sealed class WorkerConnection : IAsyncDisposable
             var processId = await HandshakeAsync(stream, ticket, contract, deadline.Token);
             // Worker code is hostile: without the guard, a declared 2 GB reply would be buffered before anything fails.
             var guarded = new FrameGuardStream(stream, options.MaxFrameBytes, Timeout.InfiniteTimeSpan);
-            // Each request carries the caller's trace context (W3C traceparent), so the worker's span joins the call's trace.
-            var rpc = new JsonRpc(MeshJson.CreateHandler(guarded, contract)) { ActivityTracingStrategy = new ActivityTracingStrategy() };
+            // Each request carries the caller's trace context (so the worker's span joins the call's trace) and its timeout.
+            var rpc = new JsonRpc(MeshJson.CreateHandler(guarded, contract)) { ActivityTracingStrategy = new CallerRequests() };
             rpc.StartListening();
             activity?.SetTag("meshrpc.route", route.ToString().ToLowerInvariant());
             return new WorkerConnection(ticket, contract, guarded, rpc, processId, route, endpoint, options.CallTimeout);

@@ -131,6 +131,7 @@ public static class WorkerHostProcess
                 HeartbeatTimeout = TimeSpan.FromMilliseconds(config.HeartbeatTimeoutMs),
                 CallIdleTimeout = config.IdleTimeoutMs is { } idle ? TimeSpan.FromMilliseconds(idle) : null,
                 HandshakeRefused = reason => WorkerTelemetryReporter.Refused(Console.Error, reason),
+                CallTimedOut = (method, ms) => Console.Error.WriteLine($"worker {config.WorkerId}: '{method}' outlasted its {ms} ms timeout; its caller stopped waiting and cancelled it."),
                 IncludeErrorDiagnostics = config.IncludeErrorDiagnostics,
                 Certificate = tls is null ? null : await tls,
             };

@@ -48,7 +48,7 @@ public sealed class WorkerServer : IAsyncDisposable
             _idle!.HoldWhile(() => calls.Busy);
         }
 
-        _telemetry = new WorkerTelemetry(contract.Name, calls);
+        _telemetry = new WorkerTelemetry(contract.Name, calls, options.CallTimedOut);
         _listener = options.Listener ?? Bind(options.BindAddress);
         _watchdog = new HeartbeatWatchdog(options.HeartbeatTimeout, time, firstBeatGrace: options.HandshakeTimeout);
         _tls = options.Certificate is { } certificate ? WorkerCertificate.ServerOptions(certificate) : null;

@@ -32,6 +32,9 @@ public sealed record WorkerServerOptions
     /// <summary>How long the worker lives without a heartbeat from any caller.</summary>
     public TimeSpan HeartbeatTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Told of each call that outlasted the timeout its caller sent (its wire name, the timeout in ms): the caller stopped waiting and cancelled it.</summary>
+    public Action<string, int>? CallTimedOut { get; init; }
+
     /// <summary>Told of each refused connection, with why (one of <see cref="HandshakeRefusals"/>).</summary>
     public Action<string>? HandshakeRefused { get; init; }
 

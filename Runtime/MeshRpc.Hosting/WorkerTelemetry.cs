@@ -12,7 +12,7 @@ namespace MeshRpc.Hosting;
 /// caller's span named by the request's W3C <c>traceparent</c>, and <c>rpc.server.call.duration</c>; and each call's
 /// arrival, for the idle timeout. Heartbeats are not calls and make none.
 /// </summary>
-internal sealed class WorkerTelemetry(string contract, CallActivity? calls = null) : IActivityTracingStrategy
+internal sealed class WorkerTelemetry(string contract, CallActivity? calls = null, Action<string, int>? timedOut = null) : IActivityTracingStrategy
 {
     private static readonly ActivitySource Source = new(MeshTelemetry.Worker);
 
@@ -48,13 +48,25 @@ internal sealed class WorkerTelemetry(string contract, CallActivity? calls = nul
             activity?.SetTag("rpc.method", method);
         }
 
-        return CallDuration.Enabled || served is not null ? new ServedCall(activity, served, contract, method, Stopwatch.GetTimestamp()) : activity;
+        // The caller's timeout, when it sent one: a call still running when it passes was cancelled for it.
+        var timeoutMs = (request as MeshRequest)?.TimeoutMs;
+        activity?.SetTag("meshrpc.timeout_ms", timeoutMs);
+        return CallDuration.Enabled || served is not null || timeoutMs is not null
+            ? new ServedCall(activity, served, contract, method, Stopwatch.GetTimestamp(), timeoutMs is { } ms && timedOut is not null ? () => timedOut(method, ms) : null, timeoutMs)
+            : activity;
     }
 
-    private sealed class ServedCall(Activity? activity, IDisposable? served, string contract, string method, long started) : IDisposable
+    private sealed class ServedCall(Activity? activity, IDisposable? served, string contract, string method, long started, Action? timedOut, int? timeoutMs) : IDisposable
     {
         public void Dispose()
         {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (timeoutMs is { } ms && elapsed.TotalMilliseconds >= ms)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, "timed out");
+                timedOut?.Invoke();
+            }
+
             activity?.Dispose();
             served?.Dispose();
             if (!CallDuration.Enabled)
@@ -62,7 +74,7 @@ internal sealed class WorkerTelemetry(string contract, CallActivity? calls = nul
                 return;
             }
 
-            CallDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new TagList
+            CallDuration.Record(elapsed.TotalSeconds, new TagList
             {
                 { "rpc.system", MeshTelemetry.RpcSystem },
                 { "rpc.service", contract },

@@ -23,6 +23,11 @@ public sealed class DeadlineTests(MeshProcesses mesh) : IClassFixture<MeshProces
         Assert.Contains("did not finish within 300 ms", timedOut.Message, StringComparison.Ordinal);
         Assert.True(await Poll.UntilAsync(() => worker.WasCancelledAsync()), "The worker's cancellation token never fired.");
         Assert.Equal(20, await worker.SleepAsync(20, CancellationToken.None));
+
+        // The worker's side knows it was the timeout: the request carried it, and its output says so.
+        var workerId = ((IGhostProxy)worker).Connection.Ticket.WorkerId;
+        Assert.True(await Poll.UntilAsync(async () => (await client.Gateway.GetLogsAsync(workerId, TestContext.Current.CancellationToken))
+            .Any(line => line.Text.Contains("'WaitWithinTimeout' outlasted its", StringComparison.Ordinal))), "The worker's output does not say its call timed out.");
     }
 
     [Fact]

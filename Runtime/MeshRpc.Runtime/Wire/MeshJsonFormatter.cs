@@ -54,6 +54,7 @@ public sealed class MeshJsonFormatter : IJsonRpcMessageFormatter, IJsonRpcMessag
                 // W3C trace context, as StreamJsonRpc's activity tracing strategy reads and writes it.
                 TraceParent = root.TryGetProperty("traceparent"u8, out var traceParent) ? traceParent.GetString() : null,
                 TraceState = root.TryGetProperty("tracestate"u8, out var traceState) ? traceState.GetString() : null,
+                TimeoutMs = root.TryGetProperty("timeoutMs"u8, out var timeout) && timeout.TryGetInt32(out var ms) && ms > 0 ? ms : null,
             };
         }
         else if (root.TryGetProperty("result"u8, out var result))
@@ -97,7 +98,7 @@ public sealed class MeshJsonFormatter : IJsonRpcMessageFormatter, IJsonRpcMessag
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    JsonRpcRequest IJsonRpcMessageFactory.CreateRequestMessage() => new();
+    JsonRpcRequest IJsonRpcMessageFactory.CreateRequestMessage() => new MeshRequest();
 
     JsonRpcError IJsonRpcMessageFactory.CreateErrorMessage() => new();
 
@@ -113,6 +114,11 @@ public sealed class MeshJsonFormatter : IJsonRpcMessageFormatter, IJsonRpcMessag
                 WriteId(writer, request.RequestId);
                 writer.WriteString("method"u8, request.Method);
                 WriteArguments(writer, request);
+                if (request is MeshRequest { TimeoutMs: { } timeoutMs })
+                {
+                    writer.WriteNumber("timeoutMs"u8, timeoutMs);
+                }
+
                 if (request.TraceParent is { } traceParent)
                 {
                     writer.WriteString("traceparent"u8, traceParent);
@@ -242,7 +248,7 @@ public sealed class MeshJsonFormatter : IJsonRpcMessageFormatter, IJsonRpcMessag
     };
 
     /// <summary>A request whose arguments stay JSON until the dispatcher says which types it needs.</summary>
-    private sealed class InboundRequest(MeshJsonFormatter formatter, JsonElement? arguments) : JsonRpcRequest
+    private sealed class InboundRequest(MeshJsonFormatter formatter, JsonElement? arguments) : MeshRequest
     {
         public override int ArgumentCount => arguments switch
         {
