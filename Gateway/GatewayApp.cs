@@ -1,3 +1,4 @@
+using MeshRpc.Logging;
 using MeshRpc.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -17,13 +18,7 @@ public static class GatewayApp
         // Summon bodies (source included) fit well inside this; gem uploads raise it for themselves to the gem store's limit.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBodyLimit);
 
-        // One line per event, with its trace id: a summon's lines can be found from the caller's trace, and the reverse.
-        builder.Logging.Configure(logging => logging.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.IncludeScopes = true;
-        });
+        builder.Logging.AddTraceIdConsole();
         builder.AddOtlpExportWhenConfigured("uah-core");
         builder.Services.AddUahCore(builder.Configuration);
         var app = builder.Build();

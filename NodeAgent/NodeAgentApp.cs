@@ -1,6 +1,7 @@
 using MeshRpc.NodeAgent.Api;
 using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Sandboxes;
+using MeshRpc.Logging;
 using MeshRpc.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +22,7 @@ public static class NodeAgentApp
         }
 
         builder.WebHost.UseUrls(urls);
+        builder.Logging.AddTraceIdConsole();
         builder.AddOtlpExportWhenConfigured("meshrpc-node-agent");
         builder.Services.AddNodeAgent(builder.Configuration);
 

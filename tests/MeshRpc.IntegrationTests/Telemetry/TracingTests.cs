@@ -215,7 +215,7 @@ public sealed class TracingTests
     }
 
     [Fact]
-    public async Task TheGatewayProcess_LogsASummon_WithTheCallersTraceId()
+    public async Task TheGatewayAndAgentProcesses_LogASummon_WithTheCallersTraceId()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var mesh = new ProcessMesh();
@@ -237,6 +237,10 @@ public sealed class TracingTests
         Assert.Contains(traceId, summoned, StringComparison.Ordinal);
         var tornDown = Assert.Single(mesh.Logs.Split('\n'), line => line.Contains($"Worker {workerId} on node", StringComparison.Ordinal));
         Assert.Contains(traceId, tornDown, StringComparison.Ordinal);
+
+        // The agent's line of the same summon (the forge) carries it too.
+        var forged = Assert.Single(mesh.AgentLogs.Split('\n'), line => line.Contains($"Forged worker {workerId}", StringComparison.Ordinal));
+        Assert.Contains(traceId, forged, StringComparison.Ordinal);
     }
 
     private static bool IsDescendant(Activity span, Activity ancestor, List<Activity> trace)
