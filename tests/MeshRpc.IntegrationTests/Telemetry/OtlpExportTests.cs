@@ -1,8 +1,4 @@
-using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text;
 using MeshRpc.ControlPlane;
 using MeshRpc.IntegrationTests.Infrastructure;
 
@@ -39,57 +35,5 @@ public sealed class OtlpExportTests
         }
 
         Directory.Delete(work, recursive: true);
-    }
-
-    /// <summary>An OTLP/HTTP endpoint that keeps what it is sent (protobuf, whose strings are plain UTF-8 in it).</summary>
-    private sealed class OtlpReceiver : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly ConcurrentQueue<(string Path, byte[] Body)> _received = new();
-
-        public OtlpReceiver()
-        {
-            var port = FreePort();
-            Address = $"http://127.0.0.1:{port}";
-            _listener.Prefixes.Add(Address + "/");
-            _listener.Start();
-            _ = ServeAsync();
-        }
-
-        public string Address { get; }
-
-        public bool Received(string path, string text) =>
-            _received.Any(r => r.Path == path && Encoding.UTF8.GetString(r.Body).Contains(text, StringComparison.Ordinal));
-
-        public void Dispose() => _listener.Close();
-
-        private async Task ServeAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                using var body = new MemoryStream();
-                await context.Request.InputStream.CopyToAsync(body);
-                _received.Enqueue((context.Request.Url!.AbsolutePath, body.ToArray()));
-                context.Response.StatusCode = 200;
-                context.Response.Close();
-            }
-        }
-
-        private static int FreePort()
-        {
-            using var socket = new TcpListener(IPAddress.Loopback, 0);
-            socket.Start();
-            return ((IPEndPoint)socket.LocalEndpoint).Port;
-        }
     }
 }

@@ -108,6 +108,89 @@ public sealed class TracingTests
     }
 
     [Fact]
+    public async Task WithTheGatewayAndAgentAsProcesses_ASummonAndThreeCalls_AreOneTrace_ExportedOverOtlp()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var receiver = new OtlpReceiver();
+        var callerSpans = new List<Activity>();
+
+        // The gateway and agent processes started now export to the receiver; no other test runs meanwhile (this collection).
+        var variables = new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Address,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+        };
+        var mesh = new LxcMesh();
+        try
+        {
+            foreach (var (name, value) in variables)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+
+            await mesh.InitializeAsync();
+        }
+        finally
+        {
+            foreach (var name in variables.Keys)
+            {
+                Environment.SetEnvironmentVariable(name, null);
+            }
+        }
+
+        await using (mesh)
+        {
+            SandboxSupport.Require(mesh, "lxc");
+            using var tracer = Sdk.CreateTracerProviderBuilder().AddSource(Caller.Name, "System.Net.Http").AddMeshRpcInstrumentation().AddInMemoryExporter(callerSpans).Build();
+            using var client = mesh.CreateClient();
+            string traceId;
+            using (var work = Caller.StartActivity("caller's work"))
+            {
+                traceId = work!.TraceId.ToHexString();
+                await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), ct);
+                for (var i = 0; i < 3; i++)
+                {
+                    await worker.EchoAsync("call " + i);
+                }
+            }
+
+            tracer!.ForceFlush();
+            var calls = callerSpans.Where(s => s.DisplayName == typeof(ITestWorker).FullName + "/Echo").Select(s => s.SpanId.ToHexString()).ToList();
+            var summon = callerSpans.Single(s => s.DisplayName == "summon " + typeof(ITestWorker).FullName).SpanId.ToHexString();
+            List<ExportedSpan> trace = [];
+            Assert.True(await Poll.UntilAsync(() =>
+            {
+                trace = [.. receiver.Spans().Where(s => s.TraceId == traceId)];
+                return Task.FromResult(trace.Count(s => s.Scope == "MeshRpc.Worker") == 3 && trace.Any(s => s.Scope == "MeshRpc.NodeAgent" && s.Name == "forge"));
+            }, TimeSpan.FromSeconds(30)), $"The processes' spans of trace {traceId} did not all arrive: {string.Join(", ", receiver.Spans().Select(s => s.Scope + "/" + s.Name))}\n{mesh.Logs}");
+
+            // Each span's parent: the worker's call spans under the caller's call spans; the gateway's summon under the
+            // caller's summon and the agent's forge under the gateway's forge, through the HTTP spans between them.
+            Assert.Equal(calls.Order(), trace.Where(s => s.Scope == "MeshRpc.Worker").Select(s => s.ParentSpanId).Order());
+            var gatewaySummon = Assert.Single(trace, s => s.Scope == "MeshRpc.Gateway" && s.Name.StartsWith("summon ", StringComparison.Ordinal));
+            var gatewayForge = Assert.Single(trace, s => s.Scope == "MeshRpc.Gateway" && s.Name == "forge");
+            var agentForge = Assert.Single(trace, s => s.Scope == "MeshRpc.NodeAgent" && s.Name == "forge");
+            Assert.Equal(gatewaySummon.SpanId, gatewayForge.ParentSpanId);
+            List<ExportedSpan> everything = [.. trace, .. callerSpans.Select(s => new ExportedSpan(s.Source.Name, traceId, s.SpanId.ToHexString(), s.ParentSpanId.ToHexString(), s.DisplayName))];
+            Assert.Contains(summon, Ancestors(gatewaySummon, everything));
+            Assert.Contains(gatewayForge.SpanId, Ancestors(agentForge, everything));
+        }
+    }
+
+    // The span ids above a span, as far as the spans known go.
+    private static List<string> Ancestors(ExportedSpan span, List<ExportedSpan> trace)
+    {
+        var ancestors = new List<string>();
+        for (var parent = span.ParentSpanId; parent.Length > 0 && !ancestors.Contains(parent); parent = trace.FirstOrDefault(s => s.SpanId == parent)?.ParentSpanId ?? string.Empty)
+        {
+            ancestors.Add(parent);
+        }
+
+        return ancestors;
+    }
+
+    [Fact]
     public async Task SpanRecordsAWorkerForges_AreNamedByItsNode_BoundInTime_AndKeptOutOfItsOutput()
     {
         var ct = TestContext.Current.CancellationToken;
