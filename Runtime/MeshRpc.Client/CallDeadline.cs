@@ -50,6 +50,15 @@ internal readonly struct CallDeadline : IDisposable
         return new CallDeadline(timer, due, outer, timer.Token);
     }
 
+    /// <summary>
+    /// <paramref name="call"/>, or a cancellation once the timeout passes: StreamJsonRpc waits for the worker to answer a
+    /// cancelled request, and a worker that ignores its token would hold the caller past its timeout.
+    /// </summary>
+    public Task<T> Within<T>(Task<T> call) => _timer is null ? call : call.WaitAsync(Token);
+
+    /// <inheritdoc cref="Within{T}(Task{T})"/>
+    public Task Within(Task call) => _timer is null ? call : call.WaitAsync(Token);
+
     /// <summary>Whether <paramref name="ex"/> is this deadline passing, not the caller cancelling.</summary>
     public bool Expired(Exception ex, CancellationToken callerToken) =>
         ex is OperationCanceledException or StreamJsonRpc.RemoteInvocationException { ErrorCode: (int)StreamJsonRpc.Protocol.JsonRpcErrorCode.RequestCanceled }

@@ -33,7 +33,7 @@ public abstract class GhostProxy : IGhostProxy
         Exception? failure = null;
         try
         {
-            await Connection.Rpc.InvokeWithCancellationAsync(method, arguments, deadline.Token);
+            await deadline.Within(Connection.Rpc.InvokeWithCancellationAsync(method, arguments, deadline.Token));
         }
         catch (Exception ex) when ((failure = ex) is null)
         {
@@ -66,7 +66,7 @@ public abstract class GhostProxy : IGhostProxy
         Exception? failure = null;
         try
         {
-            return await Connection.Rpc.InvokeWithCancellationAsync<TResult>(method, arguments, deadline.Token);
+            return await deadline.Within(Connection.Rpc.InvokeWithCancellationAsync<TResult>(method, arguments, deadline.Token));
         }
         catch (Exception ex) when ((failure = ex) is null)
         {

@@ -140,7 +140,7 @@ public sealed class WorkerConnection : IAsyncDisposable
         Exception? failure = null;
         try
         {
-            return await Rpc.InvokeWithCancellationAsync<JsonElement>(method, [.. arguments.Select(static a => (object?)a)], deadline.Token);
+            return await deadline.Within(Rpc.InvokeWithCancellationAsync<JsonElement>(method, [.. arguments.Select(static a => (object?)a)], deadline.Token));
         }
         catch (Exception ex) when ((failure = ex) is null)
         {

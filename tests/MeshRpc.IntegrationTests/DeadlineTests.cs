@@ -24,10 +24,20 @@ public sealed class DeadlineTests(MeshProcesses mesh) : IClassFixture<MeshProces
         Assert.True(await Poll.UntilAsync(() => worker.WasCancelledAsync()), "The worker's cancellation token never fired.");
         Assert.Equal(20, await worker.SleepAsync(20, CancellationToken.None));
 
-        // The worker's side knows it was the timeout: the request carried it, and its output says so.
+    }
+
+    [Fact]
+    public async Task TheWorker_KnowsACallOutlastedTheTimeoutItsCallerSent_AndSaysSo()
+    {
+        using var client = mesh.CreateClient();
+        await using var worker = await client.SummonAsync<IShapesWorker>(SummonRequest.FromGem(TestGem.ShapesPointer), TestContext.Current.CancellationToken);
+
+        // The request carries what is left of its 300 ms; the worker, ignoring its token, works well past it.
+        await Assert.ThrowsAsync<CallTimeoutException>(() => worker.WorkRegardlessAsync(1500));
+
         var workerId = ((IGhostProxy)worker).Connection.Ticket.WorkerId;
         Assert.True(await Poll.UntilAsync(async () => (await client.Gateway.GetLogsAsync(workerId, TestContext.Current.CancellationToken))
-            .Any(line => line.Text.Contains("'WaitWithinTimeout' outlasted its", StringComparison.Ordinal))), "The worker's output does not say its call timed out.");
+            .Any(line => line.Text.Contains("'WorkRegardless' outlasted its", StringComparison.Ordinal))), "The worker's output does not say its call outlasted its timeout.");
     }
 
     [Fact]

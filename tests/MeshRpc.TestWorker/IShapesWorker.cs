@@ -48,6 +48,10 @@ public interface IShapesWorker : IShapesBase, IAsyncDisposable
     [MeshTimeout(300)]
     Task WaitWithinTimeoutAsync(CancellationToken cancellationToken);
 
+    /// <summary>Works <paramref name="delayMs"/> without looking at any cancellation (its timeout is 300 ms) and returns it.</summary>
+    [MeshTimeout(300)]
+    Task<int> WorkRegardlessAsync(int delayMs);
+
     /// <summary>Sleeps <paramref name="delayMs"/> (its timeout is 300 ms unless the caller says otherwise) and returns it.</summary>
     [MeshTimeout(300)]
     Task<int> SleepAsync(int delayMs, CancellationToken cancellationToken);

@@ -74,6 +74,13 @@ public sealed class ShapesWorker : IShapesWorker
     public Task WaitWithinTimeoutAsync(CancellationToken cancellationToken) => WaitForCancellationAsync(cancellationToken);
 
     /// <inheritdoc />
+    public async Task<int> WorkRegardlessAsync(int delayMs)
+    {
+        await Task.Delay(delayMs);
+        return delayMs;
+    }
+
+    /// <inheritdoc />
     public async Task<int> SleepAsync(int delayMs, CancellationToken cancellationToken)
     {
         _cancelled = false;
