@@ -23,7 +23,7 @@ public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProce
                          "Runtime/MeshRpc.Client/MeshRpc.Client.csproj", "Runtime/MeshRpc.Hosting/MeshRpc.Hosting.csproj",
                      })
             {
-                await RunAsync(DotnetMuxer.Path, "pack", Path.Combine(RepoPaths.Root, project), "-c", "Release", "-o", packages, $"-p:Version={version}", "-nologo");
+                await Commands.RunAsync(DotnetMuxer.Path, "pack", Path.Combine(RepoPaths.Root, project), "-c", "Release", "-o", packages, $"-p:Version={version}", "-nologo");
             }
 
             using (var package = ZipFile.OpenRead(Path.Combine(packages, $"MeshRpc.Runtime.{version}.nupkg")))
@@ -41,7 +41,7 @@ public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProce
 
             var consumer = Path.Combine(root, "consumer");
             WriteConsumer(consumer, packages, version);
-            var output = await RunAsync(DotnetMuxer.Path, "run", "--project", consumer, "--", mesh.GatewayAddress.ToString());
+            var output = await Commands.RunAsync(DotnetMuxer.Path, "run", "--project", consumer, "--", mesh.GatewayAddress.ToString());
 
             Assert.Contains("GREETING Hello, pack", output, StringComparison.Ordinal);
 
@@ -141,13 +141,5 @@ public sealed class PackagingTests(MeshProcesses mesh) : IClassFixture<MeshProce
                 public ValueTask DisposeAsync() => ValueTask.CompletedTask;
             }
             """);
-    }
-
-    private static async Task<string> RunAsync(string program, params string[] arguments)
-    {
-        await using var process = ChildProcess.StartProgram(program, arguments);
-        var exitCode = await process.WaitForExitAsync(TimeSpan.FromMinutes(5));
-        Assert.True(exitCode == 0, $"'{string.Join(' ', arguments.Take(2))}' failed with exit code {exitCode}:\n{process.Output}");
-        return process.Output;
     }
 }

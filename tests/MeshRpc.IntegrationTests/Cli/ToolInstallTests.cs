@@ -21,13 +21,13 @@ public sealed class ToolInstallTests
             var version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
             var packages = Path.Combine(root, "packages");
             var tools = Path.Combine(root, "tools");
-            await RunAsync(DotnetMuxer.Path, "pack", Path.Combine(RepoPaths.Root, "Cli", "MeshRpc.Cli.csproj"), "-c", "Release", "-o", packages, $"-p:Version={version}", "-nologo");
+            await Commands.RunAsync(DotnetMuxer.Path, "pack", Path.Combine(RepoPaths.Root, "Cli", "MeshRpc.Cli.csproj"), "-c", "Release", "-o", packages, $"-p:Version={version}", "-nologo");
             using (var package = ZipFile.OpenRead(Path.Combine(packages, $"x-hauki-core.{version}.nupkg")))
             {
                 Assert.Contains(package.Entries, e => e.FullName.EndsWith("/workerhost/MeshRpc.WorkerHost.dll", StringComparison.Ordinal));
             }
 
-            await RunAsync(DotnetMuxer.Path, "tool", "install", "x-hauki-core", "--tool-path", tools, "--add-source", packages, "--version", version);
+            await Commands.RunAsync(DotnetMuxer.Path, "tool", "install", "x-hauki-core", "--tool-path", tools, "--add-source", packages, "--version", version);
 
             var tool = Path.Combine(tools, "x-hauki-core");
             await using var up = ChildProcess.StartProgram(tool, new Dictionary<string, string?> { ["MESHRPC_GATEWAY"] = null, [MeshCredential.EnvironmentVariable] = null },
@@ -46,12 +46,5 @@ public sealed class ToolInstallTests
         {
             Directory.Delete(root, recursive: true);
         }
-    }
-
-    private static async Task RunAsync(string program, params string[] arguments)
-    {
-        await using var process = ChildProcess.StartProgram(program, arguments);
-        var exitCode = await process.WaitForExitAsync(TimeSpan.FromMinutes(5));
-        Assert.True(exitCode == 0, $"'{string.Join(' ', arguments.Take(2))}' failed with exit code {exitCode}:\n{process.Output}");
     }
 }

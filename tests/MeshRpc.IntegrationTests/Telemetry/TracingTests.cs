@@ -269,11 +269,7 @@ public sealed class TracingTests
         var forged = ticket with { Auth = ticket.Auth with { Secret = Convert.ToBase64String(new byte[32]) } };
         await Assert.ThrowsAsync<CallRefusedException>(() => WorkerConnection.ConnectAsync(forged, MeshContracts.Get<ITestWorker>(), ct));
 
-        Assert.True(await Poll.UntilAsync(() =>
-        {
-            meters!.ForceFlush();
-            return Task.FromResult(metrics.LastOrDefault(m => m.Name == "meshrpc.handshake.refusals") is { } refusals && SumOf(refusals, "meshrpc.refusal.reason", "proof") == 1);
-        }), "The refused proof was not counted.");
+        Assert.True(await CountedAsync(meters!, metrics, "meshrpc.handshake.refusals", 1, "meshrpc.refusal.reason", "proof"), "The refused proof was not counted.");
         Assert.Equal("served", await worker.EchoAsync("served"));
     }
 
@@ -290,11 +286,8 @@ public sealed class TracingTests
         // Forged and never connected: no heartbeat ever comes, and the worker ends once its grace and timeout pass.
         await client.SpawnAsync(MeshContracts.Get<ITestWorker>(), SummonRequest.FromGem(TestGem.Pointer) with { HeartbeatTimeout = TimeSpan.FromSeconds(1) }, ct);
 
-        Assert.True(await Poll.UntilAsync(() =>
-        {
-            meters!.ForceFlush();
-            return Task.FromResult(metrics.LastOrDefault(m => m.Name == "meshrpc.workers.heartbeat_losses") is { } losses && SumOf(losses) == 1);
-        }, TimeSpan.FromSeconds(60)), "No heartbeat loss was counted for the worker nobody connected to.");
+        Assert.True(await CountedAsync(meters!, metrics, "meshrpc.workers.heartbeat_losses", 1, timeout: TimeSpan.FromSeconds(60)),
+            "No heartbeat loss was counted for the worker nobody connected to.");
     }
 
     [Fact]
@@ -338,6 +331,14 @@ public sealed class TracingTests
 
         return false;
     }
+
+    // Polls until the latest export of counter 'name' sums to 'expected' (over the points carrying tag=value, if given).
+    private static Task<bool> CountedAsync(MeterProvider meters, List<Metric> metrics, string name, long expected, string? tag = null, string? value = null, TimeSpan? timeout = null) =>
+        Poll.UntilAsync(() =>
+        {
+            meters.ForceFlush();
+            return Task.FromResult(metrics.LastOrDefault(m => m.Name == name) is { } metric && SumOf(metric, tag, value) == expected);
+        }, timeout);
 
     private static long SumOf(Metric metric, string? tag = null, string? value = null)
     {
