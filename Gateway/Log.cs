@@ -23,4 +23,7 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Information, "Node {NodeId} is live: its heartbeats arrive.")]
     public static partial void NodeLive(ILogger logger, string nodeId);
+
+    [LoggerMessage(7, LogLevel.Warning, "The shared state (Redis) is out of reach for {What}: {Reason}")]
+    public static partial void StateUnavailable(ILogger logger, string what, string reason);
 }

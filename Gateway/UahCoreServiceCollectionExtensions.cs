@@ -7,6 +7,7 @@ using MeshRpc.Gateway.Health;
 using MeshRpc.Health;
 using MeshRpc.Gateway.Placement;
 using MeshRpc.Gateway.Registry;
+using MeshRpc.Gateway.Registry.Redis;
 using MeshRpc.Gateway.Relay;
 using MeshRpc.Gateway.Security;
 using MeshRpc.Gateway.Spawn;
@@ -15,6 +16,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -44,7 +46,7 @@ public static class UahCoreServiceCollectionExtensions
         services.AddOptions<RateLimiterOptions>().Configure<GatewayOptions>(SummonLimits.Configure);
         services.TryAddSingleton<CallerQuota>();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<NodeRegistry>();
+        AddState(services);
         services.TryAddSingleton<IPlacementPolicy, MostFreeCapacityPlacement>();
         services.TryAddSingleton<PlacementService>();
         services.TryAddSingleton<GemStore>();
@@ -73,10 +75,34 @@ public static class UahCoreServiceCollectionExtensions
         return services;
     }
 
+    // The control plane's state and secrets: in this process for one gateway, in Redis (--redis) for several.
+    private static void AddState(IServiceCollection services)
+    {
+        services.TryAddSingleton(provider => new RedisKeys(provider.GetRequiredService<GatewayOptions>().RedisPrefix));
+        services.TryAddSingleton(provider => MeshRedis.Connect(provider.GetRequiredService<GatewayOptions>()));
+        services.TryAddSingleton<IRegistryStore>(provider =>
+        {
+            var options = provider.GetRequiredService<GatewayOptions>();
+            var time = provider.GetRequiredService<TimeProvider>();
+            return options.Redis is null
+                ? new InMemoryRegistryStore(time)
+                : new RedisRegistryStore(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<RedisKeys>(), options.NodeLease, time);
+        });
+        services.TryAddSingleton<IGatewaySecrets>(provider => provider.GetRequiredService<GatewayOptions>().Redis is null
+            ? new LocalGatewaySecrets(provider.GetRequiredService<GatewayOptions>())
+            : new RedisGatewaySecrets(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<RedisKeys>()));
+        services.AddExceptionHandler<StateUnavailableHandler>();
+        services.AddProblemDetails();
+        services.TryAddSingleton(provider => new NodeRegistry(
+            provider.GetRequiredService<GatewayOptions>(), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<IRegistryStore>()));
+    }
+
     /// <summary>Adds UAH CORE's middleware (authentication, authorization, rate limits) and maps its endpoints, health check, OpenAPI document and relay.</summary>
     public static WebApplication MapUahCore(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+
+        app.UseExceptionHandler();
 
         // Rate limits partition by caller, so they come after authentication; refused requests spend no token.
         app.UseAuthentication();

@@ -41,4 +41,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Debug, "A relayed connection to worker {WorkerId} closed.")]
     public static partial void RelayClosed(ILogger logger, string workerId);
+
+    [LoggerMessage(14, LogLevel.Warning, "UAH CORE at {From} has not answered for {Beats} heartbeats: the node moves to {To} and registers there; its workers keep serving.")]
+    public static partial void Rehoming(ILogger logger, Uri from, int beats, Uri to);
 }

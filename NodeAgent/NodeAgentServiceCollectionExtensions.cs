@@ -35,7 +35,9 @@ public static class NodeAgentServiceCollectionExtensions
 
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ControlPlaneJsonContext.Default));
         services.TryAddSingleton(provider => new NodeIdentity(provider.GetRequiredService<NodeAgentOptions>().JoinToken));
-        services.TryAddSingleton(provider => IGatewayApi.Create(new HttpClient(new NodeCredentialHandler(provider.GetRequiredService<NodeIdentity>()))
+        services.TryAddSingleton<GatewayHome>();
+        services.TryAddSingleton(provider => IGatewayApi.Create(new HttpClient(
+            new GatewayHomeHandler(provider.GetRequiredService<GatewayHome>(), new NodeCredentialHandler(provider.GetRequiredService<NodeIdentity>())))
         {
             BaseAddress = provider.GetRequiredService<NodeAgentOptions>().Gateway,
             Timeout = TimeSpan.FromSeconds(30),

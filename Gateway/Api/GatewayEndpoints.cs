@@ -30,9 +30,9 @@ internal static class GatewayEndpoints
             .Produces<List<WorkerReport>>()
             .WithSummary("The caller's own live workers, as their nodes report them; an administrator's: every worker.");
 
-        app.MapPost("/api/v2/nodes", (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets, NodeCredentials credentials, GatewayCertificate certificate, GatewayOptions options, ILoggerFactory loggers) =>
+        app.MapPost("/api/v2/nodes", async (NodeRegistration registration, NodeRegistry registry, TicketIssuer tickets, NodeCredentials credentials, GatewayCertificate certificate, GatewayOptions options, ILoggerFactory loggers) =>
         {
-            if (!registry.TryRegister(registration))
+            if (!await registry.TryRegisterAsync(registration))
             {
                 return MeshProblems.Of(MeshErrorCodes.NodeIdTaken,
                     $"Node {registration.NodeId} is live under another agent. Give this agent another --node-id, or stop the other one: its id is free {options.NodeDeadAfter.TotalSeconds:0.#} s after its last heartbeat.");
@@ -58,7 +58,7 @@ internal static class GatewayEndpoints
                 return Refusals.Refuse($"This node credential belongs to node {user.FindFirst(MeshClaims.Node)?.Value}, not {nodeId}: a node reports for itself only.");
             }
 
-            switch (registry.Heartbeat(nodeId, heartbeat))
+            switch (await registry.HeartbeatAsync(nodeId, heartbeat))
             {
                 case HeartbeatResult.CameAlive:
                     // A node's first heartbeat makes it live: route its relay at once, not at the next periodic refresh.
@@ -221,7 +221,7 @@ internal static class GatewayEndpoints
                 $"Node {node.Registration.NodeId} did not confirm the teardown of worker {workerId}: {ex.Message}").ToResult();
         }
 
-        registry.RemoveWorker(node.Registration.NodeId, workerId);
+        await registry.RemoveWorkerAsync(node.Registration.NodeId, workerId);
         Log.TornDown(loggers.CreateLogger(LogCategory), workerId, node.Registration.NodeId, MeshClaims.OwnerOf(user) ?? "an administrator");
         return Results.NoContent();
     }

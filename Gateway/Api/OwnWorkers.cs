@@ -14,14 +14,14 @@ internal static class OwnWorkers
     /// otherwise. Another caller's worker is answered as if it did not exist: a caller learns nothing of workers not its own.
     /// </summary>
     public static async Task<(NodeState Node, WorkerReport Worker)?> FindAsync(string workerId, NodeRegistry registry, IAuthorizationService authorization, ClaimsPrincipal user) =>
-        registry.NodeOf(workerId) is { } node && node.Workers.FirstOrDefault(w => w.WorkerId == workerId) is { } worker
+        await registry.NodeOfAsync(workerId) is { } node && node.Workers.FirstOrDefault(w => w.WorkerId == workerId) is { } worker
             ? await OwnedAsync((node, worker), authorization, user)
             : null;
 
     /// <summary>As <see cref="FindAsync"/>, and also a worker of the caller's that ended within the hour (its node keeps its output a while).</summary>
     public static async Task<(NodeState Node, WorkerReport Worker)?> FindLiveOrEndedAsync(string workerId, NodeRegistry registry, IAuthorizationService authorization, ClaimsPrincipal user) =>
         await FindAsync(workerId, registry, authorization, user)
-        ?? (registry.FindEnded(workerId) is { } ended ? await OwnedAsync(ended, authorization, user) : null);
+        ?? (await registry.FindEndedAsync(workerId) is { } ended ? await OwnedAsync(ended, authorization, user) : null);
 
     private static async Task<(NodeState Node, WorkerReport Worker)?> OwnedAsync((NodeState Node, WorkerReport Worker) found, IAuthorizationService authorization, ClaimsPrincipal user) =>
         (await authorization.AuthorizeAsync(user, found.Worker, WorkerOwnerRequirement.Instance)).Succeeded ? found : null;

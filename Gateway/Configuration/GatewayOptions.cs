@@ -95,4 +95,21 @@ public sealed record GatewayOptions
     /// <summary>The operator's API key store (<c>--api-keys</c>); null: no API key authenticates.</summary>
     [ConfigurationKeyName("api-keys")]
     public string? ApiKeysFile { get; init; }
+
+    /// <summary>
+    /// The Redis that holds the control plane's state, for several gateways serving one swarm (<c>--redis host:port</c>,
+    /// StackExchange.Redis configuration syntax); null (the default): this gateway keeps it in memory, alone.
+    /// docs/scaling.md says what it holds and what each failure does.
+    /// </summary>
+    public string? Redis { get; init; }
+
+    /// <summary>What every key UAH CORE writes in Redis starts with (<c>--redis-prefix</c>), so that several meshes can share a server.</summary>
+    [ConfigurationKeyName("redis-prefix")]
+    public string RedisPrefix { get; init; } = "meshrpc:";
+
+    /// <summary>
+    /// How long a node's registration lives in Redis after its last heartbeat: its lease. A node dead for this long
+    /// leaves the service registry by itself (with one gateway, a dead node stays listed as dead).
+    /// </summary>
+    public TimeSpan NodeLease => TimeSpan.FromMilliseconds(Math.Max(NodeDeadAfterMs * 12L, 60_000));
 }

@@ -40,7 +40,29 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"--api-keys names {keys}, which does not exist. Create it with 'api-key create --store {keys} ...'.");
         }
 
+        if (options.Redis is { } redis && !IsRedisConfiguration(redis))
+        {
+            failures.Add($"--redis takes the Redis to share state through, as host:port (or StackExchange.Redis configuration), not '{redis}'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.RedisPrefix))
+        {
+            failures.Add("--redis-prefix takes a non-empty prefix, such as 'meshrpc:'.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static bool IsRedisConfiguration(string text)
+    {
+        try
+        {
+            return StackExchange.Redis.ConfigurationOptions.Parse(text).EndPoints.Count > 0;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static void Positive(List<string> failures, string key, long value)

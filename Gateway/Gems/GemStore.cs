@@ -9,12 +9,15 @@ public sealed record StoredGem(string Digest, GemManifest Manifest, long Size);
 
 /// <summary>
 /// The content-addressed gem store: each gem is one file named by its SHA-256, written to a temporary name and renamed,
-/// so a half-written upload is never visible and published gems survive a restart.
+/// so a half-written upload is never visible and published gems survive a restart. Which digest a name and version
+/// stand for is a file too, created once and never replaced: gateways that share the folder (docs/scaling.md) see each
+/// other's gems, and no two of them can publish one version with different bytes.
 /// </summary>
 public sealed class GemStore
 {
     private const string Extension = ".gem";
     private readonly string _root;
+    private readonly string _names;
     private readonly long _maxUnpackedBytes;
     private readonly ConcurrentDictionary<string, StoredGem> _byDigest = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, StoredGem> _byNameVersion = new(StringComparer.Ordinal);
@@ -24,26 +27,30 @@ public sealed class GemStore
     {
         ArgumentNullException.ThrowIfNull(options);
         _root = Directory.CreateDirectory(options.GemStore).FullName;
+        _names = Directory.CreateDirectory(Path.Combine(_root, "names")).FullName;
         _maxUnpackedBytes = options.MaxGemUnpackedBytes;
-        foreach (var stale in Directory.EnumerateFiles(_root, "*.partial"))
+        _logger = logger;
+
+        // Left by a write that died; an hour old, so not one another gateway sharing the folder is making now.
+        foreach (var stale in Directory.EnumerateFiles(_root, "*.partial", SearchOption.AllDirectories))
         {
-            File.Delete(stale);
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(stale) > TimeSpan.FromHours(1))
+            {
+                File.Delete(stale);
+            }
         }
 
         foreach (var file in Directory.EnumerateFiles(_root, "*" + Extension))
         {
-            var bytes = File.ReadAllBytes(file);
-            try
+            if (Load(file) is { } gem)
             {
-                Index(GemArchive.Digest(bytes), GemArchive.ReadManifest(bytes, _maxUnpackedBytes), bytes.Length);
-            }
-            catch (InvalidDataException ex)
-            {
-                // Stored by an older gateway (a manifest without its contract hash, say): not served until published again.
-                Log.GemNotServed(logger, Path.GetFileName(file), ex.Message);
+                // A store written before names had files of their own.
+                TryName(gem.Manifest, gem.Digest);
             }
         }
     }
+
+    private readonly ILogger<GemStore> _logger;
 
     /// <summary>Validates and stores a gem; publishing the same bytes twice is harmless.</summary>
     public async Task<StoredGem> PublishAsync(byte[] archive, CancellationToken cancellationToken)
@@ -64,25 +71,93 @@ public sealed class GemStore
             File.Move(partial, path, overwrite: true);
         }
 
+        // Another gateway sharing the folder may have published this version a moment ago, with other bytes.
+        if (TryName(manifest, digest) is { } named && named != digest)
+        {
+            throw new InvalidDataException(
+                $"gem://{manifest.Name}@{manifest.Version} is already published with digest {named}; a version is immutable. Publish a new version.");
+        }
+
         return Index(digest, manifest, archive.Length);
     }
 
-    /// <summary>Every published gem, by name then version.</summary>
-    public IReadOnlyList<StoredGem> List() =>
-        [.. _byDigest.Values.OrderBy(g => g.Manifest.Name, StringComparer.Ordinal).ThenBy(g => g.Manifest.Version, StringComparer.Ordinal)];
+    /// <summary>Every published gem, by name then version, those other gateways sharing the folder published included.</summary>
+    public IReadOnlyList<StoredGem> List()
+    {
+        foreach (var file in Directory.EnumerateFiles(_root, "*" + Extension))
+        {
+            if (!_byDigest.ContainsKey(DigestOf(file)))
+            {
+                Load(file);
+            }
+        }
 
-    /// <summary>Resolves a pointer to a stored gem, or null.</summary>
+        return [.. _byDigest.Values.OrderBy(g => g.Manifest.Name, StringComparer.Ordinal).ThenBy(g => g.Manifest.Version, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Resolves a pointer to a stored gem, or null; looks in the folder for one another gateway published.</summary>
     public StoredGem? Resolve(GemPointer pointer)
     {
         ArgumentNullException.ThrowIfNull(pointer);
-        return pointer.Digest is { } digest
-            ? _byDigest.GetValueOrDefault(digest)
-            : _byNameVersion.GetValueOrDefault(Key(pointer.Name!, pointer.Version!));
+        if (pointer.Digest is { } digest)
+        {
+            return _byDigest.GetValueOrDefault(digest) ?? (File.Exists(PathOf(digest)) ? Load(PathOf(digest)) : null);
+        }
+
+        return _byNameVersion.GetValueOrDefault(Key(pointer.Name!, pointer.Version!))
+            ?? (ReadName(pointer.Name!, pointer.Version!) is { } named ? Resolve(GemPointer.Parse(named)) : null);
     }
 
     /// <summary>Opens a stored gem's bytes, or null when there is none with that digest.</summary>
     public Stream? Open(string digest) =>
-        _byDigest.ContainsKey(digest) ? File.OpenRead(PathOf(digest)) : null;
+        _byDigest.ContainsKey(digest) || Resolve(GemPointer.Parse(digest)) is not null ? File.OpenRead(PathOf(digest)) : null;
+
+    // Indexes a gem file; null (and a log line) for one this gateway cannot serve.
+    private StoredGem? Load(string file)
+    {
+        try
+        {
+            var bytes = File.ReadAllBytes(file);
+            return Index(GemArchive.Digest(bytes), GemArchive.ReadManifest(bytes, _maxUnpackedBytes), bytes.Length);
+        }
+        catch (InvalidDataException ex)
+        {
+            // Stored by an older gateway (a manifest without its contract hash, say): not served until published again.
+            Log.GemNotServed(_logger, Path.GetFileName(file), ex.Message);
+            return null;
+        }
+    }
+
+    // Records which digest a name and version stand for, unless a digest is recorded already; returns the recorded one.
+    private string TryName(GemManifest manifest, string digest)
+    {
+        var path = NamePath(manifest.Name, manifest.Version);
+        if (!File.Exists(path))
+        {
+            var partial = path + "." + Guid.NewGuid().ToString("N") + ".partial";
+            File.WriteAllText(partial, digest);
+            try
+            {
+                File.Move(partial, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // Another gateway named this version first; its digest stands.
+                File.Delete(partial);
+            }
+        }
+
+        return File.ReadAllText(path);
+    }
+
+    private string? ReadName(string name, string version) =>
+        File.Exists(NamePath(name, version)) ? File.ReadAllText(NamePath(name, version)) : null;
+
+    // Names and versions are free text: the file is named by their hash.
+    private string NamePath(string name, string version) =>
+        Path.Combine(_names, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Key(name, version)))));
+
+    private static string DigestOf(string file) => "sha256:" + Path.GetFileNameWithoutExtension(file);
 
     private StoredGem Index(string digest, GemManifest manifest, long size)
     {

@@ -2,7 +2,7 @@ using MeshRpc.Health;
 
 namespace MeshRpc.Gateway.Health;
 
-/// <summary>UAH CORE's readiness: the gem store takes writes, the ticket key is loaded, a node is live (<see cref="HealthProbes"/> serves it).</summary>
+/// <summary>UAH CORE's readiness: the gem store takes writes, the ticket key is loaded, a node is live, the shared state (Redis, if any) answers (<see cref="HealthProbes"/> serves it).</summary>
 internal static class HealthEndpoints
 {
     public static IServiceCollection AddGatewayHealth(this IServiceCollection services)
@@ -10,7 +10,8 @@ internal static class HealthEndpoints
         services.AddHealthChecks()
             .AddCheck<GemStoreWritable>("gem-store", tags: [HealthProbes.Ready])
             .AddCheck<TicketKeyLoaded>("ticket-key", tags: [HealthProbes.Ready])
-            .AddCheck<LiveNodes>("live-nodes", tags: [HealthProbes.Ready]);
+            .AddCheck<LiveNodes>("live-nodes", tags: [HealthProbes.Ready])
+            .AddCheck<SharedStateReachable>("shared-state", tags: [HealthProbes.Ready]);
         return services;
     }
 }

@@ -56,3 +56,25 @@ internal sealed class LiveNodes(NodeRegistry registry) : IHealthCheck
             : HealthCheckResult.Unhealthy("No node agent is live: start one ('x-hauki-core agent --gateway URL' with a join token), or read the agents' logs for why they do not heartbeat."));
     }
 }
+
+/// <summary>With several gateways, the Redis they share the swarm's state through answers: summons and teardowns need it.</summary>
+internal sealed class SharedStateReachable(GatewayOptions options, IServiceProvider services) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (options.Redis is null)
+        {
+            return HealthCheckResult.Healthy("This gateway keeps the swarm's state in memory.");
+        }
+
+        try
+        {
+            var latency = await services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase().PingAsync();
+            return HealthCheckResult.Healthy($"Redis answers in {latency.TotalMilliseconds:0.#} ms.");
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or StackExchange.Redis.RedisTimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("Redis (--redis) does not answer: start it, or check the address; summons and teardowns fail until it does.", ex);
+        }
+    }
+}

@@ -24,21 +24,21 @@ public sealed class PlacementService
     }
 
     /// <summary>
-    /// Reserves a slot for the summon on <paramref name="pinnedNode"/>, or else on the best node for it; throws
-    /// <see cref="GatewayException"/> naming why none can take it. Release the slot through
-    /// <see cref="NodeRegistry.Release"/> when the forge ends.
+    /// Reserves a slot for the summon on <paramref name="pinnedNode"/>, or else on the best node for it other than those
+    /// that said they were <paramref name="full"/>; throws <see cref="GatewayException"/> naming why none can take it.
+    /// Release the slot through <see cref="NodeRegistry.ReleaseAsync"/> when the forge ends.
     /// </summary>
-    public NodeState Reserve(SpawnEphemeralRequest request, string? gemDigest, string? pinnedNode = null)
+    public async Task<NodeState> ReserveAsync(SpawnEphemeralRequest request, string? gemDigest, string? pinnedNode = null, IReadOnlySet<string>? full = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (pinnedNode is not null)
         {
-            var node = _registry.Find(pinnedNode) ?? throw new GatewayException(MeshErrorCodes.NodeNotFound,
+            var node = await _registry.FindAsync(pinnedNode) ?? throw new GatewayException(MeshErrorCodes.NodeNotFound,
                 $"No node {pinnedNode} is registered. GET /api/v1/service_registry lists the nodes.");
             return !_registry.IsLive(node) ? throw NoNode($"Node {pinnedNode} is dead: it has not heartbeated in the last {_options.NodeDeadAfter.TotalSeconds:0.#} s.")
                 : RefusesSource(node, request) is { } refusal ? throw new GatewayException(MeshErrorCodes.NotSupported, $"Node {pinnedNode} {refusal}.")
                 : RefusesEgress(node, request) is { } noEgress ? throw new GatewayException(MeshErrorCodes.NotSupported, $"Node {pinnedNode} {noEgress}.", StatusCodes.Status400BadRequest)
-                : _registry.TryReserve(pinnedNode) ? node
+                : await _registry.TryReserveAsync(pinnedNode) ? node
                 : throw NoNode($"Node {pinnedNode} is full: all {node.Registration.Slots} worker slots are taken.");
         }
 
@@ -56,8 +56,15 @@ public sealed class PlacementService
             throw NoNode($"No live node meets the summon's constraints: {string.Join("; ", live.OrderBy(n => n.Registration.NodeId, StringComparer.Ordinal).Select(n => $"{n.Registration.NodeId} {Unmet(n, request)}"))}.");
         }
 
-        return _policy.Rank(eligible, gemDigest).FirstOrDefault(n => _registry.TryReserve(n.Registration.NodeId))
-            ?? throw NoNode($"All {eligible.Count} live nodes that meet the summon's constraints are full. Tear down idle workers or add nodes.");
+        foreach (var node in _policy.Rank(eligible, gemDigest))
+        {
+            if (full?.Contains(node.Registration.NodeId) != true && await _registry.TryReserveAsync(node.Registration.NodeId))
+            {
+                return node;
+            }
+        }
+
+        throw NoNode($"All {eligible.Count} live nodes that meet the summon's constraints are full. Tear down idle workers or add nodes.");
     }
 
     /// <summary>Why a node cannot take the summon, or null when it can.</summary>

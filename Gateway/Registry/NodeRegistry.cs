@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using MeshRpc.ControlPlane;
 using MeshRpc.Gateway.Configuration;
 
@@ -77,30 +76,32 @@ public sealed class NodeRegistry
 {
     private static readonly DateTimeOffset NotYetHeartbeated = DateTimeOffset.MinValue;
 
-    private readonly ConcurrentDictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
-
-    // Where the gateway itself placed workers: a heartbeat listed before a forge finished does not hold the new worker
-    // yet, and must not make it vanish from the registry (where teardown and quotas look for it). A placement ends when
-    // a heartbeat listed after its forge (by the agent's count of forged workers) leaves the worker out.
-    private readonly ConcurrentDictionary<string, Placement> _placements = new(StringComparer.Ordinal);
-
     // For an agent whose count cannot say (it restarted and counts from zero again): how long a placement waits.
     private static readonly TimeSpan UncountedGrace = TimeSpan.FromSeconds(60);
 
-    // Workers that left their node's list, with the node and owner: a node keeps what a worker printed for a while after
-    // it ends (omega_spool), and its owner reads it through here, crash included. Bounded in age and in number.
-    private static readonly TimeSpan EndedMemory = TimeSpan.FromHours(1);
-    private const int MaxEnded = 100_000;
-    private readonly ConcurrentDictionary<string, EndedWorker> _ended = new(StringComparer.Ordinal);
+    private readonly IRegistryStore _store;
     private readonly GatewayOptions _options;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates the registry.</summary>
+    /// <summary>Creates a registry over a store of its own in this process: one gateway's.</summary>
     public NodeRegistry(GatewayOptions options, TimeProvider time)
+        : this(options, time, new InMemoryRegistryStore(time))
+    {
+    }
+
+    /// <summary>Creates the registry over <paramref name="store"/>, which several gateways may share.</summary>
+    public NodeRegistry(GatewayOptions options, TimeProvider time, IRegistryStore store)
     {
         _options = options;
         _time = time;
+        _store = store;
     }
+
+    /// <summary>
+    /// How long a worker that ended is remembered with its node and owner: a node keeps what a worker printed for a
+    /// while after it ends (omega_spool), and its owner reads it through here, crash included.
+    /// </summary>
+    public static TimeSpan EndedMemory { get; } = TimeSpan.FromHours(1);
 
     /// <summary>
     /// Registers a node, or registers it again (after a gateway or agent restart); false when the id is live under
@@ -108,14 +109,14 @@ public sealed class NodeRegistry
     /// gets work from its first heartbeat on, which it sends with the credential from the registration's reply: only
     /// then does it also know the gateway's certificate, without which it would refuse the gateway's forge requests.
     /// </summary>
-    public bool TryRegister(NodeRegistration registration)
+    public async ValueTask<bool> TryRegisterAsync(NodeRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(registration);
         while (true)
         {
-            if (!_nodes.TryGetValue(registration.NodeId, out var existing))
+            if (await _store.FindAsync(registration.NodeId) is not { } existing)
             {
-                if (_nodes.TryAdd(registration.NodeId, new NodeState(registration, NotYetHeartbeated, [], 0)))
+                if (await _store.TryAddAsync(new NodeState(registration, NotYetHeartbeated, [], 0)))
                 {
                     return true;
                 }
@@ -128,7 +129,7 @@ public sealed class NodeRegistry
                 return false;
             }
 
-            if (_nodes.TryUpdate(registration.NodeId, existing with { Registration = registration, LastHeartbeat = NotYetHeartbeated, Listed = null }, existing))
+            if (await _store.TryReplaceAsync(existing, existing with { Registration = registration, LastHeartbeat = NotYetHeartbeated, Listed = null }))
             {
                 return true;
             }
@@ -136,10 +137,10 @@ public sealed class NodeRegistry
     }
 
     /// <summary>Records a heartbeat.</summary>
-    public HeartbeatResult Heartbeat(string nodeId, NodeHeartbeat heartbeat)
+    public async ValueTask<HeartbeatResult> HeartbeatAsync(string nodeId, NodeHeartbeat heartbeat)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
-        while (_nodes.TryGetValue(nodeId, out var state))
+        while (await _store.FindAsync(nodeId) is { } state)
         {
             if (Reported(state, heartbeat) is not { } reported)
             {
@@ -155,12 +156,12 @@ public sealed class NodeRegistry
                 : state with
                 {
                     LastHeartbeat = now,
-                    Workers = Reconcile(state, reported, heartbeat, now),
+                    Workers = await ReconcileAsync(state, reported, heartbeat, now),
                     WarmHosts = heartbeat.WarmHosts,
                     Listed = reported,
                     ListVersion = heartbeat.ListVersion,
                 };
-            if (_nodes.TryUpdate(nodeId, next, state))
+            if (await _store.TryReplaceAsync(state, next))
             {
                 return IsLive(state) ? HeartbeatResult.Recorded : HeartbeatResult.CameAlive;
             }
@@ -176,7 +177,7 @@ public sealed class NodeRegistry
     public int LiveWorkersOf(string owner)
     {
         var count = 0;
-        foreach (var (_, node) in _nodes)
+        foreach (var node in _store.Nodes)
         {
             count += IsLive(node) ? node.WorkersOf(owner) : 0;
         }
@@ -187,8 +188,9 @@ public sealed class NodeRegistry
     /// <summary>The live nodes, in no order.</summary>
     public List<NodeState> LiveNodes()
     {
-        var live = new List<NodeState>(_nodes.Count);
-        foreach (var (_, node) in _nodes)
+        var nodes = _store.Nodes;
+        var live = new List<NodeState>(nodes.Count);
+        foreach (var node in nodes)
         {
             if (IsLive(node))
             {
@@ -200,28 +202,28 @@ public sealed class NodeRegistry
     }
 
     /// <summary>How many nodes are registered, live or dead.</summary>
-    public int Count => _nodes.Count;
+    public int Count => _store.Nodes.Count;
 
     /// <summary>The workers of every live node, as the nodes last reported them.</summary>
     public IEnumerable<WorkerReport> LiveWorkers => Nodes.Where(IsLive).SelectMany(n => n.Workers);
 
     /// <summary>Every node, live or dead.</summary>
-    public IReadOnlyList<NodeState> Nodes => [.. _nodes.Values.OrderBy(n => n.Registration.NodeId, StringComparer.Ordinal)];
+    public IReadOnlyList<NodeState> Nodes => [.. _store.Nodes.OrderBy(n => n.Registration.NodeId, StringComparer.Ordinal)];
 
-    /// <summary>The node with this id, if registered.</summary>
-    public NodeState? Find(string nodeId) => _nodes.GetValueOrDefault(nodeId);
+    /// <summary>The node with this id as the store holds it now, if registered.</summary>
+    public ValueTask<NodeState?> FindAsync(string nodeId) => _store.FindAsync(nodeId);
 
     /// <summary>Reserves a slot on a node for a summon in flight; false when the node is full.</summary>
-    public bool TryReserve(string nodeId)
+    public async ValueTask<bool> TryReserveAsync(string nodeId)
     {
-        while (_nodes.TryGetValue(nodeId, out var state))
+        while (await _store.FindAsync(nodeId) is { } state)
         {
             if (state.Workers.Count + state.Pending >= state.Registration.Slots)
             {
                 return false;
             }
 
-            if (_nodes.TryUpdate(nodeId, state with { Pending = state.Pending + 1 }, state))
+            if (await _store.TryReplaceAsync(state, state with { Pending = state.Pending + 1 }))
             {
                 return true;
             }
@@ -235,14 +237,14 @@ public sealed class NodeRegistry
     /// worker's number in the agent's count of forged workers (<see cref="ForgeResponse.Added"/>), and
     /// <paramref name="warmHosts"/> the node's idle pooled hosts as its forge reply gave them, fresher than its last heartbeat's.
     /// </summary>
-    public void Release(string nodeId, WorkerReport? forged, long added = 0, IReadOnlyList<WarmHosts>? warmHosts = null)
+    public async ValueTask ReleaseAsync(string nodeId, WorkerReport? forged, long added = 0, IReadOnlyList<WarmHosts>? warmHosts = null)
     {
         if (forged is not null)
         {
-            _placements[forged.WorkerId] = new Placement(nodeId, forged, added, _time.GetUtcNow());
+            await _store.AddPlacementAsync(new Placement(nodeId, forged, added, _time.GetUtcNow()));
         }
 
-        while (_nodes.TryGetValue(nodeId, out var state))
+        while (await _store.FindAsync(nodeId) is { } state)
         {
             // The node's own report may already list the worker: a heartbeat can overtake the forge's reply.
             var released = state with { Pending = Math.Max(0, state.Pending - 1), WarmHosts = warmHosts ?? state.WarmHosts };
@@ -251,7 +253,7 @@ public sealed class NodeRegistry
                 released = released with { Workers = [.. state.Workers, forged] };
             }
 
-            if (_nodes.TryUpdate(nodeId, released, state))
+            if (await _store.TryReplaceAsync(state, released))
             {
                 return;
             }
@@ -259,16 +261,16 @@ public sealed class NodeRegistry
     }
 
     /// <summary>Forgets a torn-down worker until the node's next report.</summary>
-    public void RemoveWorker(string nodeId, string workerId)
+    public async ValueTask RemoveWorkerAsync(string nodeId, string workerId)
     {
-        _placements.TryRemove(workerId, out _);
-        while (_nodes.TryGetValue(nodeId, out var state))
+        await _store.RemovePlacementAsync(workerId);
+        while (await _store.FindAsync(nodeId) is { } state)
         {
-            if (_nodes.TryUpdate(nodeId, state with { Workers = [.. state.Workers.Where(w => w.WorkerId != workerId)] }, state))
+            if (await _store.TryReplaceAsync(state, state with { Workers = [.. state.Workers.Where(w => w.WorkerId != workerId)] }))
             {
                 if (state.Workers.FirstOrDefault(w => w.WorkerId == workerId) is { } removed)
                 {
-                    RememberEnded(nodeId, removed, _time.GetUtcNow());
+                    await _store.RememberEndedAsync(new EndedWorker(nodeId, removed, _time.GetUtcNow()));
                 }
 
                 return;
@@ -277,16 +279,26 @@ public sealed class NodeRegistry
     }
 
     /// <summary>A worker that ended within the last hour, with the node it ran on, while that node is registered; null otherwise.</summary>
-    public (NodeState Node, WorkerReport Worker)? FindEnded(string workerId) =>
-        _ended.TryGetValue(workerId, out var ended) && _time.GetUtcNow() - ended.At <= EndedMemory && Find(ended.NodeId) is { } node
+    public async ValueTask<(NodeState Node, WorkerReport Worker)?> FindEndedAsync(string workerId) =>
+        await _store.FindEndedAsync(workerId) is { } ended && _time.GetUtcNow() - ended.At <= EndedMemory && await FindAsync(ended.NodeId) is { } node
             ? (node, ended.Worker)
             : null;
 
     /// <summary>The node a worker runs on: where the gateway placed it, else where a node reports it (after a gateway restart).</summary>
-    public NodeState? NodeOf(string workerId) =>
-        _placements.TryGetValue(workerId, out var placement) && Find(placement.NodeId) is { } placed
-            ? placed
-            : _nodes.Values.FirstOrDefault(n => n.Workers.Any(w => w.WorkerId == workerId));
+    public async ValueTask<NodeState?> NodeOfAsync(string workerId)
+    {
+        if (await _store.FindPlacementAsync(workerId) is { } placement && await FindAsync(placement.NodeId) is { } placed)
+        {
+            return placed;
+        }
+
+        // The store's list of nodes may lag another gateway's writes: the node found there is read again.
+        return _store.Nodes.FirstOrDefault(n => Lists(n, workerId)) is { } seen && await FindAsync(seen.Registration.NodeId) is { } current && Lists(current, workerId)
+            ? current
+            : null;
+    }
+
+    private static bool Lists(NodeState node, string workerId) => node.Workers.Any(w => w.WorkerId == workerId);
 
     // The workers a heartbeat reports: its whole list, or the list it names with its changes; null when the registry
     // does not hold the list it names.
@@ -312,7 +324,7 @@ public sealed class NodeRegistry
     }
 
     // The reported workers, with the workers the gateway placed that the report could not hold yet.
-    private IReadOnlyList<WorkerReport> Reconcile(NodeState state, IReadOnlyList<WorkerReport> reported, NodeHeartbeat heartbeat, DateTimeOffset now)
+    private async ValueTask<IReadOnlyList<WorkerReport>> ReconcileAsync(NodeState state, IReadOnlyList<WorkerReport> reported, NodeHeartbeat heartbeat, DateTimeOffset now)
     {
         var listed = new HashSet<string>(reported.Count, StringComparer.Ordinal);
         foreach (var worker in reported)
@@ -330,17 +342,17 @@ public sealed class NodeRegistry
                 continue;
             }
 
-            if (!_placements.TryGetValue(worker.WorkerId, out var placement))
+            if (await _store.FindPlacementAsync(worker.WorkerId) is not { } placement)
             {
-                RememberEnded(state.Registration.NodeId, worker, now);
+                await _store.RememberEndedAsync(new EndedWorker(state.Registration.NodeId, worker, now));
                 continue;
             }
 
             if (Ended(placement, heartbeat, now))
             {
                 // The list could have held it, or has had time enough to: it ended on its own.
-                _placements.TryRemove(new KeyValuePair<string, Placement>(worker.WorkerId, placement));
-                RememberEnded(state.Registration.NodeId, worker, now);
+                await _store.RemovePlacementAsync(worker.WorkerId);
+                await _store.RememberEndedAsync(new EndedWorker(state.Registration.NodeId, worker, now));
             }
             else
             {
@@ -355,30 +367,4 @@ public sealed class NodeRegistry
     private static bool Ended(Placement placement, NodeHeartbeat heartbeat, DateTimeOffset now) =>
         (placement.Added > 0 && heartbeat.Added >= placement.Added) || now - placement.At >= UncountedGrace;
 
-    private void RememberEnded(string nodeId, WorkerReport worker, DateTimeOffset now)
-    {
-        _ended[worker.WorkerId] = new EndedWorker(nodeId, worker, now);
-        if (_ended.Count <= MaxEnded)
-        {
-            return;
-        }
-
-        // Rare: forget what is too old, then, if a burst of endings still fills the memory, the oldest quarter.
-        foreach (var (id, ended) in _ended)
-        {
-            if (now - ended.At > EndedMemory)
-            {
-                _ended.TryRemove(id, out _);
-            }
-        }
-
-        foreach (var (id, _) in _ended.OrderBy(e => e.Value.At).Take(_ended.Count - (MaxEnded * 3 / 4)).ToList())
-        {
-            _ended.TryRemove(id, out _);
-        }
-    }
-
-    private sealed record Placement(string NodeId, WorkerReport Worker, long Added, DateTimeOffset At);
-
-    private sealed record EndedWorker(string NodeId, WorkerReport Worker, DateTimeOffset At);
 }

@@ -1,4 +1,5 @@
 using MeshRpc.Gateway.Registry;
+using StackExchange.Redis;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -17,15 +18,17 @@ public sealed class NodeRoutes : BackgroundService
     private readonly NodeRegistry _registry;
     private readonly InMemoryConfigProvider _proxy;
     private readonly TimeProvider _time;
+    private readonly ILogger<NodeRoutes> _logger;
     private readonly Lock _gate = new();
     private string _current = string.Empty;
 
     /// <summary>Creates the route keeper.</summary>
-    public NodeRoutes(NodeRegistry registry, InMemoryConfigProvider proxy, TimeProvider time)
+    public NodeRoutes(NodeRegistry registry, InMemoryConfigProvider proxy, TimeProvider time, ILogger<NodeRoutes> logger)
     {
         _registry = registry;
         _proxy = proxy;
         _time = time;
+        _logger = logger;
     }
 
     /// <summary>The path prefix under which a node's agent is reachable through the gateway.</summary>
@@ -55,7 +58,15 @@ public sealed class NodeRoutes : BackgroundService
         using var timer = new PeriodicTimer(Period, _time);
         do
         {
-            Refresh();
+            try
+            {
+                Refresh();
+            }
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
+            {
+                // The shared registry is out of reach: the routes stay as they were, so relayed workers keep serving.
+                Log.StateUnavailable(_logger, "relay routes", ex.Message);
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }

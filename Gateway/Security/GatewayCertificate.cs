@@ -8,14 +8,14 @@ using MeshRpc.Tls;
 namespace MeshRpc.Gateway.Security;
 
 /// <summary>
-/// The gateway's side of mutual TLS with its agents: a client certificate of its own (self-signed, fresh per gateway
-/// run; agents learn its fingerprint at registration and serve no other client), and the pin of each agent's server
-/// certificate, which the agent reported when it registered.
+/// The gateway's side of mutual TLS with its agents: a client certificate of its own (self-signed; fresh per run for one
+/// gateway, shared by gateways that share a swarm; agents learn its fingerprint at registration and serve no other
+/// client), and the pin of each agent's server certificate, which the agent reported when it registered.
 /// </summary>
-public sealed class GatewayCertificate : IDisposable
+public sealed class GatewayCertificate(IGatewaySecrets secrets) : IDisposable
 {
     /// <summary>The client certificate.</summary>
-    public X509Certificate2 Certificate { get; } = WorkerCertificate.Create();
+    public X509Certificate2 Certificate { get; } = secrets.ClientCertificate();
 
     /// <summary>Its fingerprint, announced to agents.</summary>
     public string Sha256 => WorkerCertificate.Fingerprint(Certificate);

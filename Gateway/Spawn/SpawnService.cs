@@ -78,40 +78,60 @@ public sealed class SpawnService
 
         var lifetime = LifetimeOf(request);
         var egress = EgressPolicy.Check(request.Egress, _egressAllowed);
-        NodeState node;
-        using (GatewayTelemetry.StartPhase("placement"))
+        var forgeRequest = new ForgeRequest
         {
-            node = _placement.Reserve(request, gem?.Digest, pinnedNode);
-        }
+            Owner = owner,
+            Contract = request.Contract,
+            GemDigest = gem?.Digest,
+            SourceCode = request.SourceCode,
+            HeartbeatTimeoutMs = heartbeatTimeoutMs,
+            EndsAt = lifetime.EndsAt,
+            IdleTimeoutMs = lifetime.IdleTimeoutMs,
+            Egress = egress,
+        };
 
-        summon?.SetTag("meshrpc.node.id", node.Registration.NodeId);
-        var placed = Stopwatch.GetTimestamp();
-        _telemetry.PhaseEnded("placement", node.Registration.Sandbox, Stopwatch.GetElapsedTime(started, placed));
-        ForgeResponse? forged = null;
-        using var forge = GatewayTelemetry.StartPhase("forge");
-        try
+        // A node may be fuller than this gateway's view of it (another gateway placed workers there since its last
+        // heartbeat); it then refuses the forge, and the summon goes to the next node that can take it.
+        var full = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
         {
-            forged = await ForgeAsync(node, new ForgeRequest
+            NodeState node;
+            using (GatewayTelemetry.StartPhase("placement"))
             {
-                Owner = owner,
-                Contract = request.Contract,
-                GemDigest = gem?.Digest,
-                SourceCode = request.SourceCode,
-                HeartbeatTimeoutMs = heartbeatTimeoutMs,
-                EndsAt = lifetime.EndsAt,
-                IdleTimeoutMs = lifetime.IdleTimeoutMs,
-                Egress = egress,
-            }, cancellationToken);
-        }
-        finally
-        {
-            _registry.Release(node.Registration.NodeId, forged is null
-                ? null
-                : new WorkerReport(forged.WorkerId, request.Contract, forged.Endpoint, forged.ProcessId, DateTimeOffset.UtcNow) { Owner = owner }, forged?.Added ?? 0, forged?.WarmHosts);
-        }
+                node = await _placement.ReserveAsync(request, gem?.Digest, pinnedNode, full);
+            }
 
-        forge?.Dispose();
-        _telemetry.PhaseEnded("forge", node.Registration.Sandbox, Stopwatch.GetElapsedTime(placed));
+            summon?.SetTag("meshrpc.node.id", node.Registration.NodeId);
+            var placed = Stopwatch.GetTimestamp();
+            _telemetry.PhaseEnded("placement", node.Registration.Sandbox, Stopwatch.GetElapsedTime(started, placed));
+            ForgeResponse? forged = null;
+            using var forge = GatewayTelemetry.StartPhase("forge");
+            try
+            {
+                forged = await ForgeAsync(node, forgeRequest, cancellationToken);
+            }
+            catch (GatewayException ex) when (ex.Code == MeshErrorCodes.NoNodeAvailable && pinnedNode is null)
+            {
+                full.Add(node.Registration.NodeId);
+                continue;
+            }
+            finally
+            {
+                await _registry.ReleaseAsync(node.Registration.NodeId, forged is null
+                    ? null
+                    : new WorkerReport(forged.WorkerId, request.Contract, forged.Endpoint, forged.ProcessId, DateTimeOffset.UtcNow) { Owner = owner }, forged?.Added ?? 0, forged?.WarmHosts);
+            }
+
+            forge?.Dispose();
+            _telemetry.PhaseEnded("forge", node.Registration.Sandbox, Stopwatch.GetElapsedTime(placed));
+            return Ticketed(request, owner, relayBase, node, forged, heartbeatTimeoutMs, lifetime, summon, Stopwatch.GetElapsedTime(started, placed), Stopwatch.GetElapsedTime(placed));
+        }
+    }
+
+    private SpawnEphemeralResponse Ticketed(
+        SpawnEphemeralRequest request, string owner, Uri? relayBase, NodeState node, ForgeResponse forged, int heartbeatTimeoutMs, TicketLifetime lifetime, Activity? summon,
+        TimeSpan placement, TimeSpan forging)
+    {
         summon?.SetTag("meshrpc.worker.id", forged.WorkerId);
         var relay = relayBase is null ? null : RelayAddress.For(relayBase, node.Registration.NodeId, forged.WorkerId);
         CapabilityTicket ticket;
@@ -120,9 +140,7 @@ public sealed class SpawnService
             ticket = _tickets.Issue(forged, node.Registration.NodeId, relay, request.Contract, request.ContractHash, heartbeatTimeoutMs) with { Lifetime = lifetime };
         }
 
-        var timings = new SpawnTimings(
-            Stopwatch.GetElapsedTime(started, placed).TotalMilliseconds,
-            Stopwatch.GetElapsedTime(placed).TotalMilliseconds);
+        var timings = new SpawnTimings(placement.TotalMilliseconds, forging.TotalMilliseconds);
         _recent.Add(new RecentSummon(forged.WorkerId, owner, request.Contract, node.Registration.NodeId, DateTimeOffset.UtcNow, timings.PlacementMs, timings.ForgeMs));
         return new SpawnEphemeralResponse(ticket, timings);
     }

@@ -17,6 +17,17 @@ public sealed record NodeAgentOptions
     [ConfigurationKeyName("gateway")]
     public required Uri Gateway { get; init; }
 
+    /// <summary>
+    /// Other gateways of the same swarm, comma-separated (<c>--fallback-gateways http://b:8080,http://c:8080</c>): when
+    /// the agent's gateway stops answering, it registers with the next of these and goes on (docs/scaling.md).
+    /// </summary>
+    [ConfigurationKeyName("fallback-gateways")]
+    public string? FallbackGateways { get; init; }
+
+    /// <summary>Every gateway the agent may speak to, its own first; <see cref="FallbackGateways"/> must parse (the validator checks).</summary>
+    public IReadOnlyList<Uri> Gateways =>
+        [Gateway, .. (FallbackGateways ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(text => new Uri(text))];
+
     /// <summary>This node's id in the registry (<c>--node-id</c>).</summary>
     [ConfigurationKeyName("node-id")]
     public string NodeId { get; init; } = "node-" + Environment.MachineName.ToLowerInvariant();

@@ -20,6 +20,14 @@ public sealed class NodeAgentOptionsValidator : IValidateOptions<NodeAgentOption
             failures.Add("The node agent needs the gateway's address: pass --gateway http://host:port.");
         }
 
+        foreach (var text in (options.FallbackGateways ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var fallback) || (fallback.Scheme != Uri.UriSchemeHttp && fallback.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"--fallback-gateways takes other gateways' addresses, comma-separated (http://host:port,...), not '{text}'.");
+            }
+        }
+
         if (!Sandboxes.Contains(options.Sandbox))
         {
             failures.Add($"Unknown sandbox '{options.Sandbox}'. Use --sandbox lxc, bwrap, process or auto.");

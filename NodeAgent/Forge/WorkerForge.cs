@@ -27,6 +27,7 @@ public sealed class WorkerForge
     private readonly ILogger<WorkerForge> _logger;
     private readonly AgentTelemetry _telemetry;
     private readonly WorkerTelemetryReports _workerReports;
+    private readonly SlotAdmission _admission;
 
     /// <summary>Creates the forge.</summary>
     public WorkerForge(
@@ -43,19 +44,32 @@ public sealed class WorkerForge
         _logger = logger;
         _telemetry = telemetry;
         _workerReports = workerReports;
+        _admission = new SlotAdmission(options.Slots, () => workers.Count);
     }
 
     /// <summary>Forges one worker; throws <see cref="ForgeException"/> with a code and a reason when it cannot.</summary>
     public async Task<ForgeResponse> ForgeAsync(ForgeRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_workers.Count >= _options.Slots)
+        if (!_admission.TryEnter())
         {
             throw new ForgeException(MeshErrorCodes.NoNodeAvailable, $"Node {_options.NodeId} is full: all {_options.Slots} worker slots are taken.");
         }
 
+        try
+        {
+            return await ForgeAdmittedAsync(request, cancellationToken);
+        }
+        finally
+        {
+            _admission.Exit();
+        }
+    }
+
+    private async Task<ForgeResponse> ForgeAdmittedAsync(ForgeRequest request, CancellationToken cancellationToken)
+    {
         var trust = await _trust.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken) ?? throw new ForgeException(MeshErrorCodes.ForgeFailed,
-            $"Node {_options.NodeId} has not learned the gateway's ticket key: it could not register with {_options.Gateway} in the last 5 s. Check that the agent reaches the gateway, then try again.");
+            $"Node {_options.NodeId} has not learned the gateway's ticket key: it could not register with UAH CORE in the last 5 s. Check that the agent reaches the gateway, then try again.");
         using var forge = AgentTelemetry.Source.StartActivity("forge", System.Diagnostics.ActivityKind.Internal);
         forge?.SetTag("meshrpc.node.id", _options.NodeId);
         forge?.SetTag("meshrpc.sandbox", _sandboxes.Name);

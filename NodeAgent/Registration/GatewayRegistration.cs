@@ -24,6 +24,11 @@ public sealed class GatewayRegistration : BackgroundService
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<GatewayRegistration> _logger;
     private readonly GatewayContact _contact;
+    private readonly GatewayHome _home;
+
+    // Heartbeats in a row that got no answer at all; at this many, the node moves to its next gateway.
+    private const int UnansweredBeforeMoving = 3;
+    private int _unanswered;
 
     private const string Unreachable = "UAH CORE is unreachable: check that it runs and that --gateway names it.";
 
@@ -43,8 +48,10 @@ public sealed class GatewayRegistration : BackgroundService
         IServer server,
         IHostApplicationLifetime lifetime,
         ILogger<GatewayRegistration> logger,
-        GatewayContact contact)
+        GatewayContact contact,
+        GatewayHome home)
     {
+        _home = home;
         _options = options;
         _gateway = gateway;
         _workers = workers;
@@ -97,7 +104,7 @@ public sealed class GatewayRegistration : BackgroundService
 
                     // A registration clears the list the gateway held for the node: the next heartbeat sends it whole.
                     _sent = null;
-                    Log.Registered(_logger, _options.NodeId, _options.Gateway, registration.Sandbox, registration.Slots, registration.AgentUrl);
+                    Log.Registered(_logger, _options.NodeId, _home.Current, registration.Sandbox, registration.Slots, registration.AgentUrl);
                 }
 
                 var status = await HeartbeatAsync(stoppingToken);
@@ -117,24 +124,38 @@ public sealed class GatewayRegistration : BackgroundService
                     // No status: no answer at all (Refit reports a refused or broken connection that way).
                     _contact.Failed(status is null ? Unreachable : $"UAH CORE answered the heartbeat with HTTP {(int)status}.");
                 }
+
+                _unanswered = status is null ? _unanswered + 1 : 0;
             }
             catch (Refit.ApiException ex) when (ex.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 registered = false;
                 _contact.Failed("UAH CORE refused this node's join token or credential: give the agent a current join token.");
-                Log.JoinRefused(_logger, _options.Gateway, MeshError.Parse(ex.Content)?.Detail ?? $"HTTP {(int)ex.StatusCode}");
+                Log.JoinRefused(_logger, _home.Current, MeshError.Parse(ex.Content)?.Detail ?? $"HTTP {(int)ex.StatusCode}");
             }
             catch (Refit.ApiException ex) when (ex.StatusCode is HttpStatusCode.Conflict)
             {
                 _contact.Failed("UAH CORE refused the registration: another live agent holds this node id.");
-                Log.RegistrationConflict(_logger, _options.Gateway, MeshError.Parse(ex.Content)?.Detail ?? $"HTTP {(int)ex.StatusCode}");
+                Log.RegistrationConflict(_logger, _home.Current, MeshError.Parse(ex.Content)?.Detail ?? $"HTTP {(int)ex.StatusCode}");
             }
             // Refit.ApiExceptionBase: an error reply (ApiException) or no reply at all (ApiRequestException, e.g. a gateway restarting).
             catch (Exception ex) when (ex is HttpRequestException or Refit.ApiExceptionBase)
             {
                 registered = false;
                 _contact.Failed(Unreachable);
-                Log.GatewayUnreachable(_logger, _options.Gateway, ex.Message);
+                Log.GatewayUnreachable(_logger, _home.Current, ex.Message);
+                _unanswered++;
+            }
+
+            if (_unanswered >= UnansweredBeforeMoving && _home.HasFallback)
+            {
+                // The gateway is gone, not busy: another of the swarm's gateways holds the same state, so the node
+                // registers there (its credential was this gateway's) and heartbeats on.
+                var from = _home.Current;
+                Log.Rehoming(_logger, from, _unanswered, _home.MoveOn());
+                _identity.Forget();
+                registered = false;
+                _unanswered = 0;
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -58,6 +58,9 @@ public static class MeshErrorCodes
     /// <summary>The caller holds as many workers as its quota allows (HTTP 429).</summary>
     public const string QuotaExceeded = "quota_exceeded";
 
+    /// <summary>UAH CORE cannot reach the store its state is shared through (Redis, with several gateways) (HTTP 503): try again, or another gateway.</summary>
+    public const string StateUnavailable = "state_unavailable";
+
     /// <summary>The prefix of every problem+json <c>type</c>: the code follows it.</summary>
     public const string TypePrefix = "urn:meshrpc:error:";
 
@@ -77,6 +80,7 @@ public static class MeshErrorCodes
         new(CompileFailed, "Compile failed", 400, SummonFailureReason.CompileFailed, "Summoned source did not compile; the diagnostics say where."),
         new(Unauthenticated, "Unauthenticated", 401, SummonFailureReason.Unauthenticated, "The request carries no credential, or one the endpoint does not accept."),
         new(Forbidden, "Forbidden", 403, SummonFailureReason.Forbidden, "The credential lacks the permission the endpoint needs."),
+        new(StateUnavailable, "State unavailable", 503, SummonFailureReason.GatewayUnavailable, "The gateway cannot reach the store it shares the swarm's state through; retry, or use another gateway."),
         new(RateLimited, "Rate limited", 429, SummonFailureReason.TooManyRequests, "The caller summons faster than its rate; Retry-After says when to try again."),
         new(QuotaExceeded, "Quota exceeded", 429, SummonFailureReason.TooManyRequests, "The caller holds as many workers as its quota allows."),
     ];

@@ -42,6 +42,8 @@ namespace MeshRpc.Protocol {
         Unauthenticated: "unauthenticated",
         /** The credential lacks the permission the endpoint needs. (HTTP 403) */
         Forbidden: "forbidden",
+        /** The gateway cannot reach the store it shares the swarm's state through; retry, or use another gateway. (HTTP 503) */
+        StateUnavailable: "state_unavailable",
         /** The caller summons faster than its rate; Retry-After says when to try again. (HTTP 429) */
         RateLimited: "rate_limited",
         /** The caller holds as many workers as its quota allows. (HTTP 429) */

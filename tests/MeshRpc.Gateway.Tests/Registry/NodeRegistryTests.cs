@@ -5,85 +5,104 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace MeshRpc.Gateway.Tests.Registry;
 
-/// <summary>The registry against the node's reports (unit level): a late heartbeat does not lose a worker; one that could have listed it does.</summary>
-public sealed class NodeRegistryTests
+/// <summary>
+/// The registry against the node's reports: a late heartbeat does not lose a worker; one that could have listed it does.
+/// One scenario class, run over each store (<see cref="InMemoryNodeRegistryTests"/>, <see cref="RedisNodeRegistryTests"/>).
+/// </summary>
+public abstract class NodeRegistryTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero));
     private readonly NodeRegistry _registry;
+    private readonly IRegistryStore _store;
 
-    public NodeRegistryTests()
+    protected NodeRegistryTests(Func<TimeProvider, IRegistryStore> store)
     {
-        _registry = new NodeRegistry(new GatewayOptions(), _time);
-        Assert.True(_registry.TryRegister(new NodeRegistration
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store(_time);
+        _registry = new NodeRegistry(new GatewayOptions(), _time, _store);
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        Assert.True(await _registry.TryRegisterAsync(new NodeRegistration
         {
             NodeId = "node-1", AgentUrl = "https://127.0.0.1:1", DataPlaneAddress = "127.0.0.1", Sandbox = "process", Slots = 4, AgentCertificateSha256 = "unused",
         }));
-        Assert.Equal(HeartbeatResult.CameAlive, _registry.Heartbeat("node-1", new NodeHeartbeat([])));
+        Assert.Equal(HeartbeatResult.CameAlive, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([])));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        if (_store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
     }
 
     [Fact]
-    public void AHeartbeatListedBeforeTheForge_ArrivingLate_KeepsTheWorker()
+    public async Task AHeartbeatListedBeforeTheForge_ArrivingLate_KeepsTheWorker()
     {
-        Place("w-1", added: 1);
+        await PlaceAsync("w-1", added: 1);
 
         // Listed when the agent had forged nothing yet, held up for longer than any grace period would allow.
         _time.Advance(TimeSpan.FromSeconds(30));
-        Assert.Equal(HeartbeatResult.CameAlive, _registry.Heartbeat("node-1", new NodeHeartbeat([]) { Added = 0 }));
+        Assert.Equal(HeartbeatResult.CameAlive, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([]) { Added = 0 }));
 
-        Assert.Equal("node-1", _registry.NodeOf("w-1")?.Registration.NodeId);
-        Assert.Contains(_registry.Find("node-1")!.Workers, w => w.WorkerId == "w-1");
+        Assert.Equal("node-1", (await _registry.NodeOfAsync("w-1"))?.Registration.NodeId);
+        Assert.Contains((await _registry.FindAsync("node-1"))!.Workers, w => w.WorkerId == "w-1");
     }
 
     [Fact]
-    public void AHeartbeatListedAfterTheForge_WithoutTheWorker_SaysItEnded()
+    public async Task AHeartbeatListedAfterTheForge_WithoutTheWorker_SaysItEnded()
     {
-        Place("w-1", added: 1);
+        await PlaceAsync("w-1", added: 1);
 
-        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([]) { Added = 1 }));
+        Assert.Equal(HeartbeatResult.Recorded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([]) { Added = 1 }));
 
-        Assert.Null(_registry.NodeOf("w-1"));
-        Assert.Empty(_registry.Find("node-1")!.Workers);
+        Assert.Null(await _registry.NodeOfAsync("w-1"));
+        Assert.Empty((await _registry.FindAsync("node-1"))!.Workers);
     }
 
     [Fact]
-    public void AWorkerThatEnded_OnItsOwnOrTornDown_IsFoundAsEnded_WithItsNodeAndOwner_ForAnHour()
+    public async Task AWorkerThatEnded_OnItsOwnOrTornDown_IsFoundAsEnded_WithItsNodeAndOwner_ForAnHour()
     {
-        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([Report("w-1", "alice"), Report("w-2", "bob")]) { Added = 2 }));
-        Assert.Null(_registry.FindEnded("w-1"));
+        Assert.Equal(HeartbeatResult.Recorded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([Report("w-1", "alice"), Report("w-2", "bob")]) { Added = 2 }));
+        Assert.Null(await _registry.FindEndedAsync("w-1"));
 
-        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([Report("w-2", "bob")]) { Added = 2 }));
-        _registry.RemoveWorker("node-1", "w-2");
+        Assert.Equal(HeartbeatResult.Recorded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([Report("w-2", "bob")]) { Added = 2 }));
+        await _registry.RemoveWorkerAsync("node-1", "w-2");
 
-        Assert.Equal(("node-1", "alice"), _registry.FindEnded("w-1") is { } crashed ? (crashed.Node.Registration.NodeId, crashed.Worker.Owner) : default);
-        Assert.Equal("bob", _registry.FindEnded("w-2")?.Worker.Owner);
+        Assert.Equal(("node-1", "alice"), await _registry.FindEndedAsync("w-1") is { } crashed ? (crashed.Node.Registration.NodeId, crashed.Worker.Owner) : default);
+        Assert.Equal("bob", (await _registry.FindEndedAsync("w-2"))?.Worker.Owner);
         _time.Advance(TimeSpan.FromMinutes(61));
-        Assert.Null(_registry.FindEnded("w-1"));
+        Assert.Null(await _registry.FindEndedAsync("w-1"));
     }
 
     [Fact]
-    public void WithoutCounts_APlacementTheNodeNeverListsEnds_AfterAMinute()
+    public async Task WithoutCounts_APlacementTheNodeNeverListsEnds_AfterAMinute()
     {
-        Place("w-1", added: 0);
+        await PlaceAsync("w-1", added: 0);
 
         _time.Advance(TimeSpan.FromSeconds(30));
-        Assert.Equal(HeartbeatResult.CameAlive, _registry.Heartbeat("node-1", new NodeHeartbeat([])));
-        Assert.NotNull(_registry.NodeOf("w-1"));
+        Assert.Equal(HeartbeatResult.CameAlive, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([])));
+        Assert.NotNull(await _registry.NodeOfAsync("w-1"));
 
         _time.Advance(TimeSpan.FromSeconds(31));
-        Assert.Equal(HeartbeatResult.CameAlive, _registry.Heartbeat("node-1", new NodeHeartbeat([])));
-        Assert.Null(_registry.NodeOf("w-1"));
+        Assert.Equal(HeartbeatResult.CameAlive, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([])));
+        Assert.Null(await _registry.NodeOfAsync("w-1"));
     }
 
     [Fact]
-    public void AnOwnersLiveWorkers_AreCountedFromReportsAndPlacements_OnLiveNodesOnly()
+    public async Task AnOwnersLiveWorkers_AreCountedFromReportsAndPlacements_OnLiveNodesOnly()
     {
-        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([Report("w-1", "alice"), Report("w-2", "bob"), Report("w-3", "alice")]) { Added = 3 }));
+        Assert.Equal(HeartbeatResult.Recorded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([Report("w-1", "alice"), Report("w-2", "bob"), Report("w-3", "alice")]) { Added = 3 }));
         Assert.Equal(2, _registry.LiveWorkersOf("alice"));
 
-        Place("w-4", added: 4, owner: "alice");
+        await PlaceAsync("w-4", added: 4, owner: "alice");
         Assert.Equal(3, _registry.LiveWorkersOf("alice"));
 
-        _registry.RemoveWorker("node-1", "w-1");
+        await _registry.RemoveWorkerAsync("node-1", "w-1");
         Assert.Equal(2, _registry.LiveWorkersOf("alice"));
         Assert.Equal(1, _registry.LiveWorkersOf("bob"));
 
@@ -94,65 +113,65 @@ public sealed class NodeRegistryTests
     }
 
     [Fact]
-    public void AHeartbeatNamingTheListLastSent_KeepsItsWorkers_AndOneNamingAnotherIsRefused()
+    public async Task AHeartbeatNamingTheListLastSent_KeepsItsWorkers_AndOneNamingAnotherIsRefused()
     {
-        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([Report("w-1", "alice")]) { ListVersion = 7, Added = 1 }));
+        Assert.Equal(HeartbeatResult.Recorded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([Report("w-1", "alice")]) { ListVersion = 7, Added = 1 }));
         _time.Advance(TimeSpan.FromSeconds(3));
 
-        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 7, Added = 1 }));
-        Assert.Equal(["w-1"], _registry.Find("node-1")!.Workers.Select(w => w.WorkerId));
-        Assert.Equal(_time.GetUtcNow(), _registry.Find("node-1")!.LastHeartbeat);
+        Assert.Equal(HeartbeatResult.Recorded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat(null) { ListVersion = 7, Added = 1 }));
+        Assert.Equal(["w-1"], (await _registry.FindAsync("node-1"))!.Workers.Select(w => w.WorkerId));
+        Assert.Equal(_time.GetUtcNow(), (await _registry.FindAsync("node-1"))!.LastHeartbeat);
 
-        Assert.Equal(HeartbeatResult.ListNeeded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 6, Added = 1 }));
+        Assert.Equal(HeartbeatResult.ListNeeded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat(null) { ListVersion = 6, Added = 1 }));
     }
 
     [Fact]
-    public void AHeartbeatOfChanges_AppliesThemToTheListItNames_AndOnlyToThatOne()
+    public async Task AHeartbeatOfChanges_AppliesThemToTheListItNames_AndOnlyToThatOne()
     {
-        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([Report("w-1", "alice"), Report("w-2", "bob")]) { ListVersion = 1, Added = 2 }));
+        Assert.Equal(HeartbeatResult.Recorded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([Report("w-1", "alice"), Report("w-2", "bob")]) { ListVersion = 1, Added = 2 }));
 
-        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 2, BaseVersion = 1, Started = [Report("w-3", "alice")], Ended = ["w-1"], Added = 3 }));
-        Assert.Equal(["w-2", "w-3"], _registry.Find("node-1")!.Workers.Select(w => w.WorkerId));
+        Assert.Equal(HeartbeatResult.Recorded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat(null) { ListVersion = 2, BaseVersion = 1, Started = [Report("w-3", "alice")], Ended = ["w-1"], Added = 3 }));
+        Assert.Equal(["w-2", "w-3"], (await _registry.FindAsync("node-1"))!.Workers.Select(w => w.WorkerId));
         Assert.Equal(1, _registry.LiveWorkersOf("alice"));
 
         // The same changes again, on a list the registry no longer holds (a retry after a lost reply).
-        Assert.Equal(HeartbeatResult.ListNeeded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 3, BaseVersion = 1, Started = [Report("w-4", "alice")], Added = 4 }));
-        Assert.Equal(["w-2", "w-3"], _registry.Find("node-1")!.Workers.Select(w => w.WorkerId));
-        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 2, Added = 3 }));
+        Assert.Equal(HeartbeatResult.ListNeeded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat(null) { ListVersion = 3, BaseVersion = 1, Started = [Report("w-4", "alice")], Added = 4 }));
+        Assert.Equal(["w-2", "w-3"], (await _registry.FindAsync("node-1"))!.Workers.Select(w => w.WorkerId));
+        Assert.Equal(HeartbeatResult.Recorded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat(null) { ListVersion = 2, Added = 3 }));
     }
 
     [Fact]
-    public void AnUnchangedListHeartbeat_StillEndsAPlacementItCounted()
+    public async Task AnUnchangedListHeartbeat_StillEndsAPlacementItCounted()
     {
-        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([Report("w-1", null)]) { ListVersion = 1, Added = 1 }));
-        Place("w-2", added: 2);
+        Assert.Equal(HeartbeatResult.Recorded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([Report("w-1", null)]) { ListVersion = 1, Added = 1 }));
+        await PlaceAsync("w-2", added: 2);
 
         // Listed before w-2's forge: w-2 stays.
-        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 1, Added = 1 }));
-        Assert.Equal(["w-1", "w-2"], _registry.Find("node-1")!.Workers.Select(w => w.WorkerId));
+        Assert.Equal(HeartbeatResult.Recorded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat(null) { ListVersion = 1, Added = 1 }));
+        Assert.Equal(["w-1", "w-2"], (await _registry.FindAsync("node-1"))!.Workers.Select(w => w.WorkerId));
 
         // The same list, taken after w-2's forge: w-2 has ended already.
-        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 1, Added = 2 }));
-        Assert.Equal(["w-1"], _registry.Find("node-1")!.Workers.Select(w => w.WorkerId));
-        Assert.Null(_registry.NodeOf("w-2"));
+        Assert.Equal(HeartbeatResult.Recorded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat(null) { ListVersion = 1, Added = 2 }));
+        Assert.Equal(["w-1"], (await _registry.FindAsync("node-1"))!.Workers.Select(w => w.WorkerId));
+        Assert.Null(await _registry.NodeOfAsync("w-2"));
     }
 
     [Fact]
-    public void AfterARegistration_AHeartbeatMustSendItsListWhole()
+    public async Task AfterARegistration_AHeartbeatMustSendItsListWhole()
     {
-        Assert.Equal(HeartbeatResult.Recorded, _registry.Heartbeat("node-1", new NodeHeartbeat([]) { ListVersion = 1 }));
+        Assert.Equal(HeartbeatResult.Recorded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([]) { ListVersion = 1 }));
 
         // The agent restarted: its numbers start again, so nothing it names may match a list of its previous run.
-        Assert.True(_registry.TryRegister(_registry.Find("node-1")!.Registration));
+        Assert.True(await _registry.TryRegisterAsync((await _registry.FindAsync("node-1"))!.Registration));
 
-        Assert.Equal(HeartbeatResult.ListNeeded, _registry.Heartbeat("node-1", new NodeHeartbeat(null) { ListVersion = 1 }));
-        Assert.Equal(HeartbeatResult.CameAlive, _registry.Heartbeat("node-1", new NodeHeartbeat([]) { ListVersion = 1 }));
+        Assert.Equal(HeartbeatResult.ListNeeded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat(null) { ListVersion = 1 }));
+        Assert.Equal(HeartbeatResult.CameAlive, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([]) { ListVersion = 1 }));
     }
 
-    private void Place(string workerId, long added, string? owner = null)
+    private async Task PlaceAsync(string workerId, long added, string? owner = null)
     {
-        Assert.True(_registry.TryReserve("node-1"));
-        _registry.Release("node-1", Report(workerId, owner), added);
+        Assert.True(await _registry.TryReserveAsync("node-1"));
+        await _registry.ReleaseAsync("node-1", Report(workerId, owner), added);
     }
 
     private WorkerReport Report(string workerId, string? owner) =>

@@ -1,0 +1,30 @@
+using MeshRpc.Gateway.Configuration;
+using StackExchange.Redis;
+
+namespace MeshRpc.Gateway.Registry.Redis;
+
+/// <summary>The gateway's one connection to Redis (StackExchange.Redis multiplexes every request over it).</summary>
+public static class MeshRedis
+{
+    /// <summary>
+    /// Connects to <see cref="GatewayOptions.Redis"/>. A Redis that goes away later is reconnected in the background
+    /// while requests that need it answer 503; one that cannot be reached at start stops the start with one line.
+    /// </summary>
+    public static IConnectionMultiplexer Connect(GatewayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var configuration = ConfigurationOptions.Parse(options.Redis ?? throw new InvalidOperationException("No --redis is set."));
+        configuration.AbortOnConnectFail = false;
+        configuration.ConnectTimeout = 5_000;
+        configuration.ClientName = "uah-core";
+        var redis = ConnectionMultiplexer.Connect(configuration);
+        if (!redis.IsConnected)
+        {
+            redis.Dispose();
+            throw new RedisStateException(
+                $"UAH CORE cannot reach Redis at {options.Redis} (--redis). Start redis-server there, or fix the address.");
+        }
+
+        return redis;
+    }
+}

@@ -1,0 +1,196 @@
+using MeshRpc.IntegrationTests.Infrastructure;
+using MeshRpc.TestWorker;
+
+namespace MeshRpc.IntegrationTests;
+
+/// <summary>Two gateway processes serving one swarm through a real Redis: either one summons onto any node, tears down what the other summoned, and together they never fill a node past its slots.</summary>
+public sealed class MultiGatewayTests(GatewayPairProcesses pair) : IClassFixture<GatewayPairProcesses>
+{
+    [Fact]
+    public async Task EitherGateway_SummonsOntoNodesOfBoth_AndTheOtherTearsDown()
+    {
+        using var first = pair.Client(0);
+        using var second = pair.Client(1);
+
+        // Placed on each node in turn through each gateway: a node registered with one gateway takes summons through the other.
+        var workers = new List<ITestWorker>();
+        try
+        {
+            foreach (var (nodeId, _) in pair.Nodes)
+            {
+                foreach (var client in new[] { first, second })
+                {
+                    workers.Add(await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer) with { RequiredLabels = ["node=" + nodeId] }, TestContext.Current.CancellationToken));
+                }
+            }
+
+            Assert.Equal(pair.Nodes.SelectMany(n => new[] { n.NodeId, n.NodeId }), workers.Select(w => ((IGhostProxy)w).Connection.Ticket.NodeId));
+            Assert.All(await Task.WhenAll(workers.Select(w => w.EchoAsync("both"))), echo => Assert.Equal("both", echo));
+
+            // Each gateway tears down, by id, the workers the other summoned; their callers see them gone.
+            for (var i = 0; i < workers.Count; i++)
+            {
+                var summonedThrough = i % 2;
+                await pair.Client(1 - summonedThrough).Gateway.TeardownAsync(((IGhostProxy)workers[i]).Connection.Ticket.WorkerId, TestContext.Current.CancellationToken);
+            }
+
+            Assert.All(await Task.WhenAll(workers.Select(w => Assert.ThrowsAsync<WorkerLostException>(() => w.EchoAsync("gone")))), lost => Assert.NotNull(lost));
+            using var admin = pair.AdminClient(0);
+            Assert.True(await Poll.UntilAsync(async () => (await admin.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.All(n => n.Workers.Count == 0)),
+                "The registry still lists torn-down workers.\n" + pair.Logs);
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                await DisposeQuietlyAsync(worker);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TwoHundredSummonsAtOnce_ThroughBothGateways_FillEveryNodeToItsSlots_AndNoFurther()
+    {
+        using var first = pair.Client(0);
+        using var second = pair.Client(1);
+        var capacity = GatewayPairProcesses.SlotsPerNode * pair.Nodes.Count;
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i =>
+        {
+            try
+            {
+                return (Worker: await (i % 2 == 0 ? first : second).SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken), Refusal: (SummonFailedException?)null);
+            }
+            catch (SummonFailedException ex)
+            {
+                return (Worker: (ITestWorker?)null, Refusal: ex);
+            }
+        }));
+        var workers = attempts.Where(a => a.Worker is not null).Select(a => a.Worker!).ToList();
+        try
+        {
+            // Every slot taken, none twice: the refusals say the nodes are full.
+            Assert.True(capacity == workers.Count, $"{workers.Count} of {capacity} slots taken; refusals: " +
+                string.Join(" | ", attempts.Where(a => a.Refusal is not null).GroupBy(a => a.Refusal!.Message).Select(g => $"{g.Count()}× {g.Key}")));
+            Assert.All(attempts.Where(a => a.Refusal is not null), a => Assert.Equal(SummonFailureReason.NoNodeAvailable, a.Refusal!.Reason));
+            var perNode = workers.GroupBy(w => ((IGhostProxy)w).Connection.Ticket.NodeId).ToDictionary(g => g.Key, g => g.Count());
+            Assert.All(pair.Nodes, n => Assert.Equal(GatewayPairProcesses.SlotsPerNode, perNode.GetValueOrDefault(n.NodeId)));
+
+            // The nodes' own reports agree: no node runs more workers than its slots.
+            using var admin = pair.AdminClient(1);
+            var registry = await admin.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken);
+            Assert.All(registry.Nodes, n => Assert.InRange(n.Workers.Count, 0, GatewayPairProcesses.SlotsPerNode));
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                await DisposeQuietlyAsync(worker);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task WhileRedisIsDown_LiveWorkersServe_AndSummonsAreRefusedClearly_ThenResumeWhenItIsBack()
+    {
+        using var first = pair.Client(0);
+        using var second = pair.Client(1);
+        var worker = await first.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
+        try
+        {
+            await pair.Redis.KillAsync();
+
+            // The data plane does not go through the gateways, nor the gateways' state.
+            Assert.Equal("still here", await worker.EchoAsync("still here"));
+            var refused = await Assert.ThrowsAsync<SummonFailedException>(() =>
+                second.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken));
+            Assert.Equal(SummonFailureReason.GatewayUnavailable, refused.Reason);
+            Assert.Contains("state_unavailable", refused.Message, StringComparison.Ordinal);
+            Assert.Contains("Retry", refused.Message, StringComparison.Ordinal);
+
+            // Back, empty: the agents register again at their next heartbeat, and summons resume through either gateway.
+            await pair.Redis.StartAgainAsync();
+            ITestWorker? resumed = null;
+            Assert.True(await Poll.UntilAsync(async () =>
+            {
+                try
+                {
+                    resumed = await second.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
+                    return true;
+                }
+                catch (SummonFailedException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(30)), "Summons did not resume after Redis came back.\n" + pair.Logs);
+            Assert.Equal("again", await resumed!.EchoAsync("again"));
+            Assert.Equal("through it all", await worker.EchoAsync("through it all"));
+            await ((IAsyncDisposable)resumed).DisposeAsync();
+        }
+        finally
+        {
+            await DisposeQuietlyAsync(worker);
+        }
+    }
+
+    [Fact]
+    public async Task AGatewayKilled_ItsAgentsMoveToTheOther_TheirWorkersServeThroughout_AndItTearsThemDown()
+    {
+        using var doomed = pair.Client(0);
+        using var survivor = pair.Client(1);
+        var worker = await doomed.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer) with { RequiredLabels = ["node=node-a"] }, TestContext.Current.CancellationToken);
+        var workerId = ((IGhostProxy)worker).Connection.Ticket.WorkerId;
+        try
+        {
+            pair.KillGateway(0);
+
+            // node-a's agent (at home on the killed gateway) moves to the other; its worker answers every call meanwhile.
+            var calls = 0;
+            Assert.True(await Poll.UntilAsync(async () =>
+            {
+                Assert.Equal($"call {calls}", await worker.EchoAsync($"call {calls}"));
+                calls++;
+                return pair.AgentOutput("node-a").Contains("moves to " + pair.Gateways[1], StringComparison.Ordinal);
+            }, TimeSpan.FromSeconds(30)), "node-a's agent never moved to the surviving gateway.\n" + pair.Logs);
+            Assert.True(calls > 1);
+
+            // Registered there, it takes summons through it.
+            ITestWorker? placed = null;
+            Assert.True(await Poll.UntilAsync(async () =>
+            {
+                try
+                {
+                    placed = await survivor.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer) with { RequiredLabels = ["node=node-a"] }, TestContext.Current.CancellationToken);
+                    return true;
+                }
+                catch (SummonFailedException ex) when (ex.Reason == SummonFailureReason.NoNodeAvailable)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(20)), "node-a never took summons through the surviving gateway.\n" + pair.Logs);
+            Assert.Equal("placed", await placed!.EchoAsync("placed"));
+            await ((IAsyncDisposable)placed).DisposeAsync();
+
+            // The worker summoned through the dead gateway is torn down through the living one.
+            await survivor.Gateway.TeardownAsync(workerId, TestContext.Current.CancellationToken);
+            await Assert.ThrowsAsync<WorkerLostException>(() => worker.EchoAsync("gone"));
+        }
+        finally
+        {
+            await pair.RestartGatewayAsync(0);
+            await DisposeQuietlyAsync(worker);
+        }
+    }
+
+    private static async Task DisposeQuietlyAsync(ITestWorker worker)
+    {
+        try
+        {
+            await ((IAsyncDisposable)worker).DisposeAsync();
+        }
+        catch (TeardownFailedException)
+        {
+            // Torn down already through the other gateway: nothing is left to tear down.
+        }
+    }
+}
