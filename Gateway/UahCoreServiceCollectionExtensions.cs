@@ -91,6 +91,9 @@ public static class UahCoreServiceCollectionExtensions
         services.TryAddSingleton<IGatewaySecrets>(provider => provider.GetRequiredService<GatewayOptions>().Redis is null
             ? new LocalGatewaySecrets(provider.GetRequiredService<GatewayOptions>())
             : new RedisGatewaySecrets(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<RedisKeys>()));
+        services.TryAddSingleton<ISummonLedger>(provider => provider.GetRequiredService<GatewayOptions>().Redis is null
+            ? new InMemorySummonLedger(provider.GetRequiredService<TimeProvider>())
+            : new RedisSummonLedger(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<RedisKeys>()));
         services.AddExceptionHandler<StateUnavailableHandler>();
         services.AddProblemDetails();
         services.TryAddSingleton(provider => new NodeRegistry(

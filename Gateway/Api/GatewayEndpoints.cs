@@ -157,17 +157,26 @@ internal static class GatewayEndpoints
                 $"This caller holds {quota.Max} workers, its quota. Tear some down (dispose their proxies), then summon again.");
         }
 
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } sent ? sent : null;
+        if (idempotencyKey is not null && !IsIdempotencyKey(idempotencyKey))
+        {
+            return new GatewayException(MeshErrorCodes.InvalidRequest,
+                "The Idempotency-Key header takes 1 to 128 letters, digits, '-' or '_' (the MeshRpc client sends a GUID); send one per summon, the same on a retry.").ToResult();
+        }
+
         var spawn = http.RequestServices.GetRequiredService<SpawnService>();
         var options = http.RequestServices.GetRequiredService<GatewayOptions>();
         try
         {
-            return Results.Ok(await spawn.SpawnAsync(request, owner, RelayAddress.BaseFor(options, http.Request), cancellationToken, pinnedNode));
+            return Results.Ok(await spawn.SpawnAsync(request, owner, RelayAddress.BaseFor(options, http.Request), cancellationToken, pinnedNode, idempotencyKey));
         }
         catch (GatewayException ex)
         {
             return ex.ToResult();
         }
     }
+
+    private static bool IsIdempotencyKey(string key) => key.Length <= 128 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     private static async Task<IResult> ListWorkersAsync(NodeRegistry registry, IAuthorizationService authorization, ClaimsPrincipal user)
     {
@@ -197,7 +206,7 @@ internal static class GatewayEndpoints
             n.Live ? "live" : "dead",
             n.Node.LastHeartbeat,
             n.Live ? n.Node.Workers : [],
-            n.Live ? [] : n.Node.Workers) { WarmHosts = n.Live ? n.Node.WarmHosts : [] })]);
+            n.Live ? [] : n.Node.Workers) { WarmHosts = n.Live ? n.Node.WarmHosts : [], Reserved = n.Node.Pending })]);
 
     private static async Task<IResult> TeardownAsync(
         string workerId, NodeRegistry registry, NodeAgentClients agents, IAuthorizationService authorization, ClaimsPrincipal user, ILoggerFactory loggers, CancellationToken cancellationToken)

@@ -4,7 +4,7 @@ using MeshRpc.Gateway.Configuration;
 namespace MeshRpc.Gateway.Registry;
 
 /// <summary>A registered node and what it last reported.</summary>
-public sealed record NodeState(NodeRegistration Registration, DateTimeOffset LastHeartbeat, IReadOnlyList<WorkerReport> Workers, int Pending)
+public sealed record NodeState(NodeRegistration Registration, DateTimeOffset LastHeartbeat, IReadOnlyList<WorkerReport> Workers)
 {
     private readonly IReadOnlyList<WorkerReport> _workers = Workers;
 
@@ -33,6 +33,16 @@ public sealed record NodeState(NodeRegistration Registration, DateTimeOffset Las
 
     /// <summary>The number the node gave <see cref="Listed"/>.</summary>
     public long ListVersion { get; init; }
+
+    /// <summary>
+    /// Slots reserved for summons being forged, each until when it holds, earliest first. A reservation ends with its
+    /// forge, or lapses: a gateway that died mid-forge leaves none behind for long.
+    /// </summary>
+    public IReadOnlyList<DateTimeOffset> Reservations { get; init; } = [];
+
+    /// <summary>How many slots summons being forged hold.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int Pending => Reservations.Count;
 
     /// <summary>How many of the node's workers <paramref name="owner"/> holds.</summary>
     public int WorkersOf(string owner) => _owners.GetValueOrDefault(owner);
@@ -79,6 +89,11 @@ public sealed class NodeRegistry
     // For an agent whose count cannot say (it restarted and counts from zero again): how long a placement waits.
     private static readonly TimeSpan UncountedGrace = TimeSpan.FromSeconds(60);
 
+    // How long a slot stays reserved for a forge: far longer than a forge takes, short enough that what a gateway that
+    // died mid-forge reserved frees soon. A forge that outlasts it loses only its place in this count: the node itself
+    // admits no forge past its slots.
+    private static readonly TimeSpan ReservationLifetime = TimeSpan.FromSeconds(15);
+
     private readonly IRegistryStore _store;
     private readonly GatewayOptions _options;
     private readonly TimeProvider _time;
@@ -116,7 +131,7 @@ public sealed class NodeRegistry
         {
             if (await _store.FindAsync(registration.NodeId) is not { } existing)
             {
-                if (await _store.TryAddAsync(new NodeState(registration, NotYetHeartbeated, [], 0)))
+                if (await _store.TryAddAsync(new NodeState(registration, NotYetHeartbeated, [])))
                 {
                     return true;
                 }
@@ -152,8 +167,8 @@ public sealed class NodeRegistry
             // The registry already holds exactly this list (an unchanged node's heartbeat, nothing placed since): no
             // placement to reconcile, nothing to count again.
             var next = ReferenceEquals(reported, state.Workers)
-                ? state with { LastHeartbeat = now, WarmHosts = heartbeat.WarmHosts }
-                : state with
+                ? Lapsed(state, now) with { LastHeartbeat = now, WarmHosts = heartbeat.WarmHosts }
+                : Lapsed(state, now) with
                 {
                     LastHeartbeat = now,
                     Workers = await ReconcileAsync(state, reported, heartbeat, now),
@@ -218,12 +233,14 @@ public sealed class NodeRegistry
     {
         while (await _store.FindAsync(nodeId) is { } state)
         {
-            if (state.Workers.Count + state.Pending >= state.Registration.Slots)
+            var now = _time.GetUtcNow();
+            var current = Lapsed(state, now);
+            if (current.Workers.Count + current.Pending >= current.Registration.Slots)
             {
                 return false;
             }
 
-            if (await _store.TryReplaceAsync(state, state with { Pending = state.Pending + 1 }))
+            if (await _store.TryReplaceAsync(state, current with { Reservations = [.. current.Reservations, now + ReservationLifetime] }))
             {
                 return true;
             }
@@ -234,10 +251,11 @@ public sealed class NodeRegistry
 
     /// <summary>
     /// Ends a reservation; a forged worker then counts through the node's reports. <paramref name="added"/> is the
-    /// worker's number in the agent's count of forged workers (<see cref="ForgeResponse.Added"/>), and
-    /// <paramref name="warmHosts"/> the node's idle pooled hosts as its forge reply gave them, fresher than its last heartbeat's.
+    /// worker's number in the agent's count of forged workers (<see cref="ForgeResponse.Added"/>),
+    /// <paramref name="warmHosts"/> the node's idle pooled hosts as its forge reply gave them, fresher than its last
+    /// heartbeat's, and <paramref name="reserved"/> false for a forge that held no reservation (a retried summon's).
     /// </summary>
-    public async ValueTask ReleaseAsync(string nodeId, WorkerReport? forged, long added = 0, IReadOnlyList<WarmHosts>? warmHosts = null)
+    public async ValueTask ReleaseAsync(string nodeId, WorkerReport? forged, long added = 0, IReadOnlyList<WarmHosts>? warmHosts = null, bool reserved = true)
     {
         if (forged is not null)
         {
@@ -247,7 +265,8 @@ public sealed class NodeRegistry
         while (await _store.FindAsync(nodeId) is { } state)
         {
             // The node's own report may already list the worker: a heartbeat can overtake the forge's reply.
-            var released = state with { Pending = Math.Max(0, state.Pending - 1), WarmHosts = warmHosts ?? state.WarmHosts };
+            var current = Lapsed(state, _time.GetUtcNow());
+            var released = current with { Reservations = reserved ? [.. current.Reservations.Skip(1)] : current.Reservations, WarmHosts = warmHosts ?? state.WarmHosts };
             if (forged is not null && !state.Workers.Any(w => w.WorkerId == forged.WorkerId))
             {
                 released = released with { Workers = [.. state.Workers, forged] };
@@ -297,6 +316,10 @@ public sealed class NodeRegistry
             ? current
             : null;
     }
+
+    // The state without the reservations that lapsed by now.
+    private static NodeState Lapsed(NodeState state, DateTimeOffset now) =>
+        state.Reservations.Count == 0 || state.Reservations[0] > now ? state : state with { Reservations = [.. state.Reservations.Where(r => r > now)] };
 
     private static bool Lists(NodeState node, string workerId) => node.Workers.Any(w => w.WorkerId == workerId);
 

@@ -23,6 +23,7 @@ public sealed class SpawnService
     private readonly TicketIssuer _tickets;
     private readonly RecentSummons _recent;
     private readonly GatewayTelemetry _telemetry;
+    private readonly ISummonLedger _ledger;
     private readonly ILogger<SpawnService> _logger;
 
     // Parsed once: the options hold the operator's text.
@@ -31,8 +32,9 @@ public sealed class SpawnService
     /// <summary>Creates the service.</summary>
     public SpawnService(
         GatewayOptions options, GemStore gems, NodeRegistry registry, PlacementService placement, NodeAgentClients agents, TicketIssuer tickets, RecentSummons recent, GatewayTelemetry telemetry,
-        ILogger<SpawnService> logger)
+        ISummonLedger ledger, ILogger<SpawnService> logger)
     {
+        _ledger = ledger;
         _options = options;
         _egressAllowed = options.EgressAllowed;
         _gems = gems;
@@ -47,24 +49,52 @@ public sealed class SpawnService
 
     /// <summary>
     /// Summons a worker for <paramref name="owner"/>; throws <see cref="GatewayException"/> saying what is wrong and how
-    /// to fix it. The ticket lists the relay under <paramref name="relayBase"/> when there is one.
+    /// to fix it. The ticket lists the relay under <paramref name="relayBase"/> when there is one. A summon with an
+    /// <paramref name="idempotencyKey"/> that this caller sent before (to any gateway of the swarm) gets the earlier
+    /// one's answer, or is finished on the node the earlier one chose: one key, one worker.
     /// </summary>
-    public async Task<SpawnEphemeralResponse> SpawnAsync(SpawnEphemeralRequest request, string owner, Uri? relayBase, CancellationToken cancellationToken, string? pinnedNode = null)
+    public async Task<SpawnEphemeralResponse> SpawnAsync(
+        SpawnEphemeralRequest request, string owner, Uri? relayBase, CancellationToken cancellationToken, string? pinnedNode = null, string? idempotencyKey = null)
     {
+        var key = idempotencyKey is null ? null : owner + ":" + idempotencyKey;
+        string? resumeOn = null;
+        if (key is not null && await _ledger.BeginAsync(key) is { } earlier)
+        {
+            if (earlier.Response is { } answered)
+            {
+                return answered;
+            }
+
+            resumeOn = earlier.NodeId;
+        }
+
         try
         {
-            var spawned = await SummonAsync(request, owner, relayBase, pinnedNode, cancellationToken);
+            var spawned = await SummonAsync(request, owner, relayBase, pinnedNode, new Resumable(key, resumeOn), cancellationToken);
+            if (key is not null)
+            {
+                await _ledger.CompleteAsync(key, spawned);
+            }
+
             Log.Summoned(_logger, spawned.Ticket.WorkerId, request.Contract, owner, spawned.Ticket.NodeId, spawned.Timings.PlacementMs, spawned.Timings.ForgeMs);
             return spawned;
         }
         catch (GatewayException ex)
         {
+            if (key is not null)
+            {
+                await _ledger.ForgetAsync(key);
+            }
+
             Log.SummonFailed(_logger, request.Contract, owner, ex.Code, ex.Message);
             throw;
         }
     }
 
-    private async Task<SpawnEphemeralResponse> SummonAsync(SpawnEphemeralRequest request, string owner, Uri? relayBase, string? pinnedNode, CancellationToken cancellationToken)
+    // A summon's idempotency key (caller-scoped) and the node an earlier attempt under it went to, if any.
+    private sealed record Resumable(string? Key, string? Node);
+
+    private async Task<SpawnEphemeralResponse> SummonAsync(SpawnEphemeralRequest request, string owner, Uri? relayBase, string? pinnedNode, Resumable resumable, CancellationToken cancellationToken)
     {
         using var summon = GatewayTelemetry.Source.StartActivity("summon " + request.Contract, ActivityKind.Internal);
         summon?.SetTag("rpc.service", request.Contract);
@@ -88,17 +118,33 @@ public sealed class SpawnService
             EndsAt = lifetime.EndsAt,
             IdleTimeoutMs = lifetime.IdleTimeoutMs,
             Egress = egress,
+            IdempotencyKey = resumable.Key,
         };
 
         // A node may be fuller than this gateway's view of it (another gateway placed workers there since its last
         // heartbeat); it then refuses the forge, and the summon goes to the next node that can take it.
         var full = new HashSet<string>(StringComparer.Ordinal);
+        var resumeOn = resumable.Node;
         while (true)
         {
             NodeState node;
+            var reserved = resumeOn is null;
             using (GatewayTelemetry.StartPhase("placement"))
             {
-                node = await _placement.ReserveAsync(request, gem?.Digest, pinnedNode, full);
+                // An earlier attempt under the same key chose a node: the forge goes there again, without a slot of its
+                // own, and that node answers with the worker it forged then, or forges it now.
+                node = resumeOn is null
+                    ? await _placement.ReserveAsync(request, gem?.Digest, pinnedNode, full)
+                    : await _registry.FindAsync(resumeOn) ?? throw new GatewayException(MeshErrorCodes.NoNodeAvailable,
+                        $"This summon was retried, and node {resumeOn}, where it began, is gone. Summon again without the idempotency key.");
+            }
+
+            if (resumable.Key is not null && reserved && await _ledger.ClaimNodeAsync(resumable.Key, node.Registration.NodeId) is var claimed && claimed != node.Registration.NodeId)
+            {
+                // Another attempt under the same key, at once, chose first.
+                await _registry.ReleaseAsync(node.Registration.NodeId, null);
+                resumeOn = claimed;
+                continue;
             }
 
             summon?.SetTag("meshrpc.node.id", node.Registration.NodeId);
@@ -110,7 +156,7 @@ public sealed class SpawnService
             {
                 forged = await ForgeAsync(node, forgeRequest, cancellationToken);
             }
-            catch (GatewayException ex) when (ex.Code == MeshErrorCodes.NoNodeAvailable && pinnedNode is null)
+            catch (GatewayException ex) when (ex.Code == MeshErrorCodes.NoNodeAvailable && pinnedNode is null && resumable.Key is null)
             {
                 full.Add(node.Registration.NodeId);
                 continue;
@@ -119,7 +165,7 @@ public sealed class SpawnService
             {
                 await _registry.ReleaseAsync(node.Registration.NodeId, forged is null
                     ? null
-                    : new WorkerReport(forged.WorkerId, request.Contract, forged.Endpoint, forged.ProcessId, DateTimeOffset.UtcNow) { Owner = owner }, forged?.Added ?? 0, forged?.WarmHosts);
+                    : new WorkerReport(forged.WorkerId, request.Contract, forged.Endpoint, forged.ProcessId, DateTimeOffset.UtcNow) { Owner = owner }, forged?.Added ?? 0, forged?.WarmHosts, reserved);
             }
 
             forge?.Dispose();

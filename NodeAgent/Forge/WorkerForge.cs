@@ -28,6 +28,7 @@ public sealed class WorkerForge
     private readonly AgentTelemetry _telemetry;
     private readonly WorkerTelemetryReports _workerReports;
     private readonly SlotAdmission _admission;
+    private readonly IdempotentForges _idempotent;
 
     /// <summary>Creates the forge.</summary>
     public WorkerForge(
@@ -45,12 +46,20 @@ public sealed class WorkerForge
         _telemetry = telemetry;
         _workerReports = workerReports;
         _admission = new SlotAdmission(options.Slots, () => workers.Count);
+        _idempotent = new IdempotentForges(TimeProvider.System);
     }
 
     /// <summary>Forges one worker; throws <see cref="ForgeException"/> with a code and a reason when it cannot.</summary>
     public async Task<ForgeResponse> ForgeAsync(ForgeRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        return request.IdempotencyKey is { } key
+            ? await _idempotent.RunAsync(request.Owner + "|" + key, () => AdmitAsync(request, cancellationToken), cancellationToken)
+            : await AdmitAsync(request, cancellationToken);
+    }
+
+    private async Task<ForgeResponse> AdmitAsync(ForgeRequest request, CancellationToken cancellationToken)
+    {
         if (!_admission.TryEnter())
         {
             throw new ForgeException(MeshErrorCodes.NoNodeAvailable, $"Node {_options.NodeId} is full: all {_options.Slots} worker slots are taken.");

@@ -119,6 +119,9 @@ public sealed record NodeEntry(
 {
     /// <summary>The node's idle pooled hosts as it last reported them.</summary>
     public IReadOnlyList<WarmHosts> WarmHosts { get; init; } = [];
+
+    /// <summary>Slots reserved for summons being forged on the node now.</summary>
+    public int Reserved { get; init; }
 }
 
 /// <summary>A published gem: the reply of <c>POST /api/v2/gems</c>, and each entry of <c>GET /api/v2/gems</c>.</summary>

@@ -69,6 +69,12 @@ public sealed record ForgeRequest
 
     /// <summary>Where the worker may connect, as the gateway's policy allowed (<see cref="EgressDestination"/> text); empty: nowhere.</summary>
     public IReadOnlyList<string> Egress { get; init; } = [];
+
+    /// <summary>
+    /// The summon's idempotency key, scoped to its owner: a forge sent again with the same key (by any gateway, after a
+    /// lost answer) gets the worker the first one forged, or forges it if the first never finished.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
 }
 
 /// <summary>What a node agent reports after forging a worker.</summary>

@@ -7,9 +7,12 @@ namespace MeshRpc;
 /// <summary>The gateway's ("UAH CORE") HTTP API, as callers use it; node agents have their own view of it.</summary>
 public interface IUahCoreApi
 {
-    /// <summary>Summons an ephemeral worker and returns its Capability Ticket.</summary>
+    /// <summary>
+    /// Summons an ephemeral worker and returns its Capability Ticket. The same <paramref name="idempotencyKey"/> sent
+    /// again (to any gateway of the swarm) returns the same worker instead of forging another.
+    /// </summary>
     [Post("/api/v2/swarm_spawn_ephemeral")]
-    Task<SpawnEphemeralResponse> SpawnEphemeralAsync([Body] SpawnEphemeralRequest request, CancellationToken cancellationToken = default);
+    Task<SpawnEphemeralResponse> SpawnEphemeralAsync([Body] SpawnEphemeralRequest request, [Header(GatewayFailoverHandler.IdempotencyKeyHeader)] string? idempotencyKey = null, CancellationToken cancellationToken = default);
 
     /// <summary>Tears a worker down; returns once its sandbox is gone.</summary>
     [Delete("/api/v2/workers/{workerId}")]

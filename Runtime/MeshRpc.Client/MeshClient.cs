@@ -23,6 +23,15 @@ public sealed class MeshClient : IDisposable
     }
 
     /// <summary>
+    /// Creates a client for several gateways of one swarm (docs/scaling.md): requests go to the first that answers, and
+    /// a summon whose gateway dies under it is sent to the next with the same idempotency key, so it forges one worker.
+    /// </summary>
+    public MeshClient(IReadOnlyList<Uri> gateways, MeshCredential? credential)
+        : this(Http(gateways, credential), ownsHttp: true, credential)
+    {
+    }
+
+    /// <summary>
     /// Creates a client over an <see cref="HttpClient"/> whose BaseAddress is the gateway and whose pipeline adds the
     /// caller's credential (a <see cref="MeshCredentialHandler"/>); <paramref name="credential"/> also opens the relay.
     /// </summary>
@@ -94,7 +103,9 @@ public sealed class MeshClient : IDisposable
             MemoryMb = request.MemoryMb,
             Egress = request.Egress.Count == 0 ? null : [.. request.Egress.Select(destination => destination.ToString())],
         };
-        return await CallGatewayAsync(() => Gateway.SpawnEphemeralAsync(body, cancellationToken), "summon");
+        // One key per summon, whichever gateway ends up serving it: a retry after a lost answer forges no second worker.
+        var idempotencyKey = Guid.NewGuid().ToString("N");
+        return await CallGatewayAsync(() => Gateway.SpawnEphemeralAsync(body, idempotencyKey, cancellationToken), "summon");
     }
 
     /// <summary>Phase 4: connects to the worker a ticket names and returns its ghost proxy. If the connection fails, the worker is torn down.</summary>
@@ -197,12 +208,23 @@ public sealed class MeshClient : IDisposable
         }
     }
 
-    private static HttpClient Http(Uri gateway, MeshCredential? credential) =>
-        new(credential is null ? new HttpClientHandler() : new MeshCredentialHandler(credential) { InnerHandler = new HttpClientHandler() })
+    private static HttpClient Http(Uri gateway, MeshCredential? credential) => Http([gateway], credential);
+
+    private static HttpClient Http(IReadOnlyList<Uri> gateways, MeshCredential? credential)
+    {
+        ArgumentNullException.ThrowIfNull(gateways);
+        HttpMessageHandler handler = new HttpClientHandler();
+        if (gateways.Count > 1)
         {
-            BaseAddress = gateway,
+            handler = new GatewayFailoverHandler(gateways, handler);
+        }
+
+        return new(credential is null ? handler : new MeshCredentialHandler(credential) { InnerHandler = handler })
+        {
+            BaseAddress = gateways.Count > 0 ? gateways[0] : throw new ArgumentException("Give at least one gateway.", nameof(gateways)),
             Timeout = TimeSpan.FromSeconds(100),
         };
+    }
 
     private static string Describe(ApiException ex, MeshError? error) =>
         error is null ? $"HTTP {(int)ex.StatusCode} {ex.ReasonPhrase}" : $"{error.Detail} ({error.Code})";

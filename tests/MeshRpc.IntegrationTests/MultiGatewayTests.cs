@@ -1,3 +1,4 @@
+using MeshRpc.ControlPlane;
 using MeshRpc.IntegrationTests.Infrastructure;
 using MeshRpc.TestWorker;
 
@@ -179,6 +180,121 @@ public sealed class MultiGatewayTests(GatewayPairProcesses pair) : IClassFixture
         {
             await pair.RestartGatewayAsync(0);
             await DisposeQuietlyAsync(worker);
+        }
+    }
+
+    [Fact]
+    public async Task OneSummonSentToBothGateways_AtOnceAndAgain_ForgesOneWorker()
+    {
+        var contract = MeshContracts.Get<ITestWorker>();
+        var summon = new SpawnEphemeralRequest { Contract = contract.Name, ContractHash = contract.Hash, Gem = TestGem.Pointer.ToString() };
+        var key = Guid.NewGuid().ToString("N");
+        using var first = pair.Client(0);
+        using var second = pair.Client(1);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            (i % 2 == 0 ? first : second).Gateway.SpawnEphemeralAsync(summon, key, TestContext.Current.CancellationToken)));
+        var again = await second.Gateway.SpawnEphemeralAsync(summon, key, TestContext.Current.CancellationToken);
+        try
+        {
+            Assert.Single(answers.Append(again).Select(a => a.Ticket.WorkerId).Distinct());
+            using var admin = pair.AdminClient(0);
+            Assert.Single((await admin.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.SelectMany(n => n.Workers), w => w.WorkerId == again.Ticket.WorkerId);
+
+            // Another caller's key is its own: the same key from it is another summon.
+            using var other = TestCredentials.Client(pair.Gateways[0], TestCredentials.OtherCaller);
+            var theirs = await other.Gateway.SpawnEphemeralAsync(summon, key, TestContext.Current.CancellationToken);
+            Assert.NotEqual(again.Ticket.WorkerId, theirs.Ticket.WorkerId);
+            await other.TeardownAsync(theirs.Ticket.WorkerId, TestContext.Current.CancellationToken);
+        }
+        finally
+        {
+            await first.TeardownAsync(again.Ticket.WorkerId, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task AGatewayKilledDuringAStreamOfSummonsAndCalls_NoCallFails_EverySummonFailsOver_OneWorkerEach()
+    {
+        using var client = new MeshClient([pair.Gateways[0], pair.Gateways[1]], MeshCredential.FromKey(TestCredentials.Caller));
+        var workers = new System.Collections.Concurrent.ConcurrentQueue<ITestWorker>();
+        var failedCalls = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var calls = 0;
+        using var stop = new CancellationTokenSource();
+        try
+        {
+            // Calls on every live worker, all along.
+            var calling = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    foreach (var worker in workers.ToArray())
+                    {
+                        try
+                        {
+                            Assert.Equal("on", await worker.EchoAsync("on"));
+                            Interlocked.Increment(ref calls);
+                        }
+                        catch (Exception ex) when (ex is MeshRpcException or Xunit.Sdk.XunitException)
+                        {
+                            failedCalls.Enqueue(ex);
+                        }
+                    }
+
+                    await Task.Delay(5, CancellationToken.None);
+                }
+            }, CancellationToken.None);
+
+            // Four streams of two summons each; the first gateway dies once the first are back, with others in flight.
+            var summoning = Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
+            {
+                for (var i = 0; i < 2; i++)
+                {
+                    workers.Enqueue(await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken));
+                }
+            }));
+            Assert.True(await Poll.UntilAsync(() => Task.FromResult(workers.Count >= 2 || summoning.IsCompleted), TimeSpan.FromSeconds(60)));
+            pair.KillGateway(0);
+            await summoning;
+
+            // Calls go on while the killed gateway's agents move to the other one.
+            await Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+            await stop.CancelAsync();
+            await calling;
+            Assert.Empty(failedCalls);
+            Assert.True(calls > workers.Count, $"only {calls} calls were made");
+
+            // One worker per summon: the nodes' own reports hold exactly the summoned workers, no second forge and no orphan.
+            var summoned = workers.Select(w => ((IGhostProxy)w).Connection.Ticket.WorkerId).Order().ToList();
+            Assert.Equal(8, summoned.Distinct().Count());
+            using var admin = pair.AdminClient(1);
+            Assert.True(await Poll.UntilAsync(async () =>
+                (await admin.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.Where(n => n.Status == "live").SelectMany(n => n.Workers).Select(w => w.WorkerId).Order().SequenceEqual(summoned),
+                TimeSpan.FromSeconds(30)), "The nodes do not report exactly the summoned workers.\n" + pair.Logs);
+
+            // Torn down through the gateway that lives (the client's failover): nothing is left on any node.
+            foreach (var worker in workers)
+            {
+                await ((IAsyncDisposable)worker).DisposeAsync();
+            }
+
+            Assert.True(await Poll.UntilAsync(async () =>
+                (await admin.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.All(n => n.Workers.Count == 0), TimeSpan.FromSeconds(30)),
+                "Workers are left after their teardown.\n" + pair.Logs);
+
+            // What the killed gateway reserved for the summons it was forging lapses: every slot is free again.
+            Assert.True(await Poll.UntilAsync(async () =>
+                (await admin.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.All(n => n.Reserved == 0), TimeSpan.FromSeconds(30)),
+                "Slots stay reserved for the killed gateway's summons.\n" + pair.Logs);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await pair.RestartGatewayAsync(0);
+            foreach (var worker in workers)
+            {
+                await DisposeQuietlyAsync(worker);
+            }
         }
     }
 

@@ -23,6 +23,9 @@ public sealed class RedisKeys(string prefix)
     /// <summary>Where a worker was placed.</summary>
     public RedisKey Placement(string workerId) => prefix + "placement:" + workerId;
 
+    /// <summary>A summon by its caller-scoped idempotency key.</summary>
+    public RedisKey Summon(string key) => prefix + "summon:" + key;
+
     /// <summary>A worker that ended.</summary>
     public RedisKey Ended(string workerId) => prefix + "ended:" + workerId;
 }

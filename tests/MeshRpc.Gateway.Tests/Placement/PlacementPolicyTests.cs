@@ -32,7 +32,7 @@ public sealed class PlacementPolicyTests
     [Fact]
     public void PendingSummons_CountAsUsedSlots()
     {
-        var pending = Node("a", slots: 4, used: 0, memoryMb: 512, cores: 4) with { Pending = 3 };
+        var pending = Node("a", slots: 4, used: 0, memoryMb: 512, cores: 4) with { Reservations = Reserved(3) };
         var free = Node("b", slots: 4, used: 1, memoryMb: 512, cores: 4);
 
         Assert.Equal(["b", "a"], Ids(Policy.Rank([pending, free], Gem)));
@@ -54,7 +54,7 @@ public sealed class PlacementPolicyTests
     [Fact]
     public void WarmHosts_ThatSummonsInFlightWillTake_DoNotCount()
     {
-        var taken = Node("a", slots: 10, used: 0, memoryMb: 512, cores: 4) with { WarmHosts = [new(Gem, 2)], Pending = 2 };
+        var taken = Node("a", slots: 10, used: 0, memoryMb: 512, cores: 4) with { WarmHosts = [new(Gem, 2)], Reservations = Reserved(2) };
         var ready = Node("b", slots: 4, used: 0, memoryMb: 512, cores: 4) with { WarmHosts = [new(Gem, 1)] };
 
         Assert.Equal(["b", "a"], Ids(Policy.Rank([taken, ready], Gem)));
@@ -89,6 +89,7 @@ public sealed class PlacementPolicyTests
             Slots = slots, WorkerMemoryMb = memoryMb, Cores = cores, AgentCertificateSha256 = "unused",
         },
         DateTimeOffset.UtcNow,
-        [.. Enumerable.Range(0, used).Select(i => new WorkerReport($"w-{i}", "C", "tls://127.0.0.1:1", 1, DateTimeOffset.UtcNow))],
-        Pending: 0);
+        [.. Enumerable.Range(0, used).Select(i => new WorkerReport($"w-{i}", "C", "tls://127.0.0.1:1", 1, DateTimeOffset.UtcNow))]);
+
+    private static IReadOnlyList<DateTimeOffset> Reserved(int count) => [.. Enumerable.Repeat(DateTimeOffset.MaxValue, count)];
 }
