@@ -144,7 +144,11 @@ public sealed class NodeRegistry
                 return false;
             }
 
-            if (await _store.TryReplaceAsync(existing, existing with { Registration = registration, LastHeartbeat = NotYetHeartbeated, Listed = null }))
+            // Another certificate is another agent run: its predecessor's workers died with it, or it reaped them on start,
+            // and their placements' counts mean nothing to the new one. The same agent (moving between gateways) keeps them.
+            var restarted = existing.Registration.AgentCertificateSha256 != registration.AgentCertificateSha256;
+            var replacement = existing with { Registration = registration, LastHeartbeat = NotYetHeartbeated, Listed = null, Workers = restarted ? [] : existing.Workers };
+            if (await _store.TryReplaceAsync(existing, replacement))
             {
                 return true;
             }
@@ -306,7 +310,7 @@ public sealed class NodeRegistry
     /// <summary>The node a worker runs on: where the gateway placed it, else where a node reports it (after a gateway restart).</summary>
     public async ValueTask<NodeState?> NodeOfAsync(string workerId)
     {
-        if (await _store.FindPlacementAsync(workerId) is { } placement && await FindAsync(placement.NodeId) is { } placed)
+        if (await _store.FindPlacementAsync(workerId) is { } placement && await FindAsync(placement.NodeId) is { } placed && Lists(placed, workerId))
         {
             return placed;
         }

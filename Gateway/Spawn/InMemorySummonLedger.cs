@@ -8,21 +8,27 @@ public sealed class InMemorySummonLedger(TimeProvider time) : ISummonLedger
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
+    // Keys in the order they were begun, so forgetting the stale ones costs what is forgotten, not what is kept.
+    private readonly ConcurrentQueue<(string Key, Entry Entry)> _byAge = new();
+
     /// <inheritdoc />
     public ValueTask<SummonEntry?> BeginAsync(string key)
     {
         var now = time.GetUtcNow();
-        foreach (var (stale, entry) in _entries)
+        while (_byAge.TryPeek(out var oldest) && now - oldest.Entry.Started > ISummonLedger.Kept && _byAge.TryDequeue(out oldest))
         {
-            if (now - entry.Started > ISummonLedger.Kept)
-            {
-                _entries.TryRemove(stale, out _);
-            }
+            _entries.TryRemove(KeyValuePair.Create(oldest.Key, oldest.Entry));
         }
 
         var fresh = new Entry(now);
         var existing = _entries.GetOrAdd(key, fresh);
-        return new(ReferenceEquals(existing, fresh) ? null : new SummonEntry(existing.NodeId, existing.Response));
+        if (!ReferenceEquals(existing, fresh))
+        {
+            return new(new SummonEntry(existing.NodeId, existing.Response));
+        }
+
+        _byAge.Enqueue((key, fresh));
+        return new((SummonEntry?)null);
     }
 
     /// <inheritdoc />

@@ -13,6 +13,9 @@ public sealed class IdempotentForges(TimeProvider time)
     private static readonly TimeSpan Kept = TimeSpan.FromMinutes(10);
     private readonly ConcurrentDictionary<string, Entry> _byKey = new(StringComparer.Ordinal);
 
+    // Keys in the order they were first forged, so forgetting the old ones costs what is forgotten, not what is kept.
+    private readonly ConcurrentQueue<(string Key, Entry Entry)> _byAge = new();
+
     /// <summary>The forge under <paramref name="key"/>: the one already made or under way, else <paramref name="forge"/> now.</summary>
     public async Task<ForgeResponse> RunAsync(string key, Func<Task<ForgeResponse>> forge, CancellationToken cancellationToken)
     {
@@ -22,7 +25,11 @@ public sealed class IdempotentForges(TimeProvider time)
             Prune();
             var mine = new TaskCompletionSource<ForgeResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
             var entry = _byKey.GetOrAdd(key, new Entry(mine.Task, time.GetUtcNow()));
-            if (entry.Forge != mine.Task)
+            if (entry.Forge == mine.Task)
+            {
+                _byAge.Enqueue((key, entry));
+            }
+            else
             {
                 try
                 {
@@ -57,12 +64,9 @@ public sealed class IdempotentForges(TimeProvider time)
     private void Prune()
     {
         var now = time.GetUtcNow();
-        foreach (var (key, entry) in _byKey)
+        while (_byAge.TryPeek(out var oldest) && now - oldest.Entry.At > Kept && _byAge.TryDequeue(out oldest))
         {
-            if (now - entry.At > Kept && entry.Forge.IsCompleted)
-            {
-                _byKey.TryRemove(KeyValuePair.Create(key, entry));
-            }
+            _byKey.TryRemove(KeyValuePair.Create(oldest.Key, oldest.Entry));
         }
     }
 

@@ -42,10 +42,7 @@ public sealed class MultiGatewayTests(GatewayPairProcesses pair) : IClassFixture
         }
         finally
         {
-            foreach (var worker in workers)
-            {
-                await DisposeQuietlyAsync(worker);
-            }
+            await DisposeQuietlyAsync(workers);
         }
     }
 
@@ -84,10 +81,7 @@ public sealed class MultiGatewayTests(GatewayPairProcesses pair) : IClassFixture
         }
         finally
         {
-            foreach (var worker in workers)
-            {
-                await DisposeQuietlyAsync(worker);
-            }
+            await DisposeQuietlyAsync(workers);
         }
     }
 
@@ -291,10 +285,53 @@ public sealed class MultiGatewayTests(GatewayPairProcesses pair) : IClassFixture
         {
             await stop.CancelAsync();
             await pair.RestartGatewayAsync(0);
-            foreach (var worker in workers)
+            await DisposeQuietlyAsync(workers);
+        }
+    }
+
+    [Fact]
+    public async Task AnAgentKilled_ItsWorkersAreReportedLost_AndItsRestartReapsWhatItLeft()
+    {
+        using var client = pair.Client(1);
+        var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer) with { RequiredLabels = ["node=node-c"] }, TestContext.Current.CancellationToken);
+        var workerId = ((IGhostProxy)worker).Connection.Ticket.WorkerId;
+        try
+        {
+            pair.KillAgent("node-c");
+
+            // Both gateways report the node dead and its worker lost, within the time a node counts as dead.
+            foreach (var gateway in new[] { 0, 1 })
             {
-                await DisposeQuietlyAsync(worker);
+                using var admin = pair.AdminClient(gateway);
+                Assert.True(await Poll.UntilAsync(async () =>
+                    (await admin.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.Single(n => n.NodeId == "node-c") is { Status: "dead" } dead
+                    && dead.LostWorkers.Any(w => w.WorkerId == workerId), TimeSpan.FromSeconds(15)), $"Gateway {gateway} never reported node-c's worker lost.\n" + pair.Logs);
             }
+
+            var refused = await Assert.ThrowsAsync<SummonFailedException>(() =>
+                client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer) with { RequiredLabels = ["node=node-c"] }, TestContext.Current.CancellationToken));
+            Assert.Equal(SummonFailureReason.NoNodeAvailable, refused.Reason);
+
+            // Started again, the agent kills what its predecessor left, and the node comes back empty.
+            await pair.RestartAgentAsync("node-c");
+            Assert.Contains("reaped 1 sandboxes left by an earlier run", pair.AgentOutput("node-c"), StringComparison.Ordinal);
+            await Assert.ThrowsAsync<WorkerLostException>(() => worker.EchoAsync("reaped"));
+            using var registry = pair.AdminClient(0);
+            Assert.True(await Poll.UntilAsync(async () =>
+                (await registry.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.Single(n => n.NodeId == "node-c") is { Status: "live", Workers.Count: 0 }),
+                "node-c did not come back live and empty.\n" + pair.Logs);
+        }
+        finally
+        {
+            await DisposeQuietlyAsync(worker);
+        }
+    }
+
+    private static async Task DisposeQuietlyAsync(IEnumerable<ITestWorker> workers)
+    {
+        foreach (var worker in workers)
+        {
+            await DisposeQuietlyAsync(worker);
         }
     }
 

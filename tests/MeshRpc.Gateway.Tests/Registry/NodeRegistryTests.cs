@@ -168,6 +168,24 @@ public abstract class NodeRegistryTests : IAsyncLifetime
         Assert.Equal(HeartbeatResult.CameAlive, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([]) { ListVersion = 1 }));
     }
 
+    [Fact]
+    public async Task ANodesAgentRestarted_RegistersWithoutItsPredecessorsWorkers_ButTheSameAgentRegisteringAgainKeepsThem()
+    {
+        await PlaceAsync("w-1", added: 1);
+        var registration = (await _registry.FindAsync("node-1"))!.Registration;
+
+        // The same agent (its certificate) registering again, as when it moves to another gateway: its workers stay.
+        Assert.True(await _registry.TryRegisterAsync(registration));
+        Assert.Equal(["w-1"], (await _registry.FindAsync("node-1"))!.Workers.Select(w => w.WorkerId));
+
+        // A new run of the agent, once the old one counts as dead: what the old one ran is gone with it.
+        _time.Advance(new GatewayOptions().NodeDeadAfter + TimeSpan.FromSeconds(1));
+        Assert.True(await _registry.TryRegisterAsync(registration with { AgentCertificateSha256 = "the next run's" }));
+        Assert.Empty((await _registry.FindAsync("node-1"))!.Workers);
+        Assert.Equal(HeartbeatResult.CameAlive, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([]) { Added = 0 }));
+        Assert.Null(await _registry.NodeOfAsync("w-1"));
+    }
+
     private async Task PlaceAsync(string workerId, long added, string? owner = null)
     {
         Assert.True(await _registry.TryReserveAsync("node-1"));

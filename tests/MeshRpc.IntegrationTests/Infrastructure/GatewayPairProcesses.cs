@@ -49,8 +49,19 @@ public sealed class GatewayPairProcesses : IAsyncLifetime
         (_gateways[index], _) = await MeshProcesses.StartGatewayAsync(_workDirectory, Gateways[index], GatewayArguments);
     }
 
+    /// <summary>Kills node <paramref name="nodeId"/>'s agent with SIGKILL: its sandboxes stay behind.</summary>
+    public void KillAgent(string nodeId) => _agents[IndexOf(nodeId)].KillHard();
+
+    /// <summary>Starts node <paramref name="nodeId"/>'s agent again, with its folder and gateways, and waits until it is live.</summary>
+    public async Task RestartAgentAsync(string nodeId)
+    {
+        var index = IndexOf(nodeId);
+        await _agents[index].DisposeAsync();
+        _agents[index] = await StartAgentAsync(index);
+    }
+
     /// <summary>What node <paramref name="nodeId"/>'s agent printed.</summary>
-    public string AgentOutput(string nodeId) => _agents[Nodes.ToList().FindIndex(n => n.NodeId == nodeId)].Output;
+    public string AgentOutput(string nodeId) => _agents[IndexOf(nodeId)].Output;
 
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
@@ -67,16 +78,24 @@ public sealed class GatewayPairProcesses : IAsyncLifetime
         Gateways = gateways;
         for (var i = 0; i < Nodes.Count; i++)
         {
-            var (nodeId, home) = Nodes[i];
-            var (agent, _) = await MeshProcesses.StartAgentAsync(Gateways[home], nodeId, Path.Combine(_workDirectory, nodeId),
-                ["--sandbox", "process", "--data-plane", $"127.0.0.{i + 2}", "--slots", SlotsPerNode.ToString(System.Globalization.CultureInfo.InvariantCulture), "--memory-mb", "512",
-                 "--labels", "node=" + nodeId, "--fallback-gateways", Gateways[1 - home].ToString()]);
-            _agents.Add(agent);
+            _agents.Add(await StartAgentAsync(i));
         }
 
         // Published through one gateway only: the other serves it from the shared folder.
         using var client = Client(0);
         await client.PublishGemAsync(TestGem.Pack());
+    }
+
+    private int IndexOf(string nodeId) => Nodes.ToList().FindIndex(n => n.NodeId == nodeId);
+
+    // Agent i on data-plane address 127.0.0.(i + 2), at home on its gateway, the other as its fallback.
+    private async Task<ChildProcess> StartAgentAsync(int i)
+    {
+        var (nodeId, home) = Nodes[i];
+        var (agent, _) = await MeshProcesses.StartAgentAsync(Gateways[home], nodeId, Path.Combine(_workDirectory, nodeId),
+            ["--sandbox", "process", "--data-plane", $"127.0.0.{i + 2}", "--slots", SlotsPerNode.ToString(System.Globalization.CultureInfo.InvariantCulture), "--memory-mb", "512",
+             "--labels", "node=" + nodeId, "--fallback-gateways", Gateways[1 - home].ToString()]);
+        return agent;
     }
 
     /// <inheritdoc />
