@@ -8,7 +8,7 @@ namespace MeshRpc.IntegrationTests.Infrastructure;
 /// (plain-process sandboxes, <see cref="SlotsPerNode"/> slots each, labelled <c>node=ID</c>): node-a and node-b registered with the first gateway,
 /// node-c with the second; each agent names the other gateway as its fallback.
 /// </summary>
-public sealed class GatewayPairProcesses : IAsyncLifetime
+public class GatewayPairProcesses : IAsyncLifetime
 {
     /// <summary>Worker slots per node: few, so that a burst of summons finds every node full.</summary>
     public const int SlotsPerNode = 4;
@@ -17,6 +17,21 @@ public sealed class GatewayPairProcesses : IAsyncLifetime
     private readonly List<ChildProcess> _gateways = [];
     private readonly List<ChildProcess> _agents = [];
     private RedisServer? _redis;
+
+    /// <summary>The sandbox the agents are asked for.</summary>
+    protected virtual string RequestedSandbox => "process";
+
+    /// <summary>The sandbox each agent got, by node.</summary>
+    public IReadOnlyList<string> Sandboxes => _sandboxes;
+
+    private readonly List<string> _sandboxes = [];
+
+    /// <summary>The folder node <paramref name="nodeId"/>'s agent keeps its state in.</summary>
+    public string AgentDirectory(string nodeId) => Path.Combine(_workDirectory, nodeId);
+
+    /// <summary>The gateways' and agents' process ids, named.</summary>
+    public IEnumerable<(string Name, int ProcessId)> Processes =>
+        _gateways.Select((g, i) => ($"gateway {i}", g.Id)).Concat(_agents.Select((a, i) => ($"agent {Nodes[i].NodeId}", a.Id)));
 
     /// <summary>Where each gateway listens.</summary>
     public IReadOnlyList<Uri> Gateways { get; private set; } = [];
@@ -92,15 +107,21 @@ public sealed class GatewayPairProcesses : IAsyncLifetime
     private async Task<ChildProcess> StartAgentAsync(int i)
     {
         var (nodeId, home) = Nodes[i];
-        var (agent, _) = await MeshProcesses.StartAgentAsync(Gateways[home], nodeId, Path.Combine(_workDirectory, nodeId),
-            ["--sandbox", "process", "--data-plane", $"127.0.0.{i + 2}", "--slots", SlotsPerNode.ToString(System.Globalization.CultureInfo.InvariantCulture), "--memory-mb", "512",
+        var (agent, sandbox) = await MeshProcesses.StartAgentAsync(Gateways[home], nodeId, AgentDirectory(nodeId),
+            ["--sandbox", RequestedSandbox, "--data-plane", $"127.0.0.{i + 2}", "--slots", SlotsPerNode.ToString(System.Globalization.CultureInfo.InvariantCulture), "--memory-mb", "512",
              "--labels", "node=" + nodeId, "--fallback-gateways", Gateways[1 - home].ToString()]);
+        if (_sandboxes.Count <= i)
+        {
+            _sandboxes.Add(sandbox);
+        }
+
         return agent;
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         foreach (var process in _agents.Concat(_gateways))
         {
             await process.DisposeAsync();

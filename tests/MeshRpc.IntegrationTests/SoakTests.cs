@@ -1,0 +1,126 @@
+using System.Globalization;
+using MeshRpc.IntegrationTests.Infrastructure;
+using MeshRpc.TestWorker;
+using StackExchange.Redis;
+
+namespace MeshRpc.IntegrationTests;
+
+/// <summary>Two gateways, one Redis and three agents whose workers run in LXC, for the soak alone.</summary>
+public sealed class LxcGatewayPair : GatewayPairProcesses
+{
+    /// <inheritdoc />
+    protected override string RequestedSandbox => SandboxSupport.LxcInstalled || SandboxSupport.Required ? "lxc" : "process";
+}
+
+/// <summary>The soak runs alone: it counts every worker process, cgroup and mount on the machine.</summary>
+[CollectionDefinition(nameof(RunsAlone), DisableParallelization = true)]
+public sealed class RunsAlone;
+
+/// <summary>
+/// Summon, call, tear down, many times over, across two gateways and three LXC agents; then nothing of a worker is left
+/// anywhere and the processes' memory has not grown past a bound. Its own command, <c>tests/soak.sh [cycles]</c>, runs
+/// it long (1,000 cycles) and prints the counts; the suite runs it short (40 cycles).
+/// </summary>
+[Collection(nameof(RunsAlone))]
+public sealed class SoakTests(LxcGatewayPair pair) : IClassFixture<LxcGatewayPair>
+{
+    // Resident memory a gateway or agent may gain over the cycles, past the first few: what would be a leak.
+    private const double GrowthBoundMegabytes = 64;
+    private const int Streams = 3;
+    private const int WarmUpCycles = 6;
+
+    [Fact]
+    public async Task SummonCallTeardownCycles_LeaveNothingOfAWorker_AndMemoryStaysBounded()
+    {
+        if (pair.Sandboxes.Any(s => s != "lxc"))
+        {
+            Assert.Skip($"The soak's agents need LXC (root, lxc installed), and got {string.Join(", ", pair.Sandboxes)}.");
+        }
+
+        var cycles = int.Parse(Environment.GetEnvironmentVariable("MESHRPC_SOAK_CYCLES") ?? "40", CultureInfo.InvariantCulture);
+        using var first = new MeshClient([pair.Gateways[0], pair.Gateways[1]], MeshCredential.FromKey(TestCredentials.Caller));
+        using var second = new MeshClient([pair.Gateways[1], pair.Gateways[0]], MeshCredential.FromKey(TestCredentials.Caller));
+        var lxcFolders = pair.Nodes.Select(n => Path.Combine(pair.AgentDirectory(n.NodeId), "lxc")).ToList();
+
+        await RunCyclesAsync(first, second, WarmUpCycles);
+        var before = await SettledAsync(lxcFolders, expected: null);
+        var memoryBefore = pair.Processes.ToDictionary(p => p.Name, p => WorkerFootprint.ResidentMegabytes(p.ProcessId));
+
+        var started = DateTime.UtcNow;
+        await RunCyclesAsync(first, second, cycles);
+        var took = DateTime.UtcNow - started;
+        var after = await SettledAsync(lxcFolders, before);
+        var memoryAfter = pair.Processes.ToDictionary(p => p.Name, p => WorkerFootprint.ResidentMegabytes(p.ProcessId));
+        var keys = await RedisKeysAsync();
+
+        var report = $"soak: {cycles} summon/call/teardown cycles in {took.TotalSeconds:0.#} s over {Streams} streams, two gateways, three LXC agents\n" +
+            $"  left on the machine, before → after: {before} → {after}\n" +
+            $"  Redis keys of workers: {keys.PerWorker} ({keys.WithoutExpiry} without an expiry; placements {keys.Placements}, summons {keys.Summons}, ended {keys.Ended})\n" +
+            string.Join("\n", memoryBefore.Select(m => $"  {m.Key}: {m.Value:0.0} → {memoryAfter[m.Key]:0.0} MiB resident"));
+        Console.WriteLine(report);
+        TestContext.Current.TestOutputHelper?.WriteLine(report);
+
+        Assert.Equal(before, after);
+        Assert.Equal(0, after.Processes);
+        Assert.Equal(0, after.Containers);
+        Assert.Equal(0, after.Cgroups);
+        Assert.Equal(0, keys.Placements);
+        Assert.Equal(0, keys.WithoutExpiry);
+        Assert.All(memoryBefore, m => Assert.True(memoryAfter[m.Key] - m.Value <= GrowthBoundMegabytes, $"{m.Key} grew from {m.Value:0.0} to {memoryAfter[m.Key]:0.0} MiB.\n{report}"));
+    }
+
+    // Each cycle: summon through one gateway or the other, call, tear down; a few streams at once.
+    private static async Task RunCyclesAsync(MeshClient first, MeshClient second, int cycles)
+    {
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, Streams).Select(async _ =>
+        {
+            int cycle;
+            while ((cycle = Interlocked.Increment(ref next)) < cycles)
+            {
+                var worker = await (cycle % 2 == 0 ? first : second).SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
+                await using ((IAsyncDisposable)worker)
+                {
+                    Assert.Equal($"cycle {cycle}", await worker.EchoAsync($"cycle {cycle}"));
+                }
+            }
+        }));
+    }
+
+    // Teardown returns once the node confirms; the kernel lets go of a container's last pieces a moment later.
+    private static async Task<WorkerFootprint> SettledAsync(IReadOnlyList<string> lxcFolders, WorkerFootprint? expected)
+    {
+        var footprint = WorkerFootprint.Take(lxcFolders);
+        await Poll.UntilAsync(() =>
+        {
+            footprint = WorkerFootprint.Take(lxcFolders);
+            return Task.FromResult(footprint.Processes == 0 && footprint.Containers == 0 && footprint.Cgroups == 0 && (expected is null || footprint == expected));
+        }, TimeSpan.FromSeconds(30));
+        return footprint;
+    }
+
+    private async Task<(int PerWorker, int WithoutExpiry, int Placements, int Summons, int Ended)> RedisKeysAsync()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(pair.Redis.Address);
+        var server = redis.GetServer(redis.GetEndPoints()[0]);
+        var database = redis.GetDatabase();
+        var perWorker = new List<RedisKey>();
+        await foreach (var key in server.KeysAsync(pattern: "meshrpc:*"))
+        {
+            var name = (string)key!;
+            if (name.StartsWith("meshrpc:placement:", StringComparison.Ordinal) || name.StartsWith("meshrpc:summon:", StringComparison.Ordinal) || name.StartsWith("meshrpc:ended:", StringComparison.Ordinal))
+            {
+                perWorker.Add(key);
+            }
+        }
+
+        var withoutExpiry = 0;
+        foreach (var key in perWorker)
+        {
+            withoutExpiry += await database.KeyTimeToLiveAsync(key) is null ? 1 : 0;
+        }
+
+        int Count(string kind) => perWorker.Count(k => ((string)k!).StartsWith("meshrpc:" + kind + ":", StringComparison.Ordinal));
+        return (perWorker.Count, withoutExpiry, Count("placement"), Count("summon"), Count("ended"));
+    }
+}
