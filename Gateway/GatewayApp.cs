@@ -44,6 +44,12 @@ public static class GatewayApp
             await Console.Error.WriteLineAsync("UAH CORE cannot start: " + string.Join(" ", ex.Failures));
             return 2;
         }
+        catch (Registry.Redis.RedisStateException ex)
+        {
+            // The shared state's Redis does not answer: without it this gateway holds nothing another one could trust.
+            await Console.Error.WriteLineAsync("UAH CORE cannot start: " + ex.Message);
+            return 2;
+        }
         catch (InvalidOperationException ex) when (ex.Source == "Microsoft.Extensions.Configuration.Binder")
         {
             // A value of the wrong type ('--summon-rate fast'): the binder's message names the key and the type it takes.

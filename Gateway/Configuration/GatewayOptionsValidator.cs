@@ -42,7 +42,8 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
 
         if (options.Redis is { } redis && !IsRedisConfiguration(redis))
         {
-            failures.Add($"--redis takes the Redis to share state through, as host:port (or StackExchange.Redis configuration), not '{redis}'.");
+            // The value is not echoed: it may hold Redis's password.
+            failures.Add("--redis takes the Redis to share state through, as host:port (or StackExchange.Redis configuration, such as 'host:6379,password=...'); the value given names no endpoint.");
         }
 
         if (string.IsNullOrWhiteSpace(options.RedisPrefix))

@@ -195,6 +195,11 @@ public sealed class MultiGatewayTests(GatewayPairProcesses pair) : IClassFixture
             using var admin = pair.AdminClient(0);
             Assert.Single((await admin.Gateway.GetServiceRegistryAsync(TestContext.Current.CancellationToken)).Nodes.SelectMany(n => n.Workers), w => w.WorkerId == again.Ticket.WorkerId);
 
+            // A key that is not one is refused, naming the header.
+            var malformed = await Assert.ThrowsAsync<Refit.ApiException>(() => first.Gateway.SpawnEphemeralAsync(summon, "not a key; DROP", TestContext.Current.CancellationToken));
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, malformed.StatusCode);
+            Assert.Contains("Idempotency-Key", malformed.Content, StringComparison.Ordinal);
+
             // Another caller's key is its own: the same key from it is another summon.
             using var other = TestCredentials.Client(pair.Gateways[0], TestCredentials.OtherCaller);
             var theirs = await other.Gateway.SpawnEphemeralAsync(summon, key, TestContext.Current.CancellationToken);

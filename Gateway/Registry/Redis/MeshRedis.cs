@@ -21,8 +21,9 @@ public static class MeshRedis
         if (!redis.IsConnected)
         {
             redis.Dispose();
+            // The endpoints, never the whole setting: it may hold the password.
             throw new RedisStateException(
-                $"UAH CORE cannot reach Redis at {options.Redis} (--redis). Start redis-server there, or fix the address.");
+                $"UAH CORE cannot reach Redis at {string.Join(", ", configuration.EndPoints.Select(EndPointCollection.ToString))} (--redis). Start redis-server there, or fix the address.");
         }
 
         return redis;

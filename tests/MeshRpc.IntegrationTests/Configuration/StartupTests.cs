@@ -17,6 +17,8 @@ public sealed class StartupTests
     [InlineData("--public-url", "relay.example", "--public-url takes the gateway's absolute http:// or https:// address")]
     [InlineData("--api-keys", "/nonexistent/keys.json", "--api-keys names /nonexistent/keys.json, which does not exist")]
     [InlineData("--jwt-audience", "mesh", "JWT authentication needs --jwt-audience and either --jwt-authority")]
+    [InlineData("--redis", "password=hunter2", "--redis takes the Redis to share state through, as host:port")]
+    [InlineData("--redis", "127.0.0.1:9,password=hunter2", "cannot reach Redis at 127.0.0.1:9 (--redis). Start redis-server there")]
     public async Task TheGateway_RefusesABadSetting_NamingIt(string option, string value, string message)
     {
         await using var gateway = ChildProcess.Start("MeshRpc.Gateway.dll", "--urls", "http://127.0.0.1:0", option, value);
@@ -34,6 +36,7 @@ public sealed class StartupTests
     [InlineData("--egress-subnet", "10.231.0.0/30", "--egress-subnet takes an IPv4 network of at least 16 addresses")]
     [InlineData("--urls", "http://127.0.0.1:0", "The node agent serves HTTPS only")]
     [InlineData("--egress-subnet", "10.231.0.0/16", "--egress-subnet needs a sandbox that contains workers and an agent run as root")]
+    [InlineData("--fallback-gateways", "http://127.0.0.1:8081,gateway-b", "--fallback-gateways takes other gateways' addresses, comma-separated (http://host:port,...), not 'gateway-b'")]
     public async Task TheAgent_RefusesABadSetting_NamingIt(string option, string value, string message)
     {
         var work = Directory.CreateTempSubdirectory("meshrpc-startup-").FullName;
@@ -65,5 +68,8 @@ public sealed class StartupTests
         Assert.Contains(prefix, process.Output, StringComparison.Ordinal);
         Assert.Contains(message, process.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("MESHRPC-LISTENING", process.Output, StringComparison.Ordinal);
+
+        // A setting may carry a secret (Redis's password): the refusal never repeats it.
+        Assert.DoesNotContain("hunter2", process.Output, StringComparison.Ordinal);
     }
 }
