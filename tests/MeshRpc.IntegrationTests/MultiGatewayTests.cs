@@ -131,21 +131,25 @@ public sealed class MultiGatewayTests(GatewayPairProcesses pair) : IClassFixture
     [Fact]
     public async Task AGatewayKilled_ItsAgentsMoveToTheOther_TheirWorkersServeThroughout_AndItTearsThemDown()
     {
-        using var doomed = pair.Client(0);
-        using var survivor = pair.Client(1);
+        // node-a's home now (an earlier test may have moved it): that gateway dies, the other survives.
+        var home = pair.HomeOf("node-a");
+        using var doomed = pair.Client(home);
+        using var survivor = pair.Client(1 - home);
+        var moved = "moves to " + pair.Gateways[1 - home];
+        var movesBefore = Occurrences(pair.AgentOutput("node-a"), moved);
         var worker = await doomed.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer) with { RequiredLabels = ["node=node-a"] }, TestContext.Current.CancellationToken);
         var workerId = ((IGhostProxy)worker).Connection.Ticket.WorkerId;
         try
         {
-            pair.KillGateway(0);
+            pair.KillGateway(home);
 
-            // node-a's agent (at home on the killed gateway) moves to the other; its worker answers every call meanwhile.
+            // node-a's agent moves to the other gateway; its worker answers every call meanwhile.
             var calls = 0;
             Assert.True(await Poll.UntilAsync(async () =>
             {
                 Assert.Equal($"call {calls}", await worker.EchoAsync($"call {calls}"));
                 calls++;
-                return pair.AgentOutput("node-a").Contains("moves to " + pair.Gateways[1], StringComparison.Ordinal);
+                return Occurrences(pair.AgentOutput("node-a"), moved) > movesBefore;
             }, TimeSpan.FromSeconds(30)), "node-a's agent never moved to the surviving gateway.\n" + pair.Logs);
             Assert.True(calls > 1);
 
@@ -172,7 +176,7 @@ public sealed class MultiGatewayTests(GatewayPairProcesses pair) : IClassFixture
         }
         finally
         {
-            await pair.RestartGatewayAsync(0);
+            await pair.RestartGatewayAsync(home);
             await DisposeQuietlyAsync(worker);
         }
     }
@@ -330,6 +334,17 @@ public sealed class MultiGatewayTests(GatewayPairProcesses pair) : IClassFixture
         {
             await DisposeQuietlyAsync(worker);
         }
+    }
+
+    private static int Occurrences(string text, string part)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static async Task DisposeQuietlyAsync(IEnumerable<ITestWorker> workers)

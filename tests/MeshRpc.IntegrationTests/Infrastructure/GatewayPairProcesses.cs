@@ -75,6 +75,13 @@ public class GatewayPairProcesses : IAsyncLifetime
         _agents[index] = await StartAgentAsync(index);
     }
 
+    /// <summary>The gateway (by index) node <paramref name="nodeId"/>'s agent registered with last: its home now.</summary>
+    public int HomeOf(string nodeId)
+    {
+        var registered = AgentOutput(nodeId).Split('\n').Last(line => line.Contains("registered with UAH CORE at ", StringComparison.Ordinal));
+        return registered.Contains("UAH CORE at " + Gateways[1], StringComparison.Ordinal) ? 1 : 0;
+    }
+
     /// <summary>What node <paramref name="nodeId"/>'s agent printed.</summary>
     public string AgentOutput(string nodeId) => _agents[IndexOf(nodeId)].Output;
 
