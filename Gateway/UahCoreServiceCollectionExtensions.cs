@@ -89,8 +89,11 @@ public static class UahCoreServiceCollectionExtensions
                 : new RedisRegistryStore(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<RedisKeys>(), options.NodeLease, time);
         });
         services.TryAddSingleton<IGatewaySecrets>(provider => provider.GetRequiredService<GatewayOptions>().Redis is null
-            ? new LocalGatewaySecrets(provider.GetRequiredService<GatewayOptions>())
+            ? new LocalGatewaySecrets()
             : new RedisGatewaySecrets(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<RedisKeys>()));
+        services.TryAddSingleton<ITicketKeyRing>(provider => provider.GetRequiredService<GatewayOptions>().Redis is null
+            ? new LocalTicketKeyRing(provider.GetRequiredService<GatewayOptions>())
+            : new RedisTicketKeyRing(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<RedisKeys>()));
         services.TryAddSingleton<ISummonLedger>(provider => provider.GetRequiredService<GatewayOptions>().Redis is null
             ? new InMemorySummonLedger(provider.GetRequiredService<TimeProvider>())
             : new RedisSummonLedger(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<RedisKeys>()));

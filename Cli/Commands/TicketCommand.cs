@@ -42,7 +42,9 @@ internal static class TicketCommand
                 return GatewayAccess.Fail(ExitCodes.BadArgument, $"{path} is not a Capability Ticket: it is empty.");
             }
 
-            var key = await client.Gateway.GetTicketKeyAsync(cancellationToken);
+            // The key the ticket names, if it is still in the ring (a ticket from before the last rotation names the previous one).
+            var keys = await client.Gateway.GetTicketKeysAsync(cancellationToken);
+            var key = keys.FirstOrDefault(k => k.KeyId == ticket.Auth.KeyId) ?? keys[0];
             using var verifier = new TicketVerifier(key.KeyId, key.PublicKey);
             var (_, refusal) = verifier.Verify(ticket.Auth.KeyId, ticket.Auth.Claims, ticket.Auth.Signature, ticket.WorkerId);
 

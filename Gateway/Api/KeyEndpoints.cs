@@ -45,11 +45,24 @@ internal static class KeyEndpoints
             .WithSummary("Issues an API key (or, with node:join alone, a join token) into the gateway's key store; the reply is the only time the key is seen. Administrators only.");
     }
 
-    public static void MapTicketKey(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/v2/tickets/key", (TicketIssuer tickets) => Results.Ok(new TicketKey(tickets.Signer.KeyId, tickets.Signer.PublicKey)))
+    public static void MapTicketKey(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v2/tickets/key", (TicketIssuer tickets) => Results.Ok(tickets.Keys.Keys[0]))
             .RequireAuthorization(MeshPolicies.Caller)
             .Produces<TicketKey>()
-            .WithSummary("The public key tickets are signed with (and its id), to check a ticket's signature; public, but for callers only.");
+            .WithSummary("The public key new tickets are signed with (and its id), to check a ticket's signature; public, but for callers only.");
+
+        app.MapGet("/api/v2/tickets/keys", (TicketIssuer tickets) => Results.Ok(tickets.Keys.Keys))
+            .RequireAuthorization(MeshPolicies.Caller)
+            .Produces<IReadOnlyList<TicketKey>>()
+            .WithSummary("The current ticket key, then the previous one (tickets issued before the last rotation name it), each with its id.");
+
+        app.MapPost("/api/v2/tickets/key/rotate", async (TicketIssuer tickets, CancellationToken cancellationToken) => Results.Ok(await tickets.Keys.RotateAsync(cancellationToken)))
+            .RequireAuthorization(MeshPermissions.Admin)
+            .Produces<TicketKey>()
+            .Produces<MeshError>(StatusCodes.Status403Forbidden, MeshError.MediaType)
+            .WithSummary("Makes a fresh ticket key current, on every gateway of the swarm; the one before stays valid for the tickets it signed. Administrators only.");
+    }
 
     private static IResult Invalid(string message) => new GatewayException(MeshErrorCodes.InvalidRequest, message).ToResult();
 }

@@ -119,6 +119,7 @@ public sealed class SpawnService
             IdleTimeoutMs = lifetime.IdleTimeoutMs,
             Egress = egress,
             IdempotencyKey = resumable.Key,
+            TicketKey = _tickets.Keys.Keys[0],
         };
 
         // A node may be fuller than this gateway's view of it (another gateway placed workers there since its last

@@ -1,4 +1,5 @@
 using MeshRpc.ControlPlane;
+using MeshRpc.Gateway.Api;
 using MeshRpc.Gateway.Configuration;
 using MeshRpc.Gateway.Security;
 using MeshRpc.Tickets;
@@ -12,25 +13,34 @@ public sealed class TicketIssuer
     private readonly GatewayOptions _options;
     private readonly TimeProvider _time;
 
-    /// <summary>Creates the issuer with the gateway's signing key.</summary>
-    public TicketIssuer(GatewayOptions options, TimeProvider time, IGatewaySecrets secrets)
+    /// <summary>Creates the issuer over the gateway's ticket keys.</summary>
+    public TicketIssuer(GatewayOptions options, TimeProvider time, ITicketKeyRing keys)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(secrets);
+        ArgumentNullException.ThrowIfNull(keys);
         _options = options;
         _time = time;
-        var key = secrets.TicketKey();
-        Signer = new TicketSigner(key, TicketSigner.KeyIdOf(key));
+        Keys = keys;
     }
 
-    /// <summary>The signer; its key id and public key go to node agents at registration.</summary>
-    public TicketSigner Signer { get; }
+    /// <summary>The ticket keys: the current one signs, and goes to node agents at registration and with each forge.</summary>
+    public ITicketKeyRing Keys { get; }
 
-    /// <summary>Issues a ticket for a forged worker, pinning the certificate its node reported.</summary>
+    /// <summary>The current signer.</summary>
+    public TicketSigner Signer => Keys.Current;
+
+    /// <summary>
+    /// Issues a ticket for a forged worker, pinning the certificate its node reported, signed with the key the worker
+    /// was given (<see cref="ForgeResponse.TicketKeyId"/>; the current one if its node did not say).
+    /// </summary>
     public CapabilityTicket Issue(ForgeResponse forged, string nodeId, string? relay, string contract, string contractHash, int heartbeatTimeoutMs)
     {
         ArgumentNullException.ThrowIfNull(forged);
-        return Signer.Issue(forged.WorkerId, Convert.FromBase64String(forged.WorkerKey), new TicketEndpoints(forged.Endpoint, relay), PinnedEndpoint.Pin(forged.CertificateSha256), nodeId,
+        var signer = forged.TicketKeyId is { } keyId
+            ? Keys.Find(keyId) ?? throw new GatewayException(MeshErrorCodes.ForgeFailed,
+                $"Worker {forged.WorkerId} was given ticket key {keyId}, which two rotations have since retired. Summon again.")
+            : Keys.Current;
+        return signer.Issue(forged.WorkerId, Convert.FromBase64String(forged.WorkerKey), new TicketEndpoints(forged.Endpoint, relay), PinnedEndpoint.Pin(forged.CertificateSha256), nodeId,
             contract, contractHash, heartbeatTimeoutMs, _time.GetUtcNow(), _options.TicketLifetime);
     }
 }

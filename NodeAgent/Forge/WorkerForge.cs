@@ -115,7 +115,8 @@ public sealed class WorkerForge
         _telemetry.PhaseEnded("sandbox", _sandboxes.Name, phaseStarted);
         var workerId = WorkerIds.Of(sandbox);
         forge?.SetTag("meshrpc.worker.id", workerId);
-        code = code with { WorkerId = workerId, TicketKeyId = trust.TicketKeyId, TicketPublicKey = trust.TicketPublicKey };
+        var ticketKey = request.TicketKey ?? new TicketKey(trust.TicketKeyId, trust.TicketPublicKey);
+        code = code with { WorkerId = workerId, TicketKeyId = ticketKey.KeyId, TicketPublicKey = ticketKey.PublicKey };
         var spool = new OutputSpool((long)_options.SpoolKilobytes << 10);
         _ = spool.CaptureAsync(sandbox.Errors, OutputSpool.StandardError, _workerReports.DivertFor(workerId, request.Contract, _options.NodeId));
         try
@@ -146,6 +147,7 @@ public sealed class WorkerForge
                 CertificateSha256 = status.CertificateSha256,
                 WarmHosts = _pool.Report(),
                 Added = added,
+                TicketKeyId = ticketKey.KeyId,
             };
         }
         catch (Exception ex)

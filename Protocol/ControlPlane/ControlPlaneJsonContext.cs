@@ -24,6 +24,7 @@ namespace MeshRpc.ControlPlane;
 [JsonSerializable(typeof(WorkerLogLine))]
 [JsonSerializable(typeof(DashboardSnapshot))]
 [JsonSerializable(typeof(TicketKey))]
+[JsonSerializable(typeof(List<TicketKey>))]
 [JsonSerializable(typeof(List<WorkerLogLine>))]
 [JsonSerializable(typeof(ApiKeyIssued))]
 [JsonSerializable(typeof(HealthAnswer))]

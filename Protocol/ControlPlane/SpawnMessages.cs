@@ -75,6 +75,13 @@ public sealed record ForgeRequest
     /// lost answer) gets the worker the first one forged, or forges it if the first never finished.
     /// </summary>
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// The key the gateway will sign this worker's ticket with, for the worker to check it by: the current key of a ring
+    /// that rotates (null: the key the node learned at registration). The forge request comes over mutual TLS from the
+    /// gateway's certificate, as the registration's reply does.
+    /// </summary>
+    public TicketKey? TicketKey { get; init; }
 }
 
 /// <summary>What a node agent reports after forging a worker.</summary>
@@ -103,6 +110,9 @@ public sealed record ForgeResponse
 
     /// <summary>The node's idle pooled hosts once this worker took its own: fresher, for placement, than the last heartbeat.</summary>
     public IReadOnlyList<WarmHosts> WarmHosts { get; init; } = [];
+
+    /// <summary>The ticket key the worker was given, which its ticket must be signed with (null from an older agent).</summary>
+    public string? TicketKeyId { get; init; }
 }
 
 /// <summary>Body of <c>POST /api/v2/workers/{workerId}/lifetime</c>: the worker's owner extends (or shortens) its lifetime.</summary>

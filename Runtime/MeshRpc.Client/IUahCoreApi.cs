@@ -49,6 +49,10 @@ public interface IUahCoreApi
     [Get("/api/v2/tickets/key")]
     Task<TicketKey> GetTicketKeyAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The ticket keys: the current one, then the previous one (which tickets issued before the last rotation name).</summary>
+    [Get("/api/v2/tickets/keys")]
+    Task<List<TicketKey>> GetTicketKeysAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Lists every published gem.</summary>
     [Get("/api/v2/gems")]
     Task<List<GemPublished>> ListGemsAsync(CancellationToken cancellationToken = default);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using MeshRpc.ControlPlane;
 using MeshRpc.IntegrationTests.Infrastructure;
 using MeshRpc.TestWorker;
@@ -333,6 +334,62 @@ public sealed class MultiGatewayTests(GatewayPairProcesses pair) : IClassFixture
         finally
         {
             await DisposeQuietlyAsync(worker);
+        }
+    }
+
+    [Fact]
+    public async Task TheTicketKeyRotated_OnOneGateway_WhileTheOtherSummons_NoWorkerRefusesItsTicket()
+    {
+        using var summoner = pair.Client(1);
+        using var admin = pair.AdminClient(0);
+        using var http = TestCredentials.Http(pair.Gateways[0], TestCredentials.Admin);
+        var before = await summoner.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
+        var oldKey = ((IGhostProxy)before).Connection.Ticket.Auth.KeyId;
+        var summoned = new List<ITestWorker> { before };
+        try
+        {
+            // Summons and calls through one gateway while the other rotates the key twice.
+            using var stop = new CancellationTokenSource();
+            var summoning = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var worker = await summoner.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
+                    await using ((IAsyncDisposable)worker)
+                    {
+                        Assert.Equal("rotating", await worker.EchoAsync("rotating"));
+                    }
+                }
+            }, CancellationToken.None);
+            var rotations = new List<TicketKey>();
+            for (var i = 0; i < 2; i++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+                using var rotated = await http.PostAsync("/api/v2/tickets/key/rotate", null, TestContext.Current.CancellationToken);
+                Assert.Equal(System.Net.HttpStatusCode.OK, rotated.StatusCode);
+                rotations.Add((await rotated.Content.ReadFromJsonAsync<TicketKey>(TestContext.Current.CancellationToken))!);
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
+            await stop.CancelAsync();
+            await summoning;
+
+            // The other gateway signs with the new key now, and lists the one before it; the worker summoned under the
+            // first key still serves, and takes a new connection with its ticket.
+            var after = await summoner.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
+            summoned.Add(after);
+            Assert.Equal(rotations[1].KeyId, ((IGhostProxy)after).Connection.Ticket.Auth.KeyId);
+            using var keys = TestCredentials.Http(pair.Gateways[1], TestCredentials.Caller);
+            var ring = await keys.GetFromJsonAsync<List<TicketKey>>("/api/v2/tickets/keys", TestContext.Current.CancellationToken);
+            Assert.Equal([rotations[1].KeyId, rotations[0].KeyId], ring!.Select(k => k.KeyId));
+            Assert.NotEqual(oldKey, rotations[0].KeyId);
+            Assert.Equal("still", await before.EchoAsync("still"));
+            await using var again = await WorkerConnection.ConnectAsync(((IGhostProxy)before).Connection.Ticket, MeshContracts.Get<ITestWorker>(), cancellationToken: TestContext.Current.CancellationToken);
+            Assert.Equal("again", await GhostProxies.Create<ITestWorker>(again).EchoAsync("again"));
+        }
+        finally
+        {
+            await DisposeQuietlyAsync(summoned);
         }
     }
 

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
 using MeshRpc.Gateway.Security;
 using MeshRpc.Tls;
 using StackExchange.Redis;
@@ -9,10 +7,10 @@ using StackExchange.Redis;
 namespace MeshRpc.Gateway.Registry.Redis;
 
 /// <summary>
-/// Secrets every gateway of a swarm holds alike: the first gateway to start writes each into Redis, the others read it.
-/// A Redis that comes back empty (restarted without persistence) gets them back from the running gateways within a
-/// second, so a gateway that starts then reads the same ones. Redis then holds private keys, so only the gateways may
-/// reach it (docs/scaling.md).
+/// The client certificate every gateway of a swarm presents alike: the first gateway to start writes it into Redis, the
+/// others read it. A Redis that comes back empty (restarted without persistence) gets it back from the running gateways
+/// within a second, so a gateway that starts then reads the same one. Redis then holds a private key, so only the
+/// gateways may reach it (docs/scaling.md).
 /// </summary>
 public sealed class RedisGatewaySecrets : IGatewaySecrets, IAsyncDisposable
 {
@@ -30,19 +28,6 @@ public sealed class RedisGatewaySecrets : IGatewaySecrets, IAsyncDisposable
         _redis = redis;
         _keys = keys;
         _keeping = KeepAsync(_stopping.Token);
-    }
-
-    /// <inheritdoc />
-    public ECDsa TicketKey()
-    {
-        var pem = GetOrCreate(_keys.TicketKey, () =>
-        {
-            using var fresh = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            return Encoding.ASCII.GetBytes(fresh.ExportPkcs8PrivateKeyPem());
-        });
-        var key = ECDsa.Create();
-        key.ImportFromPem(Encoding.ASCII.GetString(pem));
-        return key;
     }
 
     /// <inheritdoc />

@@ -8,8 +8,8 @@ public sealed class RedisKeys(string prefix)
     /// <summary>The set of node ids with a state.</summary>
     public RedisKey NodeIndex { get; } = prefix + "nodes";
 
-    /// <summary>The ticket-signing key.</summary>
-    public RedisKey TicketKey { get; } = prefix + "ticket-key";
+    /// <summary>The ticket-signing key ring: <c>current</c> and <c>previous</c> key ids, and <c>key:{id}</c> each key's PEM.</summary>
+    public RedisKey TicketKeys { get; } = prefix + "ticket-keys";
 
     /// <summary>The gateways' client certificate for mutual TLS with agents.</summary>
     public RedisKey GatewayCertificate { get; } = prefix + "gateway-certificate";

@@ -38,6 +38,8 @@ public sealed class CallerAuthTests(MeshProcesses mesh) : IClassFixture<MeshProc
         { "GET", "/api/v1/omega_spool?worker=w-anything" },
         { "GET", "/api/v2/dashboard/events" },
         { "POST", "/api/v2/workers/w-anything/lifetime" },
+        { "GET", "/api/v2/tickets/keys" },
+        { "POST", "/api/v2/tickets/key/rotate" },
     };
 
     [Theory]
@@ -101,6 +103,7 @@ public sealed class CallerAuthTests(MeshProcesses mesh) : IClassFixture<MeshProc
     [InlineData("POST", "/api/v2/nodes", "node:join")]
     [InlineData("POST", "/api/v2/keys", "admin")]
     [InlineData("GET", "/api/v2/dashboard/events", "admin")]
+    [InlineData("POST", "/api/v2/tickets/key/rotate", "admin")]
     public async Task Refuses_ACallerWithoutThePermission_With403(string method, string path, string permission)
     {
         using var http = TestCredentials.Http(mesh.GatewayAddress, TestCredentials.OtherCaller);
