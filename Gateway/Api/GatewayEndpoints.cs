@@ -209,7 +209,8 @@ internal static class GatewayEndpoints
             n.Live ? [] : n.Node.Workers) { WarmHosts = n.Live ? n.Node.WarmHosts : [], Reserved = n.Node.Pending })]);
 
     private static async Task<IResult> TeardownAsync(
-        string workerId, NodeRegistry registry, NodeAgentClients agents, IAuthorizationService authorization, ClaimsPrincipal user, ILoggerFactory loggers, CancellationToken cancellationToken)
+        string workerId, NodeRegistry registry, NodeAgentClients agents, ISummonLedger ledger, IAuthorizationService authorization, ClaimsPrincipal user, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
     {
         if (await OwnWorkers.FindAsync(workerId, registry, authorization, user) is not { Node: var node })
         {
@@ -231,6 +232,7 @@ internal static class GatewayEndpoints
         }
 
         await registry.RemoveWorkerAsync(node.Registration.NodeId, workerId);
+        await ledger.ForgetWorkerAsync(workerId);
         Log.TornDown(loggers.CreateLogger(LogCategory), workerId, node.Registration.NodeId, MeshClaims.OwnerOf(user) ?? "an administrator");
         return Results.NoContent();
     }

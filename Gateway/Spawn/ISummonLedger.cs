@@ -27,4 +27,7 @@ public interface ISummonLedger
 
     /// <summary>Forgets a summon that failed, so that a retry summons afresh.</summary>
     ValueTask ForgetAsync(string key);
+
+    /// <summary>Forgets the summon that made worker <paramref name="workerId"/>, torn down: a retry of it would only find the worker gone.</summary>
+    ValueTask ForgetWorkerAsync(string workerId);
 }

@@ -8,6 +8,9 @@ public sealed class InMemorySummonLedger(TimeProvider time) : ISummonLedger
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
+    // Which summon made each worker, to forget it at the worker's teardown.
+    private readonly ConcurrentDictionary<string, string> _byWorker = new(StringComparer.Ordinal);
+
     // Keys in the order they were begun, so forgetting the stale ones costs what is forgotten, not what is kept.
     private readonly ConcurrentQueue<(string Key, Entry Entry)> _byAge = new();
 
@@ -17,7 +20,10 @@ public sealed class InMemorySummonLedger(TimeProvider time) : ISummonLedger
         var now = time.GetUtcNow();
         while (_byAge.TryPeek(out var oldest) && now - oldest.Entry.Started > ISummonLedger.Kept && _byAge.TryDequeue(out oldest))
         {
-            _entries.TryRemove(KeyValuePair.Create(oldest.Key, oldest.Entry));
+            if (_entries.TryRemove(KeyValuePair.Create(oldest.Key, oldest.Entry)) && oldest.Entry.Response is { } answered)
+            {
+                _byWorker.TryRemove(answered.Ticket.WorkerId, out _);
+            }
         }
 
         var fresh = new Entry(now);
@@ -48,6 +54,7 @@ public sealed class InMemorySummonLedger(TimeProvider time) : ISummonLedger
         if (_entries.TryGetValue(key, out var entry))
         {
             entry.Response = response;
+            _byWorker[response.Ticket.WorkerId] = key;
         }
 
         return default;
@@ -57,6 +64,17 @@ public sealed class InMemorySummonLedger(TimeProvider time) : ISummonLedger
     public ValueTask ForgetAsync(string key)
     {
         _entries.TryRemove(key, out _);
+        return default;
+    }
+
+    /// <inheritdoc />
+    public ValueTask ForgetWorkerAsync(string workerId)
+    {
+        if (_byWorker.TryRemove(workerId, out var key))
+        {
+            _entries.TryRemove(key, out _);
+        }
+
         return default;
     }
 

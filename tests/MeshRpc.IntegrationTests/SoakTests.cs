@@ -55,7 +55,7 @@ public sealed class SoakTests(LxcGatewayPair pair) : IClassFixture<LxcGatewayPai
 
         var report = $"soak: {cycles} summon/call/teardown cycles in {took.TotalSeconds:0.#} s over {Streams} streams, two gateways, three LXC agents\n" +
             $"  left on the machine, before → after: {before} → {after}\n" +
-            $"  Redis keys of workers: {keys.PerWorker} ({keys.WithoutExpiry} without an expiry; placements {keys.Placements}, summons {keys.Summons}, ended {keys.Ended})\n" +
+            $"  Redis keys of workers: {keys.PerWorker} ({keys.WithoutExpiry} without an expiry; placements {keys.Placements}, summons {keys.Summons}, ended {keys.Ended}: who owned each ended worker, for its logs, an hour)\n" +
             string.Join("\n", memoryBefore.Select(m => $"  {m.Key}: {m.Value:0.0} → {memoryAfter[m.Key]:0.0} MiB resident"));
         Console.WriteLine(report);
         TestContext.Current.TestOutputHelper?.WriteLine(report);
@@ -65,6 +65,7 @@ public sealed class SoakTests(LxcGatewayPair pair) : IClassFixture<LxcGatewayPai
         Assert.Equal(0, after.Containers);
         Assert.Equal(0, after.Cgroups);
         Assert.Equal(0, keys.Placements);
+        Assert.Equal(0, keys.Summons);
         Assert.Equal(0, keys.WithoutExpiry);
         Assert.All(memoryBefore, m => Assert.True(memoryAfter[m.Key] - m.Value <= GrowthBoundMegabytes, $"{m.Key} grew from {m.Value:0.0} to {memoryAfter[m.Key]:0.0} MiB.\n{report}"));
     }
@@ -108,7 +109,7 @@ public sealed class SoakTests(LxcGatewayPair pair) : IClassFixture<LxcGatewayPai
         await foreach (var key in server.KeysAsync(pattern: "meshrpc:*"))
         {
             var name = (string)key!;
-            if (name.StartsWith("meshrpc:placement:", StringComparison.Ordinal) || name.StartsWith("meshrpc:summon:", StringComparison.Ordinal) || name.StartsWith("meshrpc:ended:", StringComparison.Ordinal))
+            if (new[] { "placement:", "summon:", "summon-of:", "ended:" }.Any(kind => name.StartsWith("meshrpc:" + kind, StringComparison.Ordinal)))
             {
                 perWorker.Add(key);
             }
@@ -121,6 +122,6 @@ public sealed class SoakTests(LxcGatewayPair pair) : IClassFixture<LxcGatewayPai
         }
 
         int Count(string kind) => perWorker.Count(k => ((string)k!).StartsWith("meshrpc:" + kind + ":", StringComparison.Ordinal));
-        return (perWorker.Count, withoutExpiry, Count("placement"), Count("summon"), Count("ended"));
+        return (perWorker.Count, withoutExpiry, Count("placement"), Count("summon") + Count("summon-of"), Count("ended"));
     }
 }

@@ -26,6 +26,9 @@ public sealed class RedisKeys(string prefix)
     /// <summary>A summon by its caller-scoped idempotency key.</summary>
     public RedisKey Summon(string key) => prefix + "summon:" + key;
 
+    /// <summary>The idempotency key of the summon that made a worker.</summary>
+    public RedisKey SummonOf(string workerId) => prefix + "summon-of:" + workerId;
+
     /// <summary>A worker that ended.</summary>
     public RedisKey Ended(string workerId) => prefix + "ended:" + workerId;
 }

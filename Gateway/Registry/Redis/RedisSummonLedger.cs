@@ -7,7 +7,8 @@ namespace MeshRpc.Gateway.Registry.Redis;
 
 /// <summary>
 /// Summons by idempotency key in Redis, so a summon sent again to another gateway finds what the first left: one hash
-/// per key (<c>started</c>, <c>node</c>, <c>response</c>), kept for <see cref="ISummonLedger.Kept"/>. The answer holds
+/// per key (<c>started</c>, <c>node</c>, <c>response</c>), kept for <see cref="ISummonLedger.Kept"/> or until its worker's
+/// teardown (<c>summon-of:{worker}</c> names the key). The answer holds
 /// the worker's ticket: Redis is reachable by the gateways alone (docs/scaling.md).
 /// </summary>
 public sealed class RedisSummonLedger(IConnectionMultiplexer redis, RedisKeys keys) : ISummonLedger
@@ -40,8 +41,21 @@ public sealed class RedisSummonLedger(IConnectionMultiplexer redis, RedisKeys ke
     }
 
     /// <inheritdoc />
-    public async ValueTask CompleteAsync(string key, SpawnEphemeralResponse response) =>
+    public async ValueTask CompleteAsync(string key, SpawnEphemeralResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
         await _redis.HashSetAsync(keys.Summon(key), "response", JsonSerializer.SerializeToUtf8Bytes(response, ControlPlaneJsonContext.Default.SpawnEphemeralResponse));
+        await _redis.StringSetAsync(keys.SummonOf(response.Ticket.WorkerId), key, ISummonLedger.Kept);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ForgetWorkerAsync(string workerId)
+    {
+        if (await _redis.StringGetDeleteAsync(keys.SummonOf(workerId)) is { HasValue: true } key)
+        {
+            await _redis.KeyDeleteAsync(keys.Summon((string)key!));
+        }
+    }
 
     /// <inheritdoc />
     public async ValueTask ForgetAsync(string key) => await _redis.KeyDeleteAsync(keys.Summon(key));

@@ -162,7 +162,9 @@ public sealed class TracingTests
             Assert.True(await Poll.UntilAsync(() =>
             {
                 trace = [.. receiver.Spans().Where(s => s.TraceId == traceId)];
-                return Task.FromResult(trace.Count(s => s.Scope == "MeshRpc.Worker") == 3 && trace.Any(s => s.Scope == "MeshRpc.NodeAgent" && s.Name == "forge"));
+                // Each process exports in batches of its own: wait for every span asserted below, the gateway's included.
+                return Task.FromResult(trace.Count(s => s.Scope == "MeshRpc.Worker") == 3 && trace.Any(s => s.Scope == "MeshRpc.NodeAgent" && s.Name == "forge")
+                    && trace.Any(s => s.Scope == "MeshRpc.Gateway" && s.Name.StartsWith("summon ", StringComparison.Ordinal)) && trace.Any(s => s.Scope == "MeshRpc.Gateway" && s.Name == "forge"));
             }, TimeSpan.FromSeconds(30)), $"The processes' spans of trace {traceId} did not all arrive: {string.Join(", ", receiver.Spans().Select(s => s.Scope + "/" + s.Name))}\n{mesh.Logs}");
 
             // Each span's parent: the worker's call spans under the caller's call spans; the gateway's summon under the
