@@ -27,7 +27,7 @@ public sealed class RedisGatewaySecrets : IGatewaySecrets, IAsyncDisposable
     {
         _redis = redis;
         _keys = keys;
-        _keeping = KeepAsync(_stopping.Token);
+        _keeping = RedisLoop.RunAsync(KeepEvery, TimeProvider.System, KeepAsync, _stopping.Token);
     }
 
     /// <inheritdoc />
@@ -56,29 +56,12 @@ public sealed class RedisGatewaySecrets : IGatewaySecrets, IAsyncDisposable
         return value;
     }
 
-    private async Task KeepAsync(CancellationToken stopping)
+    // Writes back what Redis lost (restarted empty); what it has stays as it is.
+    private async Task KeepAsync()
     {
-        using var timer = new PeriodicTimer(KeepEvery);
-        try
+        foreach (var (key, value) in _held)
         {
-            while (await timer.WaitForNextTickAsync(stopping))
-            {
-                foreach (var (key, value) in _held)
-                {
-                    try
-                    {
-                        await _redis.GetDatabase().StringSetAsync(key, value, when: When.NotExists);
-                    }
-                    catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
-                    {
-                        // Redis is away: the next tick writes it back once it answers; readiness reports it meanwhile.
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The gateway is stopping.
+            await _redis.GetDatabase().StringSetAsync(key, value, when: When.NotExists);
         }
     }
 }

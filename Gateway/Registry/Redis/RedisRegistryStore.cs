@@ -67,11 +67,8 @@ public sealed class RedisRegistryStore : IRegistryStore, IAsyncDisposable
         _keys = keys;
         _lease = lease;
         _time = time;
-        _refreshing = RefreshForeverAsync(_stopping.Token);
+        _refreshing = RedisLoop.RunAsync(ViewPeriod, time, RefreshAsync, _stopping.Token);
     }
-
-    /// <summary>Why the last reading of the list of nodes failed, or null when it succeeded.</summary>
-    public string? ViewProblem { get; private set; }
 
     /// <inheritdoc />
     public IReadOnlyCollection<NodeState> Nodes => (IReadOnlyCollection<NodeState>)_view.Values;
@@ -163,34 +160,6 @@ public sealed class RedisRegistryStore : IRegistryStore, IAsyncDisposable
         await _stopping.CancelAsync();
         await _refreshing;
         _stopping.Dispose();
-    }
-
-    private async Task RefreshForeverAsync(CancellationToken stopping)
-    {
-        using var timer = new PeriodicTimer(ViewPeriod, _time);
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                await RefreshAsync();
-                ViewProblem = null;
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                // The view stays as it was (placement goes on with it, forges still check each node's own count); the
-                // gateway's readiness reports Redis (shared-state), and requests that need Redis answer 503.
-                ViewProblem = ex.Message;
-            }
-
-            try
-            {
-                await timer.WaitForNextTickAsync(stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
     }
 
     private async ValueTask<bool> SwapAsync(long expectedVersion, NodeState replacement)

@@ -53,7 +53,7 @@ public sealed class RedisTicketKeyRing : ITicketKeyRing, IAsyncDisposable
         using var fresh = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var ids = (RedisValue[])_redis.ScriptEvaluate(InitScript, [_hash], [TicketSigner.KeyIdOf(fresh), fresh.ExportPkcs8PrivateKeyPem(), "", ""])!;
         _ring = Load(ids[0], ids[1], held: null) ?? throw new RedisStateException("Redis holds a ticket-key ring without its keys; delete it (the next gateway writes a fresh one), or restore it.");
-        _reading = ReadForeverAsync(_stopping.Token);
+        _reading = RedisLoop.RunAsync(ReadEvery, TimeProvider.System, ReadAsync, _stopping.Token);
     }
 
     /// <inheritdoc />
@@ -80,29 +80,6 @@ public sealed class RedisTicketKeyRing : ITicketKeyRing, IAsyncDisposable
         await _stopping.CancelAsync();
         await _reading;
         _stopping.Dispose();
-    }
-
-    private async Task ReadForeverAsync(CancellationToken stopping)
-    {
-        using var timer = new PeriodicTimer(ReadEvery);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stopping))
-            {
-                try
-                {
-                    await ReadAsync();
-                }
-                catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
-                {
-                    // Redis is away: this gateway signs with the ring it holds, and writes it back once Redis answers.
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The gateway is stopping.
-        }
     }
 
     private async Task ReadAsync()
