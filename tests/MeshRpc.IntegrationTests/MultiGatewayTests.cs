@@ -104,24 +104,28 @@ public sealed class MultiGatewayTests(GatewayPairProcesses pair) : IClassFixture
             Assert.Contains("state_unavailable", refused.Message, StringComparison.Ordinal);
             Assert.Contains("Retry", refused.Message, StringComparison.Ordinal);
 
-            // Back, empty: the agents register again at their next heartbeat, and summons resume through either gateway.
+            // Back, empty: the agents register again at their next heartbeat, and summons resume through both gateways.
             await pair.Redis.StartAgainAsync();
-            ITestWorker? resumed = null;
-            Assert.True(await Poll.UntilAsync(async () =>
+            var resumed = new List<ITestWorker>();
+            foreach (var client in new[] { second, first })
             {
-                try
+                Assert.True(await Poll.UntilAsync(async () =>
                 {
-                    resumed = await second.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken);
-                    return true;
-                }
-                catch (SummonFailedException)
-                {
-                    return false;
-                }
-            }, TimeSpan.FromSeconds(30)), "Summons did not resume after Redis came back.\n" + pair.Logs);
-            Assert.Equal("again", await resumed!.EchoAsync("again"));
+                    try
+                    {
+                        resumed.Add(await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), TestContext.Current.CancellationToken));
+                        return true;
+                    }
+                    catch (SummonFailedException)
+                    {
+                        return false;
+                    }
+                }, TimeSpan.FromSeconds(30)), "Summons did not resume after Redis came back.\n" + pair.Logs);
+            }
+
+            Assert.All(await Task.WhenAll(resumed.Select(w => w.EchoAsync("again"))), echo => Assert.Equal("again", echo));
             Assert.Equal("through it all", await worker.EchoAsync("through it all"));
-            await ((IAsyncDisposable)resumed).DisposeAsync();
+            await DisposeQuietlyAsync(resumed);
         }
         finally
         {

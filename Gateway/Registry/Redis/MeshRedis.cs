@@ -17,6 +17,9 @@ public static class MeshRedis
         configuration.AbortOnConnectFail = false;
         configuration.ConnectTimeout = 5_000;
         configuration.ClientName = "uah-core";
+
+        // Back within half a second of Redis, not after an exponential back-off: summons resume as soon as it answers.
+        configuration.ReconnectRetryPolicy = new LinearRetry(500);
         var redis = ConnectionMultiplexer.Connect(configuration);
         if (!redis.IsConnected)
         {
