@@ -26,4 +26,7 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "The shared state (Redis) is out of reach for {What}: {Reason}")]
     public static partial void StateUnavailable(ILogger logger, string what, string reason);
+
+    [LoggerMessage(8, LogLevel.Warning, "Node {NodeId} answered a source summon with a compiled gem the gateway does not keep: {Reason}")]
+    public static partial void CompiledGemRefused(ILogger logger, string nodeId, string reason);
 }

@@ -50,6 +50,7 @@ public static class UahCoreServiceCollectionExtensions
         services.TryAddSingleton<IPlacementPolicy, MostFreeCapacityPlacement>();
         services.TryAddSingleton<PlacementService>();
         services.TryAddSingleton<GemStore>();
+        services.TryAddSingleton<CompiledSources>();
         services.TryAddSingleton<NodeAgentClients>();
         services.TryAddSingleton<TicketIssuer>();
         services.AddMetrics();

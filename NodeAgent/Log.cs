@@ -44,4 +44,7 @@ internal static partial class Log
 
     [LoggerMessage(14, LogLevel.Warning, "UAH CORE at {From} has not answered for {Beats} heartbeats: the node moves to {To} and registers there; its workers keep serving.")]
     public static partial void Rehoming(ILogger logger, Uri from, int beats, Uri to);
+
+    [LoggerMessage(15, LogLevel.Information, "Compiled summoned source {SourceKey} ({Contract}) into gem {Digest} in {Milliseconds:0} ms with a {Compiler} compiler.")]
+    public static partial void SourceCompiled(ILogger logger, string sourceKey, string contract, string digest, double milliseconds, string compiler);
 }

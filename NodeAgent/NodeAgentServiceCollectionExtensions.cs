@@ -1,6 +1,7 @@
 using MeshRpc.ControlPlane;
 using MeshRpc.NodeAgent;
 using MeshRpc.NodeAgent.Api;
+using MeshRpc.NodeAgent.Compile;
 using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Egress;
 using MeshRpc.NodeAgent.Forge;
@@ -50,6 +51,8 @@ public static class NodeAgentServiceCollectionExtensions
         services.TryAddSingleton<WorkerForge>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WarmPool>();
+        services.TryAddSingleton<CompilerPool>();
+        services.TryAddSingleton<SourceCompilation>();
         services.TryAddSingleton<GatewayContact>();
         services.AddMetrics();
         services.TryAddSingleton<AgentTelemetry>();
@@ -57,6 +60,7 @@ public static class NodeAgentServiceCollectionExtensions
         services.AddAgentHealth();
         services.AddHostedService<NodeStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<WarmPool>());
+        services.AddHostedService(provider => provider.GetRequiredService<CompilerPool>());
         services.AddHostedService<GatewayRegistration>();
         services.AddHostedService<LifetimeEnforcer>();
         return services;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using MeshRpc.ControlPlane;
+using MeshRpc.Gems;
 using MeshRpc.Hosting;
 
 namespace MeshRpc.Cli.Workers;
@@ -94,46 +95,15 @@ internal static class GemBuilder
             yield break;
         }
 
-        foreach (var type in types.Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && !DerivesFrom(t, "MeshRpc.GhostProxy")))
+        foreach (var worker in WorkerMetadata.WorkersIn(types))
         {
-            foreach (var contract in type.GetInterfaces().Where(i => i.CustomAttributes.Any(a => a.AttributeType.FullName == "MeshRpc.MeshWorkerAttribute")))
-            {
-                yield return (type, contract);
-            }
+            yield return worker;
         }
     }
 
-    // The generator puts the contract's wire name and hash in constants beside a Descriptor of type MeshContract<TContract>.
-    private static (string WireName, string Hash) ContractIdentity(Type contract)
-    {
-        foreach (var type in contract.Assembly.GetTypes())
-        {
-            var descriptor = type.GetField("Descriptor", BindingFlags.Public | BindingFlags.Static);
-            if (descriptor?.FieldType is { IsGenericType: true } fieldType
-                && fieldType.GetGenericTypeDefinition().FullName == "MeshRpc.MeshContract`1"
-                && fieldType.GetGenericArguments()[0] == contract
-                && type.GetField("Name")?.GetRawConstantValue() is string wireName
-                && type.GetField("Hash")?.GetRawConstantValue() is string hash)
-            {
-                return (wireName, hash);
-            }
-        }
-
-        throw new BuildException($"{contract.FullName} has no generated MeshRpc contract: its project must reference the MeshRpc generator (MeshRpc.Generators as an analyzer).");
-    }
-
-    private static bool DerivesFrom(Type type, string baseName)
-    {
-        for (var current = type.BaseType; current is not null; current = current.BaseType)
-        {
-            if (current.FullName == baseName)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static (string WireName, string Hash) ContractIdentity(Type contract) =>
+        WorkerMetadata.ContractIdentity(contract) ?? throw new BuildException(
+            $"{contract.FullName} has no generated MeshRpc contract: its project must reference the MeshRpc generator (MeshRpc.Generators as an analyzer).");
 
     private static string AssemblyVersion(Assembly assembly)
     {

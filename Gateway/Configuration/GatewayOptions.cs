@@ -61,6 +61,13 @@ public sealed record GatewayOptions
     /// <summary>Most a gem may unpack to, in bytes.</summary>
     public long MaxGemUnpackedBytes => (long)MaxGemUnpackedMb << 20;
 
+    /// <summary>
+    /// How much of the gem store the gems nodes compiled from summoned source may take, in MiB (<c>--compiled-cache-mb</c>);
+    /// the least recently summoned go first beyond it, and compile again when next summoned.
+    /// </summary>
+    [ConfigurationKeyName("compiled-cache-mb")]
+    public int CompiledCacheMb { get; init; } = 1024;
+
     /// <summary>Whether tickets list the WebSocket relay through this gateway (<c>--relay false</c> turns it off).</summary>
     [ConfigurationKeyName("relay")]
     public bool Relay { get; init; } = true;

@@ -17,6 +17,7 @@ public sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         Positive(failures, "ticket-lifetime-ms", options.TicketLifetimeMs);
         Positive(failures, "max-worker-lifetime-ms", options.MaxWorkerLifetimeMs);
         Positive(failures, "max-gem-unpacked-mb", options.MaxGemUnpackedMb);
+        Positive(failures, "compiled-cache-mb", options.CompiledCacheMb);
         if (options.WorkerHeartbeatTimeoutMs < options.MinHeartbeatTimeoutMs)
         {
             failures.Add($"--heartbeat-timeout-ms takes at least {options.MinHeartbeatTimeoutMs} ms, not {options.WorkerHeartbeatTimeoutMs}.");

@@ -42,7 +42,7 @@ public sealed class GemStore
 
         foreach (var file in Directory.EnumerateFiles(_root, "*" + Extension))
         {
-            if (Load(file) is { } gem)
+            if (Load(file) is { Manifest.FromSource: false } gem)
             {
                 // A store written before names had files of their own.
                 TryName(gem.Manifest, gem.Digest);
@@ -56,6 +56,11 @@ public sealed class GemStore
     public async Task<StoredGem> PublishAsync(byte[] archive, CancellationToken cancellationToken)
     {
         var manifest = GemArchive.ReadManifest(archive, _maxUnpackedBytes);
+        if (manifest.FromSource)
+        {
+            throw new InvalidDataException($"The gem's {GemManifest.FileName} sets fromSource, which marks the gems nodes compile from summoned source; a published gem leaves it out.");
+        }
+
         var digest = GemArchive.Digest(archive);
         if (_byNameVersion.TryGetValue(Key(manifest.Name, manifest.Version), out var existing) && existing.Digest != digest)
         {
@@ -63,13 +68,7 @@ public sealed class GemStore
                 $"gem://{manifest.Name}@{manifest.Version} is already published with digest {existing.Digest}; a version is immutable. Publish a new version.");
         }
 
-        var path = PathOf(digest);
-        if (!File.Exists(path))
-        {
-            var partial = path + "." + Guid.NewGuid().ToString("N") + ".partial";
-            await File.WriteAllBytesAsync(partial, archive, cancellationToken);
-            File.Move(partial, path, overwrite: true);
-        }
+        await WriteAsync(digest, archive, cancellationToken);
 
         // Another gateway sharing the folder may have published this version a moment ago, with other bytes.
         if (TryName(manifest, digest) is { } named && named != digest)
@@ -79,6 +78,47 @@ public sealed class GemStore
         }
 
         return Index(digest, manifest, archive.Length);
+    }
+
+    /// <summary>
+    /// Stores a gem a node compiled from summoned source: by digest only, never under a name, so no caller can summon it
+    /// but by summoning its source (<see cref="CompiledSources"/>).
+    /// </summary>
+    public async Task<StoredGem> StoreCompiledAsync(byte[] archive, CancellationToken cancellationToken)
+    {
+        var manifest = GemArchive.ReadManifest(archive, _maxUnpackedBytes);
+        if (!manifest.FromSource)
+        {
+            throw new InvalidDataException("A compiled gem's manifest sets fromSource.");
+        }
+
+        var digest = GemArchive.Digest(archive);
+        await WriteAsync(digest, archive, cancellationToken);
+        return Index(digest, manifest, archive.Length);
+    }
+
+    /// <summary>Deletes a compiled gem (<see cref="CompiledSources"/> evicts them); published gems stay.</summary>
+    public void RemoveCompiled(string digest)
+    {
+        if (Resolve(GemPointer.Parse(digest)) is { Manifest.FromSource: true })
+        {
+            _byDigest.TryRemove(digest, out _);
+            File.Delete(PathOf(digest));
+        }
+    }
+
+    /// <summary>The size of a stored gem in bytes, 0 when there is none.</summary>
+    public long SizeOf(string digest) => File.Exists(PathOf(digest)) ? new FileInfo(PathOf(digest)).Length : 0;
+
+    private async Task WriteAsync(string digest, byte[] archive, CancellationToken cancellationToken)
+    {
+        var path = PathOf(digest);
+        if (!File.Exists(path))
+        {
+            var partial = path + "." + Guid.NewGuid().ToString("N") + ".partial";
+            await File.WriteAllBytesAsync(partial, archive, cancellationToken);
+            File.Move(partial, path, overwrite: true);
+        }
     }
 
     /// <summary>Every published gem, by name then version, those other gateways sharing the folder published included.</summary>
@@ -92,7 +132,7 @@ public sealed class GemStore
             }
         }
 
-        return [.. _byDigest.Values.OrderBy(g => g.Manifest.Name, StringComparer.Ordinal).ThenBy(g => g.Manifest.Version, StringComparer.Ordinal)];
+        return [.. _byDigest.Values.Where(g => !g.Manifest.FromSource).OrderBy(g => g.Manifest.Name, StringComparer.Ordinal).ThenBy(g => g.Manifest.Version, StringComparer.Ordinal)];
     }
 
     /// <summary>Resolves a pointer to a stored gem, or null; looks in the folder for one another gateway published.</summary>
@@ -163,7 +203,11 @@ public sealed class GemStore
     {
         var gem = new StoredGem(digest, manifest, size);
         _byDigest[digest] = gem;
-        _byNameVersion[Key(manifest.Name, manifest.Version)] = gem;
+        if (!manifest.FromSource)
+        {
+            _byNameVersion[Key(manifest.Name, manifest.Version)] = gem;
+        }
+
         return gem;
     }
 

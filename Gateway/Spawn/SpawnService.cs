@@ -17,6 +17,7 @@ public sealed class SpawnService
 {
     private readonly GatewayOptions _options;
     private readonly GemStore _gems;
+    private readonly CompiledSources _compiled;
     private readonly NodeRegistry _registry;
     private readonly PlacementService _placement;
     private readonly NodeAgentClients _agents;
@@ -31,13 +32,14 @@ public sealed class SpawnService
 
     /// <summary>Creates the service.</summary>
     public SpawnService(
-        GatewayOptions options, GemStore gems, NodeRegistry registry, PlacementService placement, NodeAgentClients agents, TicketIssuer tickets, RecentSummons recent, GatewayTelemetry telemetry,
+        GatewayOptions options, GemStore gems, CompiledSources compiled, NodeRegistry registry, PlacementService placement, NodeAgentClients agents, TicketIssuer tickets, RecentSummons recent, GatewayTelemetry telemetry,
         ISummonLedger ledger, ILogger<SpawnService> logger)
     {
         _ledger = ledger;
         _options = options;
         _egressAllowed = options.EgressAllowed;
         _gems = gems;
+        _compiled = compiled;
         _registry = registry;
         _placement = placement;
         _agents = agents;
@@ -113,7 +115,10 @@ public sealed class SpawnService
             Owner = owner,
             Contract = request.Contract,
             GemDigest = gem?.Digest,
-            SourceCode = request.SourceCode,
+
+            // Source some node compiled before runs as the gem it became; only source nobody has compiled goes to a node as source.
+            SourceCode = gem is null ? request.SourceCode : null,
+            ContractHash = request.ContractHash,
             HeartbeatTimeoutMs = heartbeatTimeoutMs,
             EndsAt = lifetime.EndsAt,
             IdleTimeoutMs = lifetime.IdleTimeoutMs,
@@ -171,6 +176,11 @@ public sealed class SpawnService
 
             forge?.Dispose();
             _telemetry.PhaseEnded("forge", node.Registration.Sandbox, Stopwatch.GetElapsedTime(placed));
+            if (forged.CompiledGem is { } compiledGem && node.Registration.Toolchain is { } toolchain)
+            {
+                await _compiled.RecordAsync(request, toolchain, node.Registration.NodeId, compiledGem, cancellationToken);
+            }
+
             return Ticketed(request, owner, relayBase, node, forged, heartbeatTimeoutMs, lifetime, summon, Stopwatch.GetElapsedTime(started, placed), Stopwatch.GetElapsedTime(placed));
         }
     }
@@ -207,7 +217,7 @@ public sealed class SpawnService
     public DateTimeOffset EndOfLifetime(long? lifetimeMs) =>
         DateTimeOffset.UtcNow.AddMilliseconds(Math.Min(lifetimeMs ?? _options.MaxWorkerLifetimeMs, _options.MaxWorkerLifetimeMs));
 
-    /// <summary>The gem to run, or null when the request carries source code instead.</summary>
+    /// <summary>The gem to run: the one named, or the one summoned source was compiled into; null for source nobody has compiled yet.</summary>
     private StoredGem? ResolveCode(SpawnEphemeralRequest request)
     {
         if (string.IsNullOrWhiteSpace(request.Contract) || string.IsNullOrWhiteSpace(request.ContractHash))
@@ -223,7 +233,7 @@ public sealed class SpawnService
         if (request.SourceCode is { } source)
         {
             return source.Length <= _options.MaxSourceChars
-                ? null
+                ? _compiled.Find(request, _registry.LiveNodes().Select(n => n.Registration.Toolchain).OfType<string>().Distinct(StringComparer.Ordinal))
                 : throw Invalid($"The source code is {source.Length} characters; a summon accepts at most {_options.MaxSourceChars}. Publish large workers as gems.");
         }
 
@@ -233,7 +243,8 @@ public sealed class SpawnService
             throw Invalid($"'{request.Gem}' is not a gem pointer. Use gem://name@version or sha256:<64 hex digits>.");
         }
 
-        var gem = _gems.Resolve(pointer) ?? throw new GatewayException(MeshErrorCodes.GemNotFound,
+        // Gems compiled from source are summoned by their source alone.
+        var gem = _gems.Resolve(pointer) is { Manifest.FromSource: false } published ? published : throw new GatewayException(MeshErrorCodes.GemNotFound,
             $"No gem {pointer} is published in UAH CORE's gem store. Publish it first (POST /api/v2/gems) or check the name, version or digest.");
         if (gem.Manifest.Contract != request.Contract)
         {

@@ -134,6 +134,25 @@ public sealed record NodeAgentOptions
     public TimeSpan CompileTimeout => TimeSpan.FromMilliseconds(CompileTimeoutMs);
 
     /// <summary>
+    /// How many compile sandboxes the node keeps warm, their compiler loaded and rehearsed, once it has compiled source
+    /// (<c>--warm-compilers</c>; 0: every compilation starts a cold one). They go when no source has come for
+    /// <see cref="WarmPoolKeepSeconds"/> × 10.
+    /// </summary>
+    [ConfigurationKeyName("warm-compilers")]
+    public int WarmCompilers { get; init; } = 1;
+
+    /// <summary>The largest assembly summoned source may compile to, in KiB (<c>--max-compiled-kb</c>).</summary>
+    [ConfigurationKeyName("max-compiled-kb")]
+    public int MaxCompiledKilobytes { get; init; } = 4096;
+
+    /// <summary>
+    /// How much disk the gems compiled from summoned source may take in the node's gem cache, in MiB
+    /// (<c>--compiled-cache-mb</c>); the least recently used go first beyond it.
+    /// </summary>
+    [ConfigurationKeyName("compiled-cache-mb")]
+    public int CompiledCacheMegabytes { get; init; } = 256;
+
+    /// <summary>
     /// Whether a node whose sandboxes contain nothing (the plain-process provider) still runs summoned raw source,
     /// which is arbitrary code with the agent's rights (<c>--allow-uncontained-source true</c>). Off by default: only
     /// for a machine where every caller is trusted.

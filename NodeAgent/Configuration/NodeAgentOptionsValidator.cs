@@ -72,6 +72,11 @@ public sealed class NodeAgentOptionsValidator : IValidateOptions<NodeAgentOption
             failures.Add($"--compile-timeout-ms takes a positive number under the worker start timeout ({options.WorkerStartTimeout.TotalMilliseconds:0} ms), not {options.CompileTimeoutMs}.");
         }
 
+        if (options.WarmCompilers is < 0 or > 8 || options.MaxCompiledKilobytes < 16 || options.CompiledCacheMegabytes < 1)
+        {
+            failures.Add($"--warm-compilers takes a number from 0 to 8, --max-compiled-kb one from 16 up and --compiled-cache-mb one from 1 up (given {options.WarmCompilers}, {options.MaxCompiledKilobytes} and {options.CompiledCacheMegabytes}).");
+        }
+
         // IPv4 with its host bits zero, and room for at least four /30 worker links.
         if (options.EgressSubnetText is { } subnet
             && !(IPNetwork.TryParse(subnet, out var network) && network.BaseAddress.AddressFamily == AddressFamily.InterNetwork && network.PrefixLength <= 28))

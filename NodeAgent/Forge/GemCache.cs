@@ -35,7 +35,14 @@ public sealed class GemCache
         var fetch = _fetches.GetOrAdd(digest, d => new Lazy<Task<CachedGem>>(() => FetchAsync(d)));
         try
         {
-            return await fetch.Value.WaitAsync(cancellationToken);
+            var gem = await fetch.Value.WaitAsync(cancellationToken);
+            if (gem.Manifest.FromSource)
+            {
+                // Its last use, by which EvictCompiled chooses what goes first.
+                Directory.SetLastWriteTimeUtc(gem.Directory, DateTime.UtcNow);
+            }
+
+            return gem;
         }
         catch (Exception) when (fetch.Value.IsFaulted)
         {
@@ -45,13 +52,62 @@ public sealed class GemCache
         }
     }
 
+    /// <summary>Puts a gem made on this node (compiled source) in the cache; returns its digest and the unpacked gem.</summary>
+    public async Task<(string Digest, CachedGem Gem)> AddAsync(byte[] archive, CancellationToken cancellationToken)
+    {
+        var digest = GemArchive.Digest(archive);
+        var add = _fetches.GetOrAdd(digest, d => new Lazy<Task<CachedGem>>(() => Task.Run(() => Existing(d) ?? Unpack(d, archive))));
+        return (digest, await add.Value.WaitAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// Deletes the least recently used gems compiled from source until those left take at most <paramref name="maxBytes"/>
+    /// on disk. A worker running one keeps its loaded files; a later summon of its source compiles it again, or fetches it.
+    /// </summary>
+    public void EvictCompiled(long maxBytes)
+    {
+        var compiled = new DirectoryInfo(_root).EnumerateDirectories()
+            .Where(d => !d.Name.StartsWith('.') && IsFromSource(d.FullName))
+            .OrderByDescending(d => d.LastWriteTimeUtc)
+            .ToList();
+        long total = 0;
+        foreach (var directory in compiled)
+        {
+            total += directory.EnumerateFiles().Sum(f => f.Length);
+            if (total > maxBytes)
+            {
+                _fetches.TryRemove("sha256:" + directory.Name, out _);
+                directory.Delete(recursive: true);
+            }
+        }
+    }
+
+    private static bool IsFromSource(string directory)
+    {
+        try
+        {
+            return ReadManifest(directory).FromSource;
+        }
+        catch (Exception ex) when (ex is IOException or JsonException or ForgeException)
+        {
+            return false;
+        }
+    }
+
+    private CachedGem? Existing(string digest)
+    {
+        // Unpacked by an earlier run of this agent.
+        var directory = DirectoryOf(digest);
+        return Directory.Exists(directory) ? new CachedGem(directory, ReadManifest(directory)) : null;
+    }
+
+    private string DirectoryOf(string digest) => Path.Combine(_root, digest["sha256:".Length..]);
+
     private async Task<CachedGem> FetchAsync(string digest)
     {
-        var directory = Path.Combine(_root, digest["sha256:".Length..]);
-        if (Directory.Exists(directory))
+        if (Existing(digest) is { } existing)
         {
-            // Unpacked by an earlier run of this agent.
-            return new CachedGem(directory, ReadManifest(directory));
+            return existing;
         }
 
         byte[] archive;
@@ -77,6 +133,13 @@ public sealed class GemCache
             throw new ForgeException(MeshErrorCodes.ForgeFailed,
                 $"The gem fetched as {digest} hashes to {actual}; refusing to run it. The gem store is corrupt or the download was altered.");
         }
+
+        return Unpack(digest, archive);
+    }
+
+    private CachedGem Unpack(string digest, byte[] archive)
+    {
+        var directory = DirectoryOf(digest);
 
         // Unpack beside the final folder and rename, so a half-unpacked gem is never visible.
         var staging = Path.Combine(_root, ".staging-" + Guid.NewGuid().ToString("N"));

@@ -4,6 +4,7 @@ using System.Text.Json;
 using MeshRpc.HostProtocol;
 using MeshRpc.ControlPlane;
 using MeshRpc.Hosting;
+using MeshRpc.NodeAgent.Compile;
 using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Egress;
 using MeshRpc.NodeAgent.Registration;
@@ -29,12 +30,14 @@ public sealed class WorkerForge
     private readonly WorkerTelemetryReports _workerReports;
     private readonly SlotAdmission _admission;
     private readonly IdempotentForges _idempotent;
+    private readonly SourceCompilation _compilation;
 
     /// <summary>Creates the forge.</summary>
     public WorkerForge(
         NodeAgentOptions options, GemCache gems, ISandboxProvider sandboxes, WorkerTable workers, WarmPool pool, GatewayTrust trust, EgressNetwork egress, ILogger<WorkerForge> logger,
-        AgentTelemetry telemetry, WorkerTelemetryReports workerReports)
+        AgentTelemetry telemetry, WorkerTelemetryReports workerReports, SourceCompilation compilation)
     {
+        _compilation = compilation;
         _options = options;
         _gems = gems;
         _sandboxes = sandboxes;
@@ -83,12 +86,13 @@ public sealed class WorkerForge
         forge?.SetTag("meshrpc.node.id", _options.NodeId);
         forge?.SetTag("meshrpc.sandbox", _sandboxes.Name);
         var phaseStarted = System.Diagnostics.Stopwatch.GetTimestamp();
-        WorkerHostConfig code;
-        string? nativeHost;
+        Injection injection;
         using (AgentTelemetry.StartPhase(request.SourceCode is null ? "gem" : "source"))
         {
-            (code, nativeHost) = await InjectionOfAsync(request, cancellationToken);
+            injection = await InjectionOfAsync(request, cancellationToken);
         }
+
+        var code = injection.Config;
 
         _telemetry.PhaseEnded(request.SourceCode is null ? "gem" : "source", _sandboxes.Name, phaseStarted);
         var workerKey = RandomNumberGenerator.GetBytes(32);
@@ -100,12 +104,12 @@ public sealed class WorkerForge
         ISandbox? sandbox;
         using (var start = AgentTelemetry.StartPhase("sandbox"))
         {
-            sandbox = egress.Count == 0 ? _pool.TryTake(request.GemDigest is { } digest && code.Gem is { } gem ? new PoolGem(digest, gem) : null) : null;
+            sandbox = egress.Count == 0 ? _pool.TryTake(new PoolGem(injection.GemDigest, code.Gem)) : null;
             start?.SetTag("meshrpc.warm_pool.hit", sandbox is not null);
             _telemetry.PoolTaken(hit: sandbox is not null, _sandboxes.Name);
             if (sandbox is null)
             {
-                var hostCommand = nativeHost is null ? WorkerHostCommand.Create(_options.DataPlaneTls) : WorkerHostCommand.Native(nativeHost, _options.DataPlaneTls);
+                var hostCommand = injection.NativeHost is { } nativeHost ? WorkerHostCommand.Native(nativeHost, _options.DataPlaneTls) : WorkerHostCommand.Create(_options.DataPlaneTls);
                 var spec = new SandboxSpec(
                     WorkerIds.SandboxName(WorkerIds.New()), hostCommand, WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress);
                 sandbox = egress.Count > 0 ? await StartLinkedAsync(spec, egress, cancellationToken) : await _sandboxes.StartAsync(spec, cancellationToken);
@@ -148,6 +152,7 @@ public sealed class WorkerForge
                 WarmHosts = _pool.Report(),
                 Added = added,
                 TicketKeyId = ticketKey.KeyId,
+                CompiledGem = injection.CompiledGem is { } compiled ? Convert.ToBase64String(compiled) : null,
             };
         }
         catch (Exception ex)
@@ -212,19 +217,52 @@ public sealed class WorkerForge
     }
 
     /// <summary>
-    /// What code the worker host gets: a verified gem from the cache (seen read-only inside the sandbox), or the raw
-    /// source, which the host compiles inside the sandbox. The agent itself never compiles anything. For a gem with a
-    /// native host for this node's platform, also that program's path inside the sandbox.
+    /// What code the worker host gets: a verified gem from the cache (seen read-only inside the sandbox), fetched from the
+    /// gateway or, for summoned source, compiled here in a compile sandbox of its own (<see cref="SourceCompilation"/>);
+    /// the agent itself never compiles anything. For a gem with a native host for this node's platform, also that
+    /// program's path inside the sandbox.
     /// </summary>
-    private async Task<(WorkerHostConfig Config, string? NativeHost)> InjectionOfAsync(ForgeRequest request, CancellationToken cancellationToken)
+    private async Task<Injection> InjectionOfAsync(ForgeRequest request, CancellationToken cancellationToken)
     {
         if (SummonRules.TargetProblem(request.GemDigest is not null, request.SourceCode is not null) is { } problem)
         {
             throw new ForgeException(MeshErrorCodes.InvalidRequest, problem);
         }
 
+        CompiledSource? compiled = null;
+        string digest;
+        CachedGem cached;
+        if (request.SourceCode is not null)
+        {
+            RefuseUncontained();
+            compiled = await _compilation.CompileAsync(request, cancellationToken);
+            (digest, cached) = (compiled.Digest, compiled.Gem);
+        }
+        else
+        {
+            // TargetProblem above: a forge request without source names a gem.
+            digest = request.GemDigest!;
+            cached = await _gems.GetAsync(digest, cancellationToken);
+            if (cached.Manifest.FromSource)
+            {
+                // Compiled source is arbitrary code however it is named.
+                RefuseUncontained();
+            }
+        }
+
+        var (gemDirectory, manifest) = cached;
+        if (manifest.Contract != request.Contract)
+        {
+            throw new ForgeException(MeshErrorCodes.ContractMismatch, $"Gem {digest} serves contract {manifest.Contract}, not {request.Contract}.");
+        }
+
+        var mounted = Path.Combine(_sandboxes.GemCacheMountPoint, Path.GetFileName(gemDirectory));
+        var nativeHost = manifest.Native is { } native && native.Platform == RuntimeInformation.RuntimeIdentifier
+            ? Path.Combine(mounted, native.Executable)
+            : null;
+
         // The worker id and the keys are filled in once the sandbox is chosen.
-        var common = new WorkerHostConfig
+        var config = new WorkerHostConfig
         {
             WorkerId = string.Empty,
             WorkerKey = string.Empty,
@@ -235,30 +273,24 @@ public sealed class WorkerForge
             IdleTimeoutMs = request.IdleTimeoutMs,
             Contract = request.Contract,
             IncludeErrorDiagnostics = _options.WorkerErrorDiagnostics,
+            Gem = new GemLocation(mounted, manifest.EntryAssembly, manifest.WorkerType),
         };
-        if (request.SourceCode is { } source)
-        {
-            return _sandboxes.ContainsWorkers || _options.AllowUncontainedSource
-                ? (common with { SourceCode = source, CompileTimeoutMs = (int)_options.CompileTimeout.TotalMilliseconds }, null)
-                : throw new ForgeException(MeshErrorCodes.NotSupported,
-                    $"Node {_options.NodeId} runs workers as plain processes, which contain nothing, so it refuses raw source (arbitrary code with the agent's rights). " +
-                    "Summon a published gem, or run the agent with --sandbox lxc or bwrap; where every caller is trusted, its operator may pass --allow-uncontained-source true.");
-        }
-
-        // TargetProblem above: a forge request without source names a gem.
-        var digest = request.GemDigest!;
-        var (gemDirectory, manifest) = await _gems.GetAsync(digest, cancellationToken);
-        if (manifest.Contract != request.Contract)
-        {
-            throw new ForgeException(MeshErrorCodes.ContractMismatch, $"Gem {digest} serves contract {manifest.Contract}, not {request.Contract}.");
-        }
-
-        var mounted = Path.Combine(_sandboxes.GemCacheMountPoint, Path.GetFileName(gemDirectory));
-        var nativeHost = manifest.Native is { } native && native.Platform == RuntimeInformation.RuntimeIdentifier
-            ? Path.Combine(mounted, native.Executable)
-            : null;
-        return (common with { Gem = new GemLocation(mounted, manifest.EntryAssembly, manifest.WorkerType) }, nativeHost);
+        return new Injection(config, digest, nativeHost, compiled?.Archive);
     }
+
+    /// <summary>Refuses summoned source on a node whose sandboxes contain nothing, unless its operator allowed it.</summary>
+    private void RefuseUncontained()
+    {
+        if (!(_sandboxes.ContainsWorkers || _options.AllowUncontainedSource))
+        {
+            throw new ForgeException(MeshErrorCodes.NotSupported,
+                $"Node {_options.NodeId} runs workers as plain processes, which contain nothing, so it refuses raw source (arbitrary code with the agent's rights). " +
+                "Summon a published gem, or run the agent with --sandbox lxc or bwrap; where every caller is trusted, its operator may pass --allow-uncontained-source true.");
+        }
+    }
+
+    /// <summary>What a forge gives its worker host: the start-up configuration, the gem's digest, its native host if any, and the gem compiled for this summon if any.</summary>
+    private sealed record Injection(WorkerHostConfig Config, string GemDigest, string? NativeHost, byte[]? CompiledGem);
 
     private async Task<WorkerHostStatus> StartHostAsync(ISandbox sandbox, WorkerHostConfig code, byte[] workerKey, CancellationToken cancellationToken)
     {
@@ -287,11 +319,6 @@ public sealed class WorkerForge
         }
 
         var status = Parse(line, code.WorkerId);
-        if (status.Diagnostics is { Count: > 0 } diagnostics)
-        {
-            throw new ForgeException(MeshErrorCodes.CompileFailed, status.Error ?? "The summoned source does not compile.", diagnostics: diagnostics);
-        }
-
         if (status.Error is not null || status.Port is null)
         {
             throw new ForgeException(MeshErrorCodes.ForgeFailed, $"The worker host could not start worker {code.WorkerId}: {status.Error}");

@@ -21,6 +21,10 @@ public static class WorkerHostCommand
     public static IReadOnlyList<string> Create(bool tls, bool pooled = false) =>
         [DotnetMuxer.Path, HostAssembly, .. Flags(tls, pooled)];
 
+    /// <summary>The command of a compiler host: one compilation, rehearsed ahead when <paramref name="pooled"/> (it then waits for its source).</summary>
+    public static IReadOnlyList<string> Compiler(bool pooled) =>
+        [DotnetMuxer.Path, HostAssembly, "--compiler", .. pooled ? (string[])["--pooled"] : []];
+
     /// <summary>The command of a gem's native host (its path inside the sandbox), which takes the same flags.</summary>
     public static IReadOnlyList<string> Native(string executable, bool tls) => [executable, .. Flags(tls, pooled: false)];
 

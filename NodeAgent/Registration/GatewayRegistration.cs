@@ -1,5 +1,6 @@
 using System.Net;
 using MeshRpc.ControlPlane;
+using MeshRpc.NodeAgent.Compile;
 using MeshRpc.NodeAgent.Configuration;
 using MeshRpc.NodeAgent.Forge;
 using MeshRpc.NodeAgent.Sandboxes;
@@ -74,6 +75,7 @@ public sealed class GatewayRegistration : BackgroundService
             await started.Task.WaitAsync(stoppingToken);
         }
 
+        var runsSource = _sandboxes.ContainsWorkers || _options.AllowUncontainedSource;
         var registration = new NodeRegistration
         {
             NodeId = _options.NodeId,
@@ -84,7 +86,8 @@ public sealed class GatewayRegistration : BackgroundService
             Cores = Environment.ProcessorCount,
             WorkerMemoryMb = (int)(_options.Limits.MemoryBytes >> 20),
             Labels = _options.Labels,
-            RunsSource = _sandboxes.ContainsWorkers || _options.AllowUncontainedSource,
+            RunsSource = runsSource,
+            Toolchain = runsSource ? CompileToolchain.Id : null,
             Egress = _options.EgressSubnet is not null,
             AgentCertificateSha256 = _identity.CertificateSha256,
         };

@@ -5,8 +5,8 @@ using MeshRpc.Telemetry;
 namespace MeshRpc.NodeAgent.Telemetry;
 
 /// <summary>
-/// The agent's traces and metrics (<see cref="MeshTelemetry.NodeAgent"/>): a forge span with its phases (gem, sandbox,
-/// host) as children, <c>meshrpc.forge.duration</c> by phase and sandbox, warm-pool hits and misses, heartbeat losses.
+/// The agent's traces and metrics (<see cref="MeshTelemetry.NodeAgent"/>): a forge span with its phases (gem or source,
+/// sandbox, host) as children, <c>meshrpc.forge.duration</c> by phase and sandbox, warm-pool hits and misses, heartbeat losses.
 /// </summary>
 public sealed class AgentTelemetry
 {
@@ -17,6 +17,7 @@ public sealed class AgentTelemetry
     private readonly Counter<long> _poolHits;
     private readonly Counter<long> _poolMisses;
     private readonly Counter<long> _heartbeatLosses;
+    private readonly Counter<long> _compilations;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meters"/>.</summary>
     public AgentTelemetry(IMeterFactory meters)
@@ -26,6 +27,7 @@ public sealed class AgentTelemetry
         _forgePhase = meter.CreateHistogram<double>("meshrpc.forge.duration", "s", "Duration of each phase of a forge on the node: gem, sandbox, host.");
         _poolHits = meter.CreateCounter<long>("meshrpc.warm_pool.hits", "{sandbox}", "Forges served by a pooled, already running worker host.");
         _poolMisses = meter.CreateCounter<long>("meshrpc.warm_pool.misses", "{sandbox}", "Forges that started a sandbox cold.");
+        _compilations = meter.CreateCounter<long>("meshrpc.source.compilations", "{compilation}", "Summoned sources compiled on the node, by whether a warm compiler took them and how they ended.");
         _heartbeatLosses = meter.CreateCounter<long>("meshrpc.workers.heartbeat_losses", "{worker}", "Workers that ended because their caller's heartbeats stopped.");
     }
 
@@ -43,6 +45,10 @@ public sealed class AgentTelemetry
 
     /// <summary>Counts a worker that ended for want of its caller's heartbeat.</summary>
     public void HeartbeatLost() => _heartbeatLosses.Add(1);
+
+    /// <summary>Counts a compilation of summoned source: by a warm compiler or a cold one, and whether it made a gem.</summary>
+    public void Compiled(bool warm, bool succeeded) =>
+        _compilations.Add(1, new TagList { { "meshrpc.compiler.warm", warm }, { "meshrpc.compile.succeeded", succeeded } });
 
     /// <summary>Counts a forge that took a pooled host (<paramref name="hit"/>) or started cold.</summary>
     public void PoolTaken(bool hit, string sandbox) =>

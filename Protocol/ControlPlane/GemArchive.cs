@@ -13,15 +13,22 @@ public static class GemArchive
     /// <summary>Packs a manifest and assembly files into a gem archive; the same inputs always give the same bytes.</summary>
     public static byte[] Pack(GemManifest manifest, IEnumerable<string> files)
     {
+        ArgumentNullException.ThrowIfNull(files);
+        return Pack(manifest, files.Select(file => new GemFile(Path.GetFileName(file), File.ReadAllBytes(file))));
+    }
+
+    /// <summary>Packs a manifest and files held in memory into a gem archive; the same inputs always give the same bytes.</summary>
+    public static byte[] Pack(GemManifest manifest, IEnumerable<GemFile> files)
+    {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(files);
         using var buffer = new MemoryStream();
         using (var zip = new ZipArchive(buffer, ZipArchiveMode.Create, leaveOpen: true))
         {
             AddEntry(zip, GemManifest.FileName, JsonSerializer.SerializeToUtf8Bytes(manifest, ControlPlaneJsonContext.Default.GemManifest));
-            foreach (var file in files.OrderBy(Path.GetFileName, StringComparer.Ordinal))
+            foreach (var file in files.OrderBy(f => f.Name, StringComparer.Ordinal))
             {
-                AddEntry(zip, Path.GetFileName(file), File.ReadAllBytes(file));
+                AddEntry(zip, file.Name, file.Content);
             }
         }
 
@@ -168,3 +175,8 @@ public static class GemArchive
         }
     }
 }
+
+/// <summary>One file of a gem: its name at the archive's root and its bytes.</summary>
+/// <param name="Name">The file name.</param>
+/// <param name="Content">The bytes.</param>
+public sealed record GemFile(string Name, byte[] Content);

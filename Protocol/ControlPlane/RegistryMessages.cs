@@ -33,6 +33,12 @@ public sealed record NodeRegistration
     /// </summary>
     public bool RunsSource { get; init; }
 
+    /// <summary>
+    /// What the node compiles summoned source with (<see cref="SourceKey"/>): the .NET runtime and the assemblies its
+    /// compiler references. Null on a node that runs no source. Source compiled on a node names its result by it.
+    /// </summary>
+    public string? Toolchain { get; init; }
+
     /// <summary>Whether the node's firewall gives workers the egress their summon lists (its agent runs with <c>--egress-subnet</c>).</summary>
     public bool Egress { get; init; }
 
@@ -160,6 +166,12 @@ public sealed record GemManifest
     /// other nodes load <see cref="EntryAssembly"/> as usual.
     /// </summary>
     public NativeHost? Native { get; init; }
+
+    /// <summary>
+    /// Whether the gem is summoned source a node compiled (<see cref="SourceKey"/>): arbitrary code, which only a node
+    /// that runs source (<see cref="NodeRegistration.RunsSource"/>) may run.
+    /// </summary>
+    public bool FromSource { get; init; }
 }
 
 /// <summary>A gem's natively compiled worker host (see <see cref="Hosting.MeshWorkerHost"/>).</summary>

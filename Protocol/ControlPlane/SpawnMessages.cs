@@ -55,8 +55,14 @@ public sealed record ForgeRequest
     /// <summary>The gem's content digest, when summoning a gem; the agent fetches and verifies it.</summary>
     public string? GemDigest { get; init; }
 
-    /// <summary>C# source implementing the contract, when summoning from source; compiled inside the sandbox.</summary>
+    /// <summary>
+    /// C# source implementing the contract, when summoning from source the gateway has not seen compiled: the node
+    /// compiles it in a sandbox of its own and runs the result as a gem (<see cref="ForgeResponse.CompiledGem"/>).
+    /// </summary>
     public string? SourceCode { get; init; }
+
+    /// <summary>The contract's hash as the caller's generator computed it; summoned source must compile to a worker of exactly this contract.</summary>
+    public string? ContractHash { get; init; }
 
     /// <summary>How long the worker outlives its caller's last heartbeat.</summary>
     public required int HeartbeatTimeoutMs { get; init; }
@@ -113,6 +119,13 @@ public sealed record ForgeResponse
 
     /// <summary>The ticket key the worker was given, which its ticket must be signed with (null from an older agent).</summary>
     public string? TicketKeyId { get; init; }
+
+    /// <summary>
+    /// The gem (base64 archive) the node compiled the summon's source into, when it compiled it for this summon: the
+    /// gateway keeps it under the source's <see cref="SourceKey"/>, so the next summon of that source on any node is a
+    /// gem summon.
+    /// </summary>
+    public string? CompiledGem { get; init; }
 }
 
 /// <summary>Body of <c>POST /api/v2/workers/{workerId}/lifetime</c>: the worker's owner extends (or shortens) its lifetime.</summary>

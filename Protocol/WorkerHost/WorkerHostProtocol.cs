@@ -27,14 +27,8 @@ public sealed record WorkerHostConfig
     /// <summary>How long the worker lives without a heartbeat.</summary>
     public required int HeartbeatTimeoutMs { get; init; }
 
-    /// <summary>The gem to run, when running a gem.</summary>
-    public GemLocation? Gem { get; init; }
-
-    /// <summary>C# source to compile here, in the sandbox, when summoned from source.</summary>
-    public string? SourceCode { get; init; }
-
-    /// <summary>How long compiling <see cref="SourceCode"/> may take before the host stops it and refuses the summon.</summary>
-    public int CompileTimeoutMs { get; init; } = 20_000;
+    /// <summary>The gem to run (summoned source runs as the gem its compilation made).</summary>
+    public required GemLocation Gem { get; init; }
 
     /// <summary>The contract's wire name.</summary>
     public required string Contract { get; init; }
@@ -67,15 +61,43 @@ public sealed record WorkerHostStatus(int? Port, int ProcessId, string? Error)
 {
     /// <summary>The SHA-256 fingerprint of the worker's TLS certificate, for the gateway to pin in tickets; null without TLS.</summary>
     public string? CertificateSha256 { get; init; }
+}
 
-    /// <summary>Compiler errors, when summoned source did not compile.</summary>
+/// <summary>
+/// The one line a compiler host (<c>MeshRpc.WorkerHost --compiler</c>, in a sandbox of its own) reads: summoned source
+/// to compile into an assembly, within the node's limits. It compiles one source and exits.
+/// </summary>
+public sealed record CompileInstruction
+{
+    /// <summary>The C# source, compiled with <see cref="ControlPlane.SummonRules.SourceImplicitUsings"/>.</summary>
+    public required string SourceCode { get; init; }
+
+    /// <summary>How long compiling may take before the compiler stops and reports the limit.</summary>
+    public required int TimeoutMs { get; init; }
+
+    /// <summary>The largest assembly the compiler may return.</summary>
+    public required int MaxOutputBytes { get; init; }
+}
+
+/// <summary>The one line a compiler host prints: the assembly, or the compiler's errors.</summary>
+public sealed record CompileResult
+{
+    /// <summary>The compiled assembly, base64, when the source compiled.</summary>
+    public string? Assembly { get; init; }
+
+    /// <summary>The compiler's errors (each with its position in the source), when it did not.</summary>
     public IReadOnlyList<SourceDiagnostic>? Diagnostics { get; init; }
+
+    /// <summary>Why the compiler could not run at all (a malformed instruction).</summary>
+    public string? Error { get; init; }
 }
 
 /// <summary>Source-generated JSON for the host's start-up protocol.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(WorkerHostInstruction))]
 [JsonSerializable(typeof(WorkerHostStatus))]
+[JsonSerializable(typeof(CompileInstruction))]
+[JsonSerializable(typeof(CompileResult))]
 [JsonSerializable(typeof(WorkerSpanRecord))]
 [JsonSerializable(typeof(WorkerRefusalRecord))]
 public sealed partial class WorkerHostJsonContext : JsonSerializerContext

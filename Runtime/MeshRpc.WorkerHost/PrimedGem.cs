@@ -33,12 +33,12 @@ internal sealed class PrimedGem
     }
 
     /// <summary>The loaded gem, when the summon asks for exactly this one; the gem's code already ran here, so nothing else may.</summary>
-    public PreparedGem Take(GemLocation? requested)
+    public PreparedGem Take(GemLocation requested)
     {
         if (requested != Location)
         {
             throw new WorkerLoadException(
-                $"This pooled worker host was primed with the gem in {Location.Directory} and cannot serve {(requested is null ? "summoned source" : "the gem in " + requested.Directory)}. " +
+                $"This pooled worker host was primed with the gem in {Location.Directory} and cannot serve the gem in {requested.Directory}. " +
                 "The node agent gives a primed host only the summon of its gem; this is a bug in the agent.");
         }
 

@@ -2,8 +2,14 @@ using MeshRpc.HostProtocol;
 using MeshRpc.Hosting;
 using MeshRpc.WorkerHost;
 
-// Usage: MeshRpc.WorkerHost [--tls] [--pooled] [--listen-fd N]. The node agent drives it through standard input and output
-// (WorkerHostProcess); exit codes: 0 stopped, 2 could not start, 3 heartbeat lost.
+// Usage: MeshRpc.WorkerHost [--tls] [--pooled] [--listen-fd N], or MeshRpc.WorkerHost --compiler [--pooled]. The node
+// agent drives it through standard input and output (WorkerHostProcess, CompilerProcess); exit codes: 0 stopped,
+// 2 could not start (or compile), 3 heartbeat lost.
+if (args.Contains("--compiler"))
+{
+    return await CompilerProcess.RunAsync(pooled: args.Contains("--pooled"));
+}
+
 var tls = WorkerHostProcess.StartTls(args);
 
 // A pooled host compiles its hot paths while it waits for a summon, and may be primed with the gem one will likely run.
@@ -24,11 +30,6 @@ object worker;
 try
 {
     (contract, worker) = WorkerLoader.Load(config, primed);
-}
-catch (SourceCompileException ex)
-{
-    WorkerHostProcess.Report(new WorkerHostStatus(null, Environment.ProcessId, ex.Message) { Diagnostics = ex.Diagnostics });
-    return WorkerHostProcess.CouldNotStart;
 }
 catch (Exception ex) when (WorkerLoader.IsLoadFailure(ex))
 {

@@ -10,20 +10,35 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace MeshRpc.WorkerHost;
 
 /// <summary>
-/// Compiles summoned C# source with Roslyn, in this process, which runs inside the worker's sandbox: never in the
-/// node agent. The MeshRpc generator (and System.Text.Json's, where the node has it) runs on the source as in a build.
+/// Compiles summoned C# source with Roslyn, in this process, which runs inside a compile sandbox of its own: never in
+/// the node agent. The MeshRpc generator (and System.Text.Json's, where the node has it) runs on the source as in a
+/// build. Nothing compiled is loaded or run here: the image goes back to the agent, which checks it and packs it as a gem.
 /// </summary>
 internal static class SourceCompiler
 {
     /// <summary>The diagnostic id of a compilation stopped at its deadline.</summary>
     public const string DeadlineDiagnosticId = "MESHC001";
 
+    /// <summary>The most errors a failed compilation reports: the first ones say what is wrong; a flood of them says nothing more.</summary>
+    public const int MaxDiagnostics = 100;
+
+    /// <summary>The diagnostic id of a compilation whose assembly is larger than the node allows.</summary>
+    public const string OutputLimitDiagnosticId = "MESHC002";
+
     /// <summary>
-    /// Compiles and loads <paramref name="source"/>; throws <see cref="SourceCompileException"/> listing each error, or
-    /// one <see cref="DeadlineDiagnosticId"/> error when compiling takes longer than <paramref name="deadline"/> (source
-    /// can be written to keep the compiler busy for ever).
+    /// Compiles <paramref name="source"/> to an assembly image; throws <see cref="SourceCompileException"/> listing each
+    /// error, one <see cref="DeadlineDiagnosticId"/> error when compiling takes longer than <paramref name="deadline"/>
+    /// (source can be written to keep the compiler busy for ever), or one <see cref="OutputLimitDiagnosticId"/> error when
+    /// the image is larger than <paramref name="maxOutputBytes"/>.
     /// </summary>
-    public static Assembly Compile(string source, TimeSpan deadline)
+    public static byte[] Compile(string source, TimeSpan deadline, int maxOutputBytes)
+    {
+        var image = Compile(source, deadline);
+        return image.Length <= maxOutputBytes ? image : throw new SourceCompileException([new SourceDiagnostic(OutputLimitDiagnosticId, "error",
+            $"The summoned source compiles to {image.Length} bytes; this node accepts at most {maxOutputBytes}. Make the worker smaller (large constant data belongs in a gem's files).", 1, 1)]);
+    }
+
+    private static byte[] Compile(string source, TimeSpan deadline)
     {
         // Roslyn does not check the token everywhere it can loop (overload resolution of nested lambdas is exponential),
         // so the deadline holds without it: a compilation still running then is abandoned, and the host exits.
@@ -44,16 +59,16 @@ internal static class SourceCompiler
         }
     }
 
-    private static Assembly Compile(string source, CancellationToken cancellationToken)
+    private static byte[] Compile(string source, CancellationToken cancellationToken)
     {
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var compilation = CSharpCompilation.Create(
-            "Summoned_" + Guid.NewGuid().ToString("N"),
+            AssemblyName,
             [CSharpSyntaxTree.ParseText(source, parse, path: "worker.cs", cancellationToken: cancellationToken), CSharpSyntaxTree.ParseText(ControlPlane.SummonRules.SourceImplicitUsings, parse, path: "usings.cs", cancellationToken: cancellationToken)],
-            References(),
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release));
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release, deterministic: true));
 
-        GeneratorDriver driver = CSharpGeneratorDriver.Create(Generators(), parseOptions: parse, optionsProvider: JitProjectOptions.Instance);
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(Generators.Value, parseOptions: parse, optionsProvider: JitProjectOptions.Instance);
         driver.RunGeneratorsAndUpdateCompilation(compilation, out var generated, out var generatorDiagnostics, cancellationToken);
 
         using var image = new MemoryStream();
@@ -62,24 +77,34 @@ internal static class SourceCompiler
             .Where(d => d.Severity == DiagnosticSeverity.Error)
             .Select(ToSourceDiagnostic)
             .Distinct()
+            .Take(MaxDiagnostics)
             .ToList();
         if (!emitted.Success || errors.Count > 0)
         {
             throw new SourceCompileException(errors);
         }
 
-        image.Position = 0;
-        return new AssemblyLoadContext("summoned-source").LoadFromStream(image);
+        return image.ToArray();
     }
 
-    private static ImmutableArray<MetadataReference> References() =>
+    /// <summary>
+    /// The compiled assembly's name. One name for every source keeps a compilation deterministic, so the same source
+    /// compiles to the same bytes; each summoned worker runs alone in its host, so the names never meet.
+    /// </summary>
+    public const string AssemblyName = "MeshRpc.SummonedSource";
+
+    // Read once per process: a warm compiler's later compilations reuse the references' parsed metadata and the
+    // generators' loaded assemblies, which is most of what makes its first compilation slow.
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     [
         .. GemLoadContext.HostAssemblyPaths
             .Where(path => !Path.GetFileName(path).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal))
             .Select(path => MetadataReference.CreateFromFile(path)),
-    ];
+    ]);
 
-    private static IEnumerable<ISourceGenerator> Generators()
+    private static readonly Lazy<ImmutableArray<ISourceGenerator>> Generators = new(() => [.. FindGenerators()]);
+
+    private static IEnumerable<ISourceGenerator> FindGenerators()
     {
         yield return new MeshWorkerGenerator().AsSourceGenerator();
 
@@ -126,8 +151,7 @@ internal static class SourceCompiler
 
 /// <summary>Summoned source did not compile.</summary>
 internal sealed class SourceCompileException(IReadOnlyList<SourceDiagnostic> diagnostics)
-    : Exception($"The summoned source does not compile: {diagnostics.Count} error(s). " +
-                string.Join(" ", diagnostics.Take(5).Select(d => $"({d.Line},{d.Column}) {d.Id}: {d.Message}")))
+    : Exception($"The summoned source does not compile: {diagnostics.Count} error(s).")
 {
     public IReadOnlyList<SourceDiagnostic> Diagnostics { get; } = diagnostics;
 }

@@ -6,7 +6,8 @@ using MeshRpc.Hosting;
 namespace MeshRpc.WorkerHost;
 
 /// <summary>
-/// Loads a gem (or takes the one a pooled host was primed with) or compiles source, and creates its worker object.
+/// Loads a gem (or takes the one a pooled host was primed with), and creates its worker object. Summoned source comes
+/// here as the gem its compilation (in a compile sandbox of its own) made.
 /// Loading plug-in code is the one place the host uses reflection.
 /// </summary>
 internal static class WorkerLoader
@@ -14,31 +15,10 @@ internal static class WorkerLoader
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification = "The worker host is never trimmed: it loads arbitrary gem code by design.")]
     public static (MeshContract Contract, object Worker) Load(WorkerHostConfig config, PrimedGem? primed)
     {
-        var prepared = primed?.Take(config.Gem);
-        if (config.SourceCode is { } source)
-        {
-            var compiled = SourceCompiler.Compile(source, TimeSpan.FromMilliseconds(config.CompileTimeoutMs));
-            MeshContracts.RegisterFrom(compiled);
-            var sourceContract = FindContract(config.Contract, "the summoned source");
-            var implementations = compiled.GetTypes()
-                .Where(t => t is { IsClass: true, IsAbstract: false } && sourceContract.ContractType.IsAssignableFrom(t) && !typeof(GhostProxy).IsAssignableFrom(t))
-                .ToList();
-            if (implementations.Count != 1)
-            {
-                throw new WorkerLoadException(
-                    $"The summoned source must declare exactly one class implementing {config.Contract}; it declares {implementations.Count}.");
-            }
-
-            return (sourceContract, Create(implementations[0], config.Contract));
-        }
-
-        if (config.Gem is not { } gem)
-        {
-            throw new WorkerLoadException("The start-up configuration names neither source code nor a gem.");
-        }
-
-        prepared ??= PreparedGem.Load(gem);
-        var contract = FindContract(config.Contract, "the gem");
+        var gem = config.Gem;
+        var prepared = primed?.Take(gem) ?? PreparedGem.Load(gem);
+        var contract = MeshContracts.Find(config.Contract) ?? throw new WorkerLoadException(
+            $"The gem defines no MeshRpc contract '{config.Contract}'. The contract interface must carry [MeshWorker] and be compiled with the MeshRpc generator.");
         if (!contract.ContractType.IsAssignableFrom(prepared.WorkerType))
         {
             throw new WorkerLoadException($"The worker type '{gem.WorkerType}' does not implement the contract '{config.Contract}'.");
@@ -50,10 +30,6 @@ internal static class WorkerLoader
     /// <summary>Whether <paramref name="exception"/> means the worker's code cannot be loaded, as opposed to a bug in the host.</summary>
     public static bool IsLoadFailure(Exception exception) =>
         exception is WorkerLoadException or IOException or BadImageFormatException or UnauthorizedAccessException;
-
-    private static MeshContract FindContract(string name, string where) =>
-        MeshContracts.Find(name) ?? throw new WorkerLoadException(
-            $"{where} defines no MeshRpc contract '{name}'. The contract interface must carry [MeshWorker] and be compiled with the MeshRpc generator.");
 
     [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "The worker host is never trimmed: it loads arbitrary gem code by design.")]
     private static object Create(Type type, string name)

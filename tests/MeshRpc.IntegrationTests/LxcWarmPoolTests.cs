@@ -5,21 +5,25 @@ using MeshRpc.TestWorker;
 
 namespace MeshRpc.IntegrationTests;
 
-/// <summary>Pre-forged sandboxes: the pool refills primed with the gem last summoned, source compiles in a pooled sandbox, and none outlives the agent.</summary>
+/// <summary>Pre-forged sandboxes: the pool refills primed with the gem last summoned, source (compiled in a sandbox of its own) runs in a pooled one, and none outlives the agent.</summary>
 public sealed class LxcWarmPoolTests(LxcPoolMesh mesh) : IClassFixture<LxcPoolMesh>
 {
     [Fact]
-    public async Task PooledSourceSummon_CompilesInThePooledSandbox()
+    public async Task SummonedSource_CompilesInASandboxOfItsOwn_AndRunsInAPooledOne()
     {
         SandboxSupport.Require(mesh, "lxc");
         using var client = mesh.CreateClient();
-        await mesh.WaitForContainersAsync(LxcPoolMesh.PoolSize);
+        var pooled = await mesh.WaitForContainersAsync(LxcPoolMesh.PoolSize);
 
         var error = await Assert.ThrowsAsync<SummonFailedException>(() =>
             client.SummonAsync<ITestWorker>(SummonRequest.FromSource("this is not C#"), TestContext.Current.CancellationToken));
+        var spawned = await client.SpawnAsync(MeshContracts.Get<ITestWorker>(), SummonRequest.FromSource(TestWorkerSource.Of("pooled: ")), TestContext.Current.CancellationToken);
+        await using var worker = await client.ConnectAsync<ITestWorker>(spawned.Ticket, TestContext.Current.CancellationToken);
 
         Assert.Equal(SummonFailureReason.CompileFailed, error.Reason);
         Assert.NotEmpty(error.Diagnostics);
+        Assert.Equal("pooled: hi", await worker.EchoAsync("hi"));
+        Assert.Contains("meshrpc-" + spawned.Ticket.WorkerId, pooled);
     }
 
     [Fact]

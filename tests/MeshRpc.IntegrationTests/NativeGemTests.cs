@@ -62,7 +62,7 @@ public sealed class NativeGemTests(LxcMesh mesh, PublishedNativeHost native) : I
             Start = new WorkerHostConfig
             {
                 WorkerId = "w-native-test", WorkerKey = "AA==", TicketKeyId = "k", TicketPublicKey = "AA==", BindAddress = "127.0.0.1",
-                HeartbeatTimeoutMs = 1_000, Contract = "Some.Other.IContract",
+                HeartbeatTimeoutMs = 1_000, Contract = "Some.Other.IContract", Gem = new GemLocation("/gems/other", "Other.dll", "Some.Other.Worker"),
             },
         });
 

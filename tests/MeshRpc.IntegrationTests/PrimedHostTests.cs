@@ -10,7 +10,7 @@ namespace MeshRpc.IntegrationTests;
 
 /// <summary>
 /// A pooled worker host primed with a gem, driven through its start-up channel as the node agent drives it (a real
-/// worker host process): it serves that gem, refuses any other code, and a gem that failed to prime fails the summon
+/// worker host process): it serves that gem, refuses any other, and a gem that failed to prime fails the summon
 /// with the error a cold host would give.
 /// </summary>
 public sealed class PrimedHostTests : IDisposable
@@ -56,19 +56,6 @@ public sealed class PrimedHostTests : IDisposable
     }
 
     [Fact]
-    public async Task PrimedWithAGem_RefusesSummonedSource()
-    {
-        var primed = Unpack("test-worker", TestGem.Pack());
-        await using var host = StartPooledHost();
-
-        await HostChannel.SendAsync(host, new WorkerHostInstruction { Prime = primed });
-        await HostChannel.SendAsync(host, new WorkerHostInstruction { Start = Config(null, MeshContracts.Get<ITestWorker>().Name) with { SourceCode = "class C {}" } });
-
-        var status = await HostChannel.StatusAsync(host);
-        Assert.Contains("cannot serve summoned source", status.Error, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task AGemThatFailedToPrime_FailsItsSummonWithTheColdError()
     {
         var broken = Unpack("test-worker", TestGem.Pack()) with { EntryAssembly = "Missing.dll" };
@@ -104,7 +91,7 @@ public sealed class PrimedHostTests : IDisposable
         return new GemLocation(directory, manifest.EntryAssembly, manifest.WorkerType);
     }
 
-    private WorkerHostConfig Config(GemLocation? gem, string contract) =>
+    private WorkerHostConfig Config(GemLocation gem, string contract) =>
         new()
         {
             WorkerId = WorkerId,

@@ -61,7 +61,7 @@ public sealed class RawSourceTests(MeshProcesses mesh) : IClassFixture<MeshProce
         var error = await Assert.ThrowsAsync<SummonFailedException>(() =>
             client.SummonAsync<ITestWorker>(SummonRequest.FromSource("public sealed class Nothing { }"), TestContext.Current.CancellationToken));
 
-        Assert.Equal(SummonFailureReason.ForgeFailed, error.Reason);
+        Assert.Equal(SummonFailureReason.ContractMismatch, error.Reason);
         Assert.Contains("MeshRpc.TestWorker.ITestWorker", error.Message, StringComparison.Ordinal);
     }
 

@@ -9,7 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { compileToEs5 } = require('./lib/compile');
 const { Mesh } = require('./lib/mesh');
-const { stubs, sample } = require('./lib/paths');
+const { stubs, sample, repoRoot } = require('./lib/paths');
 const { createNodeHost, createScriptContext } = require('../../Runtime/MeshRpc.TypeScript/node/meshrpc-node-host.js');
 
 let mesh;
@@ -237,6 +237,34 @@ test('destruct() kills the worker at once, and later calls say it was destructed
   const { error } = await call(worker.increment);
   assert.equal(error.code, MeshRpc.ErrorCodes.WorkerLost);
   assert.match(error.message, /after destruct\(\)/);
+});
+
+// The C# contract file and a class implementing it: raw source as a script sends it.
+const testWorkerSource = () => fs.readFileSync(path.join(repoRoot, 'tests', 'MeshRpc.TestWorker', 'ITestWorker.cs'), 'utf8') + `
+public sealed class ScriptedWorker : ITestWorker
+{
+    private int _count;
+    public Task<int> GetProcessIdAsync() => Task.FromResult(Environment.ProcessId);
+    public Task<int> IncrementAsync() => Task.FromResult(Interlocked.Increment(ref _count));
+    public Task<int> GetCountAsync() => Task.FromResult(_count);
+    public Task<string> EchoAsync(string text) => Task.FromResult("scripted: " + text);
+    public Task FailAsync(string message) => throw new InvalidOperationException(message);
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+`;
+
+test('source summoned again from a script is served from the compile cache: its node compiles it once', async () => {
+  const compilations = () => (mesh.agent.output.match(/Compiled summoned source/g) || []).length;
+  const before = compilations();
+  const source = testWorkerSource() + `// summoned by stubs.test.js at ${Date.now()}\n`;
+
+  for (const text of ['first', 'second']) {
+    const worker = await summon(Stubs.TestWorker, { sourceCode: source });
+    assert.equal(await ok(worker.echo, text), `scripted: ${text}`);
+    assert.equal((await call(worker.destruct)).error, null);
+  }
+
+  assert.equal(compilations(), before + 1, `the node compiled the source ${compilations() - before} times\n${mesh.logs()}`);
 });
 
 test('a stub with another contract hash is refused, naming both hashes, and the worker keeps serving', async () => {
