@@ -48,7 +48,14 @@ public enum SummonFailureReason
 }
 
 /// <summary>One compiler diagnostic for summoned source code, with its 1-based position.</summary>
-public sealed record SourceDiagnostic(string Id, string Severity, string Message, int Line, int Column);
+public sealed record SourceDiagnostic(string Id, string Severity, string Message, int Line, int Column)
+{
+    /// <summary>
+    /// The file the position is in: <c>worker.cs</c> for the summoned source, or the name of a file a generator wrote
+    /// from it; never a path of the node. Null for a limit the node applies to the whole compilation.
+    /// </summary>
+    public string? File { get; init; }
+}
 
 /// <summary>A summon did not produce a worker.</summary>
 public sealed class SummonFailedException : MeshRpcException

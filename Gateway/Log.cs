@@ -29,4 +29,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Warning, "Node {NodeId} answered a source summon with a compiled gem the gateway does not keep: {Reason}")]
     public static partial void CompiledGemRefused(ILogger logger, string nodeId, string reason);
+
+    [LoggerMessage(9, LogLevel.Information, "Kept gem {Digest}, which node {NodeId} compiled from summoned source ({Contract}): later summons of that source run it.")]
+    public static partial void CompiledGemKept(ILogger logger, string digest, string nodeId, string contract);
 }

@@ -127,7 +127,7 @@ internal static class HeldWorker
         }, ex.Message);
         foreach (var diagnostic in ex.Diagnostics)
         {
-            Console.Error.WriteLine($"  ({diagnostic.Line},{diagnostic.Column}) {diagnostic.Severity} {diagnostic.Id}: {diagnostic.Message}");
+            Console.Error.WriteLine($"  {diagnostic.File}({diagnostic.Line},{diagnostic.Column}) {diagnostic.Severity} {diagnostic.Id}: {diagnostic.Message}");
         }
 
         return exitCode;

@@ -72,6 +72,7 @@ public sealed class CompiledSources
         }
 
         _index.Record(SourceKey.Of(request.Contract, request.ContractHash, request.SourceCode!, toolchain), gem.Digest);
+        Log.CompiledGemKept(_logger, gem.Digest, nodeId, request.Contract);
         foreach (var evicted in _index.Evict(_maxBytes, _gems.SizeOf))
         {
             _gems.RemoveCompiled(evicted);

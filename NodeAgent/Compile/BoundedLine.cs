@@ -3,7 +3,7 @@ using System.Text;
 namespace MeshRpc.NodeAgent.Compile;
 
 /// <summary>Reads one line from a sandbox that may not end it: never more than a bound, so hostile output cannot fill the agent's memory.</summary>
-internal static class BoundedLine
+public static class BoundedLine
 {
     /// <summary>The first line (without its end), null at once-empty end of input; throws <see cref="InvalidDataException"/> past <paramref name="maxChars"/>.</summary>
     public static async Task<string?> ReadAsync(TextReader reader, int maxChars, CancellationToken cancellationToken)

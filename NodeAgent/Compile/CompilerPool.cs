@@ -13,7 +13,7 @@ namespace MeshRpc.NodeAgent.Compile;
 /// </summary>
 public sealed class CompilerPool : BackgroundService
 {
-    // A warm compiler costs a core for about three seconds to make; the summon that took one needs the node first.
+    // A warm compiler costs about 1.5 s of CPU to make; the summon that took one needs the node first.
     private static readonly TimeSpan RefillAfterTake = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Recheck = TimeSpan.FromSeconds(5);
 

@@ -158,7 +158,7 @@ public sealed class SourceCompilation
 
     private static ForgeException DoesNotCompile(IReadOnlyList<SourceDiagnostic> diagnostics) => new(
         MeshErrorCodes.CompileFailed,
-        $"The summoned source does not compile: {diagnostics.Count} error(s). " + string.Join(" ", diagnostics.Take(5).Select(d => $"({d.Line},{d.Column}) {d.Id}: {d.Message}")),
+        $"The summoned source does not compile: {diagnostics.Count} error(s). " + string.Join(" ", diagnostics.Take(5).Select(d => $"{d.File}({d.Line},{d.Column}) {d.Id}: {d.Message}")),
         diagnostics: diagnostics);
 }
 

@@ -12,11 +12,11 @@ public static class PoolChoice
 {
     /// <summary>Picks from the idle hosts, given the gem each was primed with (null: not primed).</summary>
     /// <param name="idle">The live idle hosts' gems, in pool order.</param>
-    /// <param name="wanted">The summon's gem; null for summoned source, which only an unprimed host can compile.</param>
-    public static PoolPick For(IReadOnlyList<GemLocation?> idle, GemLocation? wanted)
+    /// <param name="wanted">The summon's gem.</param>
+    public static PoolPick For(IReadOnlyList<GemLocation?> idle, GemLocation wanted)
     {
         ArgumentNullException.ThrowIfNull(idle);
-        var primed = wanted is null ? -1 : IndexOf(idle, wanted);
+        var primed = IndexOf(idle, wanted);
         if (primed >= 0)
         {
             return new PoolPick(primed, null);

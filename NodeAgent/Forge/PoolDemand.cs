@@ -27,17 +27,17 @@ public sealed class PoolDemand
     public TimeSpan Memory { get; }
 
     /// <summary>Records a summon that asked the pool for a host, whether or not it got one.</summary>
-    /// <param name="gem">The gem's digest; null for summoned source.</param>
+    /// <param name="gem">The gem's digest; null for a gem compiled for its summon, which wants an unprimed host.</param>
     /// <param name="now">When it came.</param>
     public void Record(string? gem, DateTimeOffset now) => _seen.Enqueue(new Summon(gem, now));
 
     /// <summary>The largest number of summons within any <see cref="Window"/> in the last <see cref="Memory"/>.</summary>
     public int Burst(DateTimeOffset now) => Burst(now, static _ => true);
 
-    /// <summary>The same, counting only summons of <paramref name="gem"/> (null: summoned source).</summary>
+    /// <summary>The same, counting only summons of <paramref name="gem"/> (null: gems compiled for their summons).</summary>
     public int BurstOf(string? gem, DateTimeOffset now) => Burst(now, summon => summon.Gem == gem);
 
-    /// <summary>The gems (null for source) seen in the last <see cref="Memory"/>, most demanded first.</summary>
+    /// <summary>The gems (null for those compiled for their summons) seen in the last <see cref="Memory"/>, most demanded first.</summary>
     public IReadOnlyList<string?> Gems(DateTimeOffset now)
     {
         Forget(now);

@@ -27,7 +27,7 @@ public static class PoolSizing
 
     /// <summary>
     /// The gem (digest) to prime the next host with, null for none: the one whose recent burst the idle hosts primed
-    /// with it fall furthest short of (for summoned source, an unprimed host), else the one most asked for.
+    /// with it fall furthest short of (for source compiled for its summon, an unprimed host), else the one most asked for.
     /// </summary>
     /// <param name="demand">The summons the pool has seen.</param>
     /// <param name="idlePrimedWith">The gem each idle host is primed with (null: none).</param>

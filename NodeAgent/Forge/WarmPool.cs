@@ -59,10 +59,12 @@ public sealed class WarmPool : BackgroundService
     }
 
     /// <summary>
-    /// Takes an idle sandbox that can run <paramref name="gem"/> (null: summoned source), one primed with it first, or
-    /// returns null when there is none (or the pool is disabled). Either way the summon counts as demand.
+    /// Takes an idle sandbox that can run <paramref name="gem"/>, one primed with it first, or returns null when there is
+    /// none (or the pool is disabled). Either way the summon counts as demand: for that gem, or, when
+    /// <paramref name="justMade"/> (compiled for this very summon, no sign of a run of summons to prime for), for an
+    /// unprimed host.
     /// </summary>
-    public ISandbox? TryTake(PoolGem? gem)
+    public ISandbox? TryTake(PoolGem gem, bool justMade = false)
     {
         if (_options.WarmPoolCeiling <= 0)
         {
@@ -73,14 +75,14 @@ public sealed class WarmPool : BackgroundService
         bool changed;
         lock (_idle)
         {
-            _demand.Record(gem?.Digest, _time.GetUtcNow());
-            if (gem is not null)
+            _demand.Record(justMade ? null : gem.Digest, _time.GetUtcNow());
+            if (!justMade)
             {
                 _gems[gem.Digest] = gem;
             }
 
             var live = _idle.Where(p => !p.Sandbox.Exited.IsCompleted).ToList();
-            var pick = PoolChoice.For([.. live.Select(p => p.Gem?.Location)], gem?.Location);
+            var pick = PoolChoice.For([.. live.Select(p => p.Gem?.Location)], gem.Location);
             if (pick.Take is { } take)
             {
                 taken = live[take];

@@ -104,7 +104,7 @@ public sealed class WorkerForge
         ISandbox? sandbox;
         using (var start = AgentTelemetry.StartPhase("sandbox"))
         {
-            sandbox = egress.Count == 0 ? _pool.TryTake(new PoolGem(injection.GemDigest, code.Gem)) : null;
+            sandbox = egress.Count == 0 ? _pool.TryTake(new PoolGem(injection.GemDigest, code.Gem), justMade: injection.CompiledGem is not null) : null;
             start?.SetTag("meshrpc.warm_pool.hit", sandbox is not null);
             _telemetry.PoolTaken(hit: sandbox is not null, _sandboxes.Name);
             if (sandbox is null)

@@ -128,13 +128,17 @@ internal static class SourceCompiler
 
     private static SourceDiagnostic ToSourceDiagnostic(Diagnostic diagnostic)
     {
-        var position = diagnostic.Location.GetLineSpan().StartLinePosition;
+        var span = diagnostic.Location.GetLineSpan();
         return new SourceDiagnostic(
             diagnostic.Id,
             diagnostic.Severity.ToString().ToLowerInvariant(),
             diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture),
-            position.Line + 1,
-            position.Character + 1);
+            span.StartLinePosition.Line + 1,
+            span.StartLinePosition.Character + 1)
+        {
+            // Generated files are named by generator and hint name; the file name alone never carries a path of the node.
+            File = string.IsNullOrEmpty(span.Path) ? null : Path.GetFileName(span.Path),
+        };
     }
 
     private sealed class AnalyzerLoader : IAnalyzerAssemblyLoader

@@ -3,6 +3,7 @@ using MeshRpc.Benchmarks;
 
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- proxy [--rounds N] [--sequential N] [--concurrent N]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- forge [--samples N] [--providers lxc,bwrap,process]
+// dotnet run -c Release --project tests/MeshRpc.Benchmarks -- source [--samples N] [--sandbox lxc|bwrap]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- summon [--samples N] [--sandbox process|lxc|bwrap] [--levels 1,10,50] [--slots N] [--warm-pool N] [--warm-pool-max N]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- relay [--rounds N] [--sequential N] [--concurrent N]
 // dotnet run -c Release --project tests/MeshRpc.Benchmarks -- calls [--rounds N] [--sequential N] [--concurrent N]
@@ -33,6 +34,9 @@ switch (args.FirstOrDefault())
             Arg("--slots", 20),
             Arg("--warm-pool", 0),
             Arg("--warm-pool-max", 0));
+        break;
+    case "source":
+        await SourceBenchmark.RunAsync(Text("--sandbox") ?? "lxc", Arg("--samples", 15));
         break;
     case "memory":
         await MemoryBenchmark.RunAsync(Text("--sandbox") ?? "auto", Arg("--workers", 100), Arg("--native-workers", 20));

@@ -1,3 +1,4 @@
+using MeshRpc.ControlPlane;
 using MeshRpc.IntegrationTests.Infrastructure;
 using MeshRpc.TestWorker;
 
@@ -123,6 +124,30 @@ public sealed class CompileCacheTests(CompilingPair mesh) : IClassFixture<Compil
         Assert.Equal(SummonFailureReason.CompileFailed, refused.Reason);
         Assert.Contains(refused.Diagnostics, d => d.Id is "MESHC001" or "MESHC003");
         await AssertServesAsync(client);
+    }
+
+    [Fact]
+    public async Task ACompiledGem_IsNeitherListedNorSummonableByItsDigest_AndNoPublishedGemPosesAsOne()
+    {
+        mesh.RequireLxc();
+        using var client = mesh.CreateClient();
+        await using (await client.SummonAsync<ITestWorker>(SummonRequest.FromSource(Unique("listed")), TestContext.Current.CancellationToken))
+        {
+        }
+
+        var digests = Directory.GetFiles(mesh.CompiledIndexDirectory).Where(f => !f.EndsWith(".partial", StringComparison.Ordinal)).Select(File.ReadAllText).ToList();
+        Assert.NotEmpty(digests);
+        var listed = await client.Gateway.ListGemsAsync(TestContext.Current.CancellationToken);
+        var byDigest = await Assert.ThrowsAsync<SummonFailedException>(() =>
+            client.SummonAsync<ITestWorker>(SummonRequest.FromGem(digests[0]), TestContext.Current.CancellationToken));
+        var manifest = GemArchive.ReadManifest(TestGem.Pack()) with { Name = "posing", FromSource = true };
+        var posing = await Assert.ThrowsAsync<SummonFailedException>(() =>
+            client.PublishGemAsync(GemArchive.Pack(manifest, [new GemFile(manifest.EntryAssembly, File.ReadAllBytes(typeof(ITestWorker).Assembly.Location))]), TestContext.Current.CancellationToken));
+
+        Assert.DoesNotContain(listed, g => digests.Contains(g.Digest));
+        Assert.Equal(SummonFailureReason.GemNotFound, byDigest.Reason);
+        Assert.Equal(SummonFailureReason.InvalidRequest, posing.Reason);
+        Assert.Contains("fromSource", posing.Message, StringComparison.Ordinal);
     }
 
     /// <summary>A source no other test summons: its comment names the test.</summary>

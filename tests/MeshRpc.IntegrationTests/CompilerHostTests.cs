@@ -40,7 +40,7 @@ public sealed class CompilerHostTests
 
         Assert.Null(answer.Assembly);
         var diagnostic = Assert.Single(answer.Diagnostics!);
-        Assert.Equal(("CS0103", line.index + 1, line.text.IndexOf("txet", StringComparison.Ordinal) + 1), (diagnostic.Id, diagnostic.Line, diagnostic.Column));
+        Assert.Equal(("CS0103", "worker.cs", line.index + 1, line.text.IndexOf("txet", StringComparison.Ordinal) + 1), (diagnostic.Id, diagnostic.File, diagnostic.Line, diagnostic.Column));
         Assert.DoesNotContain(WorkerHostCommand.HostDirectory, text, StringComparison.Ordinal);
         Assert.DoesNotContain(Path.GetTempPath(), text, StringComparison.Ordinal);
     }

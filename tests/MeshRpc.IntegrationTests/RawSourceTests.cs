@@ -47,6 +47,7 @@ public sealed class RawSourceTests(MeshProcesses mesh) : IClassFixture<MeshProce
         Assert.Equal(SummonFailureReason.CompileFailed, error.Reason);
         var diagnostic = Assert.Single(error.Diagnostics);
         Assert.Equal("CS0103", diagnostic.Id);
+        Assert.Equal("worker.cs", diagnostic.File);
         Assert.Contains("_cuont", diagnostic.Message, StringComparison.Ordinal);
         Assert.Equal(expectedLine.index + 1, diagnostic.Line);
         Assert.Equal(expectedLine.text.IndexOf("_cuont", StringComparison.Ordinal) + 1, diagnostic.Column);

@@ -23,7 +23,10 @@ namespace MeshRpc {
     /** One compiler diagnostic of summoned source that did not compile. */
     export interface SourceDiagnostic {
         id: string;
+        severity: string;
         message: string;
+        /** worker.cs for the summoned source, or a file a generator wrote from it; absent for a limit on the whole compilation. */
+        file?: string;
         line: number;
         column: number;
     }

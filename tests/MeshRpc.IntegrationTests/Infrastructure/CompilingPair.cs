@@ -19,6 +19,9 @@ public sealed class CompilingPair : IAsyncLifetime
     /// <summary>Where UAH CORE listens.</summary>
     public Uri GatewayAddress { get; private set; } = null!;
 
+    /// <summary>The gateway's compile cache: one file per compiled source, holding its gem's digest.</summary>
+    public string CompiledIndexDirectory => Path.Combine(_workDirectory, "gems", "compiled");
+
     /// <summary>The sandbox each agent got.</summary>
     public Dictionary<string, string> Sandboxes { get; } = new(StringComparer.Ordinal);
 

@@ -23,16 +23,9 @@ public sealed class PoolChoiceTests
     }
 
     [Fact]
-    public void SummonedSource_TakesOnlyAnUnprimedHost()
-    {
-        Assert.Equal(new PoolPick(2, null), PoolChoice.For([A, B, null], null));
-    }
-
-    [Fact]
     public void WhenOnlyOtherGemsArePrimed_NothingIsTaken_AndTheOldestIsRetired()
     {
         Assert.Equal(new PoolPick(null, 0), PoolChoice.For([B, B], A));
-        Assert.Equal(new PoolPick(null, 0), PoolChoice.For([A], null));
     }
 
     [Fact]

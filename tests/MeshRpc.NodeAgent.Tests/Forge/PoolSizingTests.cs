@@ -48,7 +48,7 @@ public sealed class PoolSizingTests
     }
 
     [Fact]
-    public void PrimeFor_SummonedSource_LeavesTheHostUnprimed()
+    public void PrimeFor_SourceCompiledForItsSummons_LeavesTheHostUnprimed()
     {
         var demand = new PoolDemand(TimeSpan.FromSeconds(60));
         demand.Record(null, Now);
