@@ -4,29 +4,17 @@ using Inventory = MeshRpc.Tests.Reflection;
 
 namespace MeshRpc.IntegrationTests;
 
-/// <summary>Summoning raw C# source: compiled inside the sandbox, with compiler errors returned to the caller.</summary>
+/// <summary>Summoning raw C# source: compiled in a sandbox of its own, with compiler errors returned to the caller.</summary>
 public sealed class RawSourceTests(MeshProcesses mesh) : IClassFixture<MeshProcesses>
 {
-    private const string Implementation = """
-
-        public sealed class SourceWorker : ITestWorker
-        {
-            private int _count;
-            public Task<int> GetProcessIdAsync() => Task.FromResult(Environment.ProcessId);
-            public Task<int> IncrementAsync() => Task.FromResult(Interlocked.Increment(ref _count));
-            public Task<int> GetCountAsync() => Task.FromResult(_count);
-            public Task<string> EchoAsync(string text) => Task.FromResult("from source: " + text);
-            public Task FailAsync(string message) => throw new InvalidOperationException(message);
-            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-        }
-        """;
+    private static readonly string Source = TestWorkerSource.Of("from source: ");
 
     [Fact]
-    public async Task Source_IsCompiledInTheSandbox_AndServes_WithoutRoslynInTheAgent()
+    public async Task Source_IsCompiledInASandboxOfItsOwn_AndServes_WithoutRoslynInTheAgent()
     {
         using var client = mesh.CreateClient();
 
-        await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromSource(ContractSource() + Implementation), TestContext.Current.CancellationToken);
+        await using var worker = await client.SummonAsync<ITestWorker>(SummonRequest.FromSource(Source), TestContext.Current.CancellationToken);
 
         Assert.Equal("from source: hi", await worker.EchoAsync("hi"));
         Assert.Equal(1, await worker.IncrementAsync());
@@ -38,7 +26,7 @@ public sealed class RawSourceTests(MeshProcesses mesh) : IClassFixture<MeshProce
     public async Task BrokenSource_FailsTheSummon_WithEachCompilerErrorAndItsPosition()
     {
         using var client = mesh.CreateClient();
-        var broken = ContractSource() + Implementation.Replace("Interlocked.Increment(ref _count)", "Interlocked.Increment(ref _cuont)", StringComparison.Ordinal);
+        var broken = Source.Replace("Interlocked.Increment(ref _count)", "Interlocked.Increment(ref _cuont)", StringComparison.Ordinal);
         var expectedLine = broken.Split('\n').Select((text, index) => (text, index)).First(l => l.text.Contains("_cuont", StringComparison.Ordinal));
 
         var error = await Assert.ThrowsAsync<SummonFailedException>(() =>
@@ -80,8 +68,6 @@ public sealed class RawSourceTests(MeshProcesses mesh) : IClassFixture<MeshProce
         Assert.Equal(2, placed.Quantities["a-1"]);
         Assert.Equal(["b-2", "c-3"], (await inventory.ItemsAsync(Inventory.Size.Large)).Select(item => item.Sku));
     }
-
-    private static string ContractSource() => Resource("ITestWorker.cs");
 
     private static string Resource(string name)
     {
