@@ -89,7 +89,7 @@ public sealed class GemStore
         var manifest = GemArchive.ReadManifest(archive, _maxUnpackedBytes);
         if (!manifest.FromSource)
         {
-            throw new InvalidDataException("A compiled gem's manifest sets fromSource.");
+            throw new InvalidDataException($"its {GemManifest.FileName} does not mark it as compiled source (fromSource)");
         }
 
         var digest = GemArchive.Digest(archive);

@@ -178,7 +178,8 @@ public sealed class SpawnService
             _telemetry.PhaseEnded("forge", node.Registration.Sandbox, Stopwatch.GetElapsedTime(placed));
             if (forged.CompiledGem is { } compiledGem && node.Registration.Toolchain is { } toolchain)
             {
-                await _compiled.RecordAsync(request, toolchain, node.Registration.NodeId, compiledGem, cancellationToken);
+                // The mesh's cache, not this caller's: kept even if the caller stops waiting now.
+                await _compiled.RecordAsync(request, toolchain, node.Registration.NodeId, compiledGem, CancellationToken.None);
             }
 
             return Ticketed(request, owner, relayBase, node, forged, heartbeatTimeoutMs, lifetime, summon, Stopwatch.GetElapsedTime(started, placed), Stopwatch.GetElapsedTime(placed));

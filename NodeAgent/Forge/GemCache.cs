@@ -8,7 +8,7 @@ using Refit;
 
 namespace MeshRpc.NodeAgent.Forge;
 
-/// <summary>Fetches gems from the gateway by digest, verifies them, and keeps them unpacked on the node.</summary>
+/// <summary>Fetches gems from the gateway by digest, verifies them, and keeps them unpacked on the node, with the gems compiled here from summoned source.</summary>
 public sealed class GemCache
 {
     private readonly IGatewayApi _gateway;
