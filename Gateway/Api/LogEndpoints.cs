@@ -39,7 +39,7 @@ internal static class LogEndpoints
         if (await OwnWorkers.FindLiveOrEndedAsync(workerId, registry, authorization, user) is not { Node: var node })
         {
             return new GatewayException(MeshErrorCodes.WorkerNotFound,
-                $"No worker {workerId} of yours runs, or ended within the hour: it is not yours, or its node is gone.").ToResult();
+                $"No worker {workerId} of yours runs, or ended while its node still keeps its output: it is not yours, its output is gone, or its node is.").ToResult();
         }
 
         HttpResponseMessage response;

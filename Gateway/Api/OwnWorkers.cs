@@ -18,7 +18,7 @@ internal static class OwnWorkers
             ? await OwnedAsync((node, worker), authorization, user)
             : null;
 
-    /// <summary>As <see cref="FindAsync"/>, and also a worker of the caller's that ended within the hour (its node keeps its output a while).</summary>
+    /// <summary>As <see cref="FindAsync"/>, and also a worker of the caller's that ended while its node still keeps its output.</summary>
     public static async Task<(NodeState Node, WorkerReport Worker)?> FindLiveOrEndedAsync(string workerId, NodeRegistry registry, IAuthorizationService authorization, ClaimsPrincipal user) =>
         await FindAsync(workerId, registry, authorization, user)
         ?? (await registry.FindEndedAsync(workerId) is { } ended ? await OwnedAsync(ended, authorization, user) : null);

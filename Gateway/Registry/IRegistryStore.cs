@@ -29,7 +29,7 @@ public interface IRegistryStore
     /// <summary>Forgets a worker's placement.</summary>
     ValueTask RemovePlacementAsync(string workerId);
 
-    /// <summary>Remembers a worker that ended, for an hour at least.</summary>
+    /// <summary>Remembers a worker that ended, until its <see cref="EndedWorker.Until"/>.</summary>
     ValueTask RememberEndedAsync(EndedWorker ended);
 
     /// <summary>A worker that ended, if still remembered.</summary>

@@ -5,7 +5,7 @@ namespace MeshRpc.Gateway.Registry;
 /// <summary>The registry's state in this gateway's memory: the default, for one gateway; rebuilt from the agents' reports after a restart.</summary>
 public sealed class InMemoryRegistryStore(TimeProvider time) : IRegistryStore
 {
-    // Bounded in number as well as in age (NodeRegistry.EndedMemory): a burst of endings must not grow the gateway without end.
+    // Bounded in number as well as in age (EndedWorker.Until): a burst of endings must not grow the gateway without end.
     private const int MaxEnded = 100_000;
 
     private readonly ConcurrentDictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
@@ -73,7 +73,7 @@ public sealed class InMemoryRegistryStore(TimeProvider time) : IRegistryStore
         var now = time.GetUtcNow();
         foreach (var (id, old) in _ended)
         {
-            if (now - old.At > NodeRegistry.EndedMemory)
+            if (now > old.Until)
             {
                 _ended.TryRemove(id, out _);
             }

@@ -113,8 +113,10 @@ public sealed class NodeRegistry
     }
 
     /// <summary>
-    /// How long a worker that ended is remembered with its node and owner: a node keeps what a worker printed for a
-    /// while after it ends (omega_spool), and its owner reads it through here, crash included.
+    /// How long a worker that ended is remembered with its node and owner when its node does not say how long it keeps
+    /// the worker's output (an older agent): a node keeps what a worker printed for a while after it ends (omega_spool),
+    /// and its owner reads it through here, crash included. A node that says (<see cref="NodeRegistration.SpoolKeepSeconds"/>)
+    /// has its ended workers remembered exactly that long, and none at all when it keeps no output.
     /// </summary>
     public static TimeSpan EndedMemory { get; } = TimeSpan.FromHours(1);
 
@@ -293,7 +295,7 @@ public sealed class NodeRegistry
             {
                 if (state.Workers.FirstOrDefault(w => w.WorkerId == workerId) is { } removed)
                 {
-                    await _store.RememberEndedAsync(new EndedWorker(nodeId, removed, _time.GetUtcNow()));
+                    await RememberEndedAsync(state, removed, _time.GetUtcNow());
                 }
 
                 return;
@@ -301,11 +303,18 @@ public sealed class NodeRegistry
         }
     }
 
-    /// <summary>A worker that ended within the last hour, with the node it ran on, while that node is registered; null otherwise.</summary>
+    /// <summary>A worker that ended while its node still keeps its output, with that node, while it is registered; null otherwise.</summary>
     public async ValueTask<(NodeState Node, WorkerReport Worker)?> FindEndedAsync(string workerId) =>
-        await _store.FindEndedAsync(workerId) is { } ended && _time.GetUtcNow() - ended.At <= EndedMemory && await FindAsync(ended.NodeId) is { } node
+        await _store.FindEndedAsync(workerId) is { } ended && _time.GetUtcNow() <= ended.Until && await FindAsync(ended.NodeId) is { } node
             ? (node, ended.Worker)
             : null;
+
+    /// <summary>Remembers a worker that ended on <paramref name="node"/> for as long as the node keeps its output.</summary>
+    private ValueTask RememberEndedAsync(NodeState node, WorkerReport worker, DateTimeOffset now)
+    {
+        var keep = node.Registration.SpoolKeepSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : EndedMemory;
+        return keep <= TimeSpan.Zero ? default : _store.RememberEndedAsync(new EndedWorker(node.Registration.NodeId, worker, now, now + keep));
+    }
 
     /// <summary>The node a worker runs on: where the gateway placed it, else where a node reports it (after a gateway restart).</summary>
     public async ValueTask<NodeState?> NodeOfAsync(string workerId)
@@ -371,7 +380,7 @@ public sealed class NodeRegistry
 
             if (await _store.FindPlacementAsync(worker.WorkerId) is not { } placement)
             {
-                await _store.RememberEndedAsync(new EndedWorker(state.Registration.NodeId, worker, now));
+                await RememberEndedAsync(state, worker, now);
                 continue;
             }
 
@@ -379,7 +388,7 @@ public sealed class NodeRegistry
             {
                 // The list could have held it, or has had time enough to: it ended on its own.
                 await _store.RemovePlacementAsync(worker.WorkerId);
-                await _store.RememberEndedAsync(new EndedWorker(state.Registration.NodeId, worker, now));
+                await RememberEndedAsync(state, worker, now);
             }
             else
             {

@@ -12,8 +12,12 @@ namespace MeshRpc.Gateway.Registry;
 /// <param name="At">When it was placed.</param>
 public sealed record Placement(string NodeId, WorkerReport Worker, long Added, DateTimeOffset At);
 
-/// <summary>A worker that left its node's list, remembered (with its node and owner) so its owner can still read its output.</summary>
+/// <summary>
+/// A worker that left its node's list, remembered (with its node and owner) so its owner can still read its output, for
+/// as long as its node keeps that output.
+/// </summary>
 /// <param name="NodeId">The node it ran on.</param>
 /// <param name="Worker">The worker as last reported.</param>
 /// <param name="At">When the registry saw it end.</param>
-public sealed record EndedWorker(string NodeId, WorkerReport Worker, DateTimeOffset At);
+/// <param name="Until">When its node drops its output, and the registry forgets it.</param>
+public sealed record EndedWorker(string NodeId, WorkerReport Worker, DateTimeOffset At, DateTimeOffset Until);

@@ -88,6 +88,7 @@ public sealed class GatewayRegistration : BackgroundService
             Labels = _options.Labels,
             RunsSource = runsSource,
             Toolchain = runsSource ? CompileToolchain.Id : null,
+            SpoolKeepSeconds = _options.SpoolKeepSeconds,
             Egress = _options.EgressSubnet is not null,
             AgentCertificateSha256 = _identity.CertificateSha256,
         };

@@ -39,6 +39,12 @@ public sealed record NodeRegistration
     /// </summary>
     public string? Toolchain { get; init; }
 
+    /// <summary>
+    /// How long the node keeps an ended worker's output, in seconds (<c>--spool-keep-seconds</c>): the gateway remembers
+    /// the ended worker (its node and owner, for its owner's <c>logs</c>) exactly that long. Null from an older agent: an hour.
+    /// </summary>
+    public int? SpoolKeepSeconds { get; init; }
+
     /// <summary>Whether the node's firewall gives workers the egress their summon lists (its agent runs with <c>--egress-subnet</c>).</summary>
     public bool Egress { get; init; }
 

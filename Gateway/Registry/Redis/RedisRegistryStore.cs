@@ -127,7 +127,11 @@ public sealed class RedisRegistryStore : IRegistryStore, IAsyncDisposable
     public async ValueTask RememberEndedAsync(EndedWorker ended)
     {
         ArgumentNullException.ThrowIfNull(ended);
-        await _redis.StringSetAsync(_keys.Ended(ended.Worker.WorkerId), JsonSerializer.SerializeToUtf8Bytes(ended, RegistryJsonContext.Default.EndedWorker), NodeRegistry.EndedMemory);
+        var keep = ended.Until - ended.At;
+        if (keep > TimeSpan.Zero)
+        {
+            await _redis.StringSetAsync(_keys.Ended(ended.Worker.WorkerId), JsonSerializer.SerializeToUtf8Bytes(ended, RegistryJsonContext.Default.EndedWorker), keep);
+        }
     }
 
     /// <inheritdoc />

@@ -64,8 +64,27 @@ public abstract class NodeRegistryTests : IAsyncLifetime
         Assert.Empty((await _registry.FindAsync("node-1"))!.Workers);
     }
 
+    [Theory]
+    [InlineData(120, true)]
+    [InlineData(0, false)]
+    public async Task AWorkerThatEnded_IsRemembered_ForAsLongAsItsNodeKeepsItsOutput(int spoolKeepSeconds, bool remembered)
+    {
+        Assert.True(await _registry.TryRegisterAsync(new NodeRegistration
+        {
+            NodeId = "node-2", AgentUrl = "https://127.0.0.1:2", DataPlaneAddress = "127.0.0.2", Sandbox = "process", Slots = 4, AgentCertificateSha256 = "unused",
+            SpoolKeepSeconds = spoolKeepSeconds,
+        }));
+        Assert.Equal(HeartbeatResult.CameAlive, await _registry.HeartbeatAsync("node-2", new NodeHeartbeat([Report("w-9", "alice")]) { Added = 1 }));
+
+        await _registry.RemoveWorkerAsync("node-2", "w-9");
+
+        Assert.Equal(remembered, await _registry.FindEndedAsync("w-9") is not null);
+        _time.Advance(TimeSpan.FromSeconds(spoolKeepSeconds + 1));
+        Assert.Null(await _registry.FindEndedAsync("w-9"));
+    }
+
     [Fact]
-    public async Task AWorkerThatEnded_OnItsOwnOrTornDown_IsFoundAsEnded_WithItsNodeAndOwner_ForAnHour()
+    public async Task AWorkerThatEnded_OnItsOwnOrTornDown_IsFoundAsEnded_WithItsNodeAndOwner_ForAnHour_WhenItsNodeDoesNotSay()
     {
         Assert.Equal(HeartbeatResult.Recorded, await _registry.HeartbeatAsync("node-1", new NodeHeartbeat([Report("w-1", "alice"), Report("w-2", "bob")]) { Added = 2 }));
         Assert.Null(await _registry.FindEndedAsync("w-1"));

@@ -21,6 +21,9 @@ public class GatewayPairProcesses : IAsyncLifetime
     /// <summary>The sandbox the agents are asked for.</summary>
     protected virtual string RequestedSandbox => "process";
 
+    /// <summary>Arguments every agent gets besides the pair's own.</summary>
+    protected virtual IEnumerable<string> AgentArguments => [];
+
     /// <summary>The sandbox each agent got, by node.</summary>
     public IReadOnlyList<string> Sandboxes => _sandboxes;
 
@@ -116,7 +119,7 @@ public class GatewayPairProcesses : IAsyncLifetime
         var (nodeId, home) = Nodes[i];
         var (agent, sandbox) = await MeshProcesses.StartAgentAsync(Gateways[home], nodeId, AgentDirectory(nodeId),
             ["--sandbox", RequestedSandbox, "--data-plane", $"127.0.0.{i + 2}", "--slots", SlotsPerNode.ToString(System.Globalization.CultureInfo.InvariantCulture), "--memory-mb", "512",
-             "--labels", "node=" + nodeId, "--fallback-gateways", Gateways[1 - home].ToString()]);
+             "--labels", "node=" + nodeId, "--fallback-gateways", Gateways[1 - home].ToString(), .. AgentArguments]);
         if (_sandboxes.Count <= i)
         {
             _sandboxes.Add(sandbox);
