@@ -15,7 +15,9 @@ public sealed record StoredApiKey(string Id, string Owner, IReadOnlyList<string>
 
 /// <summary>
 /// The operator's API keys, in a JSON file (<c>--api-keys</c>). A key is <c>mesh_{id}_{secret}</c> with 32 random bytes
-/// of secret; the file holds only its hash, so a copy of the file authenticates nobody.
+/// of secret; the file holds only its hash, so a copy of the file authenticates nobody. Gateways that share the file
+/// (docs/scaling.md) see each other's keys: a key this store does not know sends it to read the file again, if the file
+/// changed since it last did.
 /// </summary>
 public sealed class ApiKeyStore
 {
@@ -28,10 +30,15 @@ public sealed class ApiKeyStore
     // Replaced whole when a key is issued: requests read it without a lock.
     private volatile Dictionary<string, StoredApiKey> _keys;
 
+    // The file's last write time when this store last read it (UTC ticks): another gateway sharing the file may have
+    // issued keys since.
+    private long _readAt;
+
     private ApiKeyStore(string? path, IEnumerable<StoredApiKey> keys)
     {
         _path = path;
         _keys = Index(keys);
+        _readAt = path is null ? 0 : File.GetLastWriteTimeUtc(path).Ticks;
     }
 
     /// <summary>An empty store with no file: no API key authenticates, and none can be issued.</summary>
@@ -53,7 +60,7 @@ public sealed class ApiKeyStore
         lock (_issuing)
         {
             var key = Create(path, owner, permissions);
-            _keys = Index(Read(path));
+            ReadAgain(path);
             return key;
         }
     }
@@ -73,9 +80,12 @@ public sealed class ApiKeyStore
 
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var key = Prefix + id + "_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-        List<StoredApiKey> keys = [.. File.Exists(path) ? Read(path) : [], new StoredApiKey(id, owner, permissions, Hash(key))];
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var partial = path + ".partial";
+
+        // Gateways sharing the file (and the CLI) may issue at once: each adds its key to what the file holds then.
+        using var exclusive = LockFile(path + ".lock");
+        List<StoredApiKey> keys = [.. File.Exists(path) ? Read(path) : [], new StoredApiKey(id, owner, permissions, Hash(key))];
+        var partial = path + "." + Guid.NewGuid().ToString("N") + ".partial";
         File.WriteAllText(partial, JsonSerializer.Serialize(keys, ApiKeyJsonContext.Default.ListStoredApiKey));
         if (!OperatingSystem.IsWindows())
         {
@@ -91,12 +101,60 @@ public sealed class ApiKeyStore
     {
         ArgumentNullException.ThrowIfNull(presented);
         var parts = presented.Split('_');
-        if (parts is not ["mesh", var id, _] || !_keys.TryGetValue(id, out var stored))
+        if (parts is not ["mesh", var id, _]
+            || !(_keys.TryGetValue(id, out var stored) || (ReadAgainIfChanged() && _keys.TryGetValue(id, out stored))))
         {
             return null;
         }
 
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(presented)), Encoding.ASCII.GetBytes(stored.Sha256)) ? stored : null;
+    }
+
+    /// <summary>Reads the file again when it changed since this store read it (a key issued through another gateway); true when it did.</summary>
+    private bool ReadAgainIfChanged()
+    {
+        if (_path is not { } path || File.GetLastWriteTimeUtc(path).Ticks == Interlocked.Read(ref _readAt))
+        {
+            return false;
+        }
+
+        lock (_issuing)
+        {
+            try
+            {
+                ReadAgain(path);
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                // The keys read before stand; the next unknown key looks again.
+                return false;
+            }
+        }
+    }
+
+    private void ReadAgain(string path)
+    {
+        var written = File.GetLastWriteTimeUtc(path).Ticks;
+        _keys = Index(Read(path));
+        Interlocked.Exchange(ref _readAt, written);
+    }
+
+    // An exclusive lock other processes see (.NET takes flock on Unix for FileShare.None); held briefly, so waited for.
+    // The lock file stays: deleting it on release would let two processes lock two files of one name.
+    private static FileStream LockFile(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 200)
+            {
+                Thread.Sleep(25);
+            }
+        }
     }
 
     private static Dictionary<string, StoredApiKey> Index(IEnumerable<StoredApiKey> keys) => keys.ToDictionary(k => k.Id, StringComparer.Ordinal);

@@ -9,6 +9,22 @@ namespace MeshRpc.IntegrationTests;
 public sealed class MultiGatewayTests(GatewayPairProcesses pair) : IClassFixture<GatewayPairProcesses>
 {
     [Fact]
+    public async Task AnApiKeyIssuedThroughOneGateway_AuthenticatesAtTheOther_AtOnce()
+    {
+        using var operatorAtFirst = TestCredentials.Http(pair.Gateways[0], TestCredentials.Admin);
+        using var issued = await operatorAtFirst.PostAsJsonAsync("/api/v2/keys", new ApiKeyRequest("carol", [MeshPermissions.SummonGem]), ControlPlaneJsonContext.Default.ApiKeyRequest, TestContext.Current.CancellationToken);
+        var key = (await issued.Content.ReadFromJsonAsync(ControlPlaneJsonContext.Default.ApiKeyIssued, TestContext.Current.CancellationToken))!.Key;
+
+        using var carolAtSecond = TestCredentials.Http(pair.Gateways[1], key);
+        using var listed = await carolAtSecond.GetAsync("/api/v2/gems", TestContext.Current.CancellationToken);
+        using var forged = TestCredentials.Http(pair.Gateways[1], key[..^4] + "0000");
+        using var refused = await forged.GetAsync("/api/v2/gems", TestContext.Current.CancellationToken);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, listed.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task EitherGateway_SummonsOntoNodesOfBoth_AndTheOtherTearsDown()
     {
         using var first = pair.Client(0);
