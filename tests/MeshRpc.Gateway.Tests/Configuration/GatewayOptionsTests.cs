@@ -14,7 +14,8 @@ public sealed class GatewayOptionsTests
         var options = Bind(
             "--gem-store", "/srv/gems", "--summon-rate", "7", "--summon-burst", "9", "--max-workers-per-caller", "3",
             "--node-dead-after-ms", "2500", "--ticket-lifetime-ms", "60000", "--heartbeat-timeout-ms", "4000", "--relay", "false",
-            "--public-url", "https://mesh.example/", "--max-gem-unpacked-mb", "64", "--egress-allow", "10.1.0.0/16:443, 10.2.3.4:*");
+            "--public-url", "https://mesh.example/", "--max-gem-unpacked-mb", "64", "--egress-allow", "10.1.0.0/16:443, 10.2.3.4:*",
+            "--compiled-cache-mb", "32");
 
         Assert.Equal("/srv/gems", options.GemStore);
         Assert.Equal("/srv/ticket-key.pem", options.TicketKeyFile);
@@ -25,6 +26,7 @@ public sealed class GatewayOptionsTests
         Assert.False(options.Relay);
         Assert.Equal(new Uri("https://mesh.example/"), options.PublicUrl);
         Assert.Equal(64L << 20, options.MaxGemUnpackedBytes);
+        Assert.Equal(32, options.CompiledCacheMb);
         Assert.Equal(["10.1.0.0/16:443", "10.2.3.4/32:*"], options.EgressAllowed.Select(d => d.ToString()));
     }
 
@@ -41,6 +43,7 @@ public sealed class GatewayOptionsTests
     [InlineData("--summon-burst", "-1", "--summon-burst takes a positive number, not -1.")]
     [InlineData("--max-workers-per-caller", "0", "--max-workers-per-caller takes a positive number, not 0.")]
     [InlineData("--ticket-lifetime-ms", "0", "--ticket-lifetime-ms takes a positive number, not 0.")]
+    [InlineData("--compiled-cache-mb", "0", "--compiled-cache-mb takes a positive number, not 0.")]
     [InlineData("--egress-allow", "10.1.2.3:80,nowhere", "--egress-allow: ")]
     public void Rejects_ABadSetting_NamingIt(string key, string value, string failure)
     {

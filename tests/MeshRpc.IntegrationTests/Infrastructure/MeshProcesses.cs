@@ -95,7 +95,9 @@ public class MeshProcesses : IAsyncLifetime
     /// <summary>Starts a node agent process and waits until the gateway lists it as live; returns it and its sandbox.</summary>
     public static async Task<(ChildProcess Agent, string Sandbox)> StartAgentAsync(Uri gateway, string nodeId, string workDirectory, IEnumerable<string> arguments)
     {
-        var agent = ChildProcess.Start("MeshRpc.NodeAgent.dll", ["--gateway", gateway.ToString(), "--node-id", nodeId, "--work-dir", workDirectory, .. arguments]);
+        // No warm compilers (each costs seconds of CPU and 200 MB) unless a test asks for them (a later --warm-compilers
+        // wins): the suite runs dozens of agents on two cores, and only the compile cache's tests are about them.
+        var agent = ChildProcess.Start("MeshRpc.NodeAgent.dll", ["--gateway", gateway.ToString(), "--node-id", nodeId, "--work-dir", workDirectory, "--warm-compilers", "0", .. arguments]);
         var sandbox = await agent.WaitForLineAsync("MESHRPC-SANDBOX", StartTimeout);
         var agentUrl = await agent.WaitForLineAsync("MESHRPC-LISTENING", StartTimeout);
 

@@ -15,7 +15,8 @@ public sealed class NodeAgentOptionsTests
             "--gateway", "http://uah-core:5000/", "--node-id", "node-7", "--data-plane", "10.0.0.7", "--data-plane-tls", "false",
             "--join-token", "mesh_token", "--slots", "4", "--work-dir", "/srv/agent", "--sandbox", "bwrap", "--labels", "gpu, zone=eu",
             "--warm-pool", "2", "--warm-pool-max", "3", "--warm-pool-keep-seconds", "30", "--memory-mb", "256", "--max-processes", "64", "--cpus", "0.5", "--compile-timeout-ms", "5000",
-            "--allow-uncontained-source", "true", "--egress-subnet", "10.231.0.0/16", "--worker-error-diagnostics", "true");
+            "--allow-uncontained-source", "true", "--egress-subnet", "10.231.0.0/16", "--worker-error-diagnostics", "true",
+            "--warm-compilers", "2", "--max-compiled-kb", "512", "--compiled-cache-mb", "64");
 
         Assert.Equal(new Uri("http://uah-core:5000/"), options.Gateway);
         Assert.Equal(("node-7", "10.0.0.7", false), (options.NodeId, options.DataPlaneAddress, options.DataPlaneTls));
@@ -26,6 +27,7 @@ public sealed class NodeAgentOptionsTests
         Assert.Equal(["gpu", "zone=eu"], options.Labels);
         Assert.Equal((256L << 20, 64, 0.5), (options.Limits.MemoryBytes, options.Limits.MaxProcesses, options.Limits.Cpus));
         Assert.Equal(TimeSpan.FromSeconds(5), options.CompileTimeout);
+        Assert.Equal((2, 512, 64), (options.WarmCompilers, options.MaxCompiledKilobytes, options.CompiledCacheMegabytes));
         Assert.True(options.AllowUncontainedSource);
         Assert.True(options.WorkerErrorDiagnostics);
         Assert.Equal("10.231.0.0/16", options.EgressSubnet?.ToString());
@@ -58,6 +60,8 @@ public sealed class NodeAgentOptionsTests
     [InlineData("--cpus", "0", "A worker needs --memory-mb of at least 16, --max-processes and --cpus above 0")]
     [InlineData("--data-plane", "node.example", "--data-plane takes the IP address workers listen on")]
     [InlineData("--egress-subnet", "fd00::/64", "--egress-subnet takes an IPv4 network")]
+    [InlineData("--warm-compilers", "9", "--warm-compilers takes a number from 0 to 8")]
+    [InlineData("--max-compiled-kb", "8", "--warm-compilers takes a number from 0 to 8, --max-compiled-kb one from 16 up")]
     [InlineData("--compile-timeout-ms", "30000", "--compile-timeout-ms takes a positive number under the worker start timeout (30000 ms)")]
     public void Rejects_ABadSetting_NamingIt(string key, string value, string failure)
     {
