@@ -35,13 +35,21 @@ internal static class KeyEndpoints
                 return Invalid($"Unknown permission(s) {string.Join(", ", unknown)}; use {string.Join(", ", MeshPermissions.All)}.");
             }
 
-            var key = keys.Issue(request.Owner, permissions);
-            return Results.Ok(new ApiKeyIssued(key, request.Owner, permissions));
+            try
+            {
+                var key = keys.Issue(request.Owner, permissions);
+                return Results.Ok(new ApiKeyIssued(key, request.Owner, permissions));
+            }
+            catch (KeyStoreBusyException ex)
+            {
+                return new GatewayException(MeshErrorCodes.StateUnavailable, ex.Message).ToResult();
+            }
         })
             .RequireAuthorization(MeshPermissions.Admin)
             .Produces<ApiKeyIssued>()
             .Produces<MeshError>(StatusCodes.Status400BadRequest, MeshError.MediaType)
             .Produces<MeshError>(StatusCodes.Status403Forbidden, MeshError.MediaType)
+            .Produces<MeshError>(StatusCodes.Status503ServiceUnavailable, MeshError.MediaType)
             .WithSummary("Issues an API key (or, with node:join alone, a join token) into the gateway's key store; the reply is the only time the key is seen. Administrators only.");
     }
 

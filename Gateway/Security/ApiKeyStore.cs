@@ -140,19 +140,29 @@ public sealed class ApiKeyStore
         Interlocked.Exchange(ref _readAt, written);
     }
 
-    // An exclusive lock other processes see (.NET takes flock on Unix for FileShare.None); held briefly, so waited for.
+    /// <summary>How long issuing waits for another writer (a gateway sharing the file, or the CLI) to finish.</summary>
+    public static readonly TimeSpan LockWait = TimeSpan.FromSeconds(5);
+
+    // An exclusive lock other processes see: .NET takes flock for FileShare.None on Unix, without waiting (LOCK_NB), and
+    // offers no blocking form, so a writer that finds it held looks again shortly; writers hold it for one file write.
     // The lock file stays: deleting it on release would let two processes lock two files of one name.
     private static FileStream LockFile(string path)
     {
-        for (var attempt = 0; ; attempt++)
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
             try
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (attempt < 200)
+            catch (IOException) when (waited.Elapsed < LockWait)
             {
-                Thread.Sleep(25);
+                Thread.Sleep(TimeSpan.FromMilliseconds(25));
+            }
+            catch (IOException ex)
+            {
+                throw new KeyStoreBusyException(
+                    $"Another writer has held the API key store's lock ({Path.GetFileName(path)}) for over {LockWait.TotalSeconds:0} s; no key was issued. Try again; if it persists, look for a stuck process holding it.", ex);
             }
         }
     }
@@ -180,3 +190,6 @@ public sealed class ApiKeyStore
 internal sealed partial class ApiKeyJsonContext : JsonSerializerContext
 {
 }
+
+/// <summary>Another writer held the key store's lock for longer than <see cref="ApiKeyStore.LockWait"/>: nothing was issued.</summary>
+public sealed class KeyStoreBusyException(string message, Exception innerException) : IOException(message, innerException);

@@ -35,5 +35,22 @@ public sealed class SharedApiKeyStoreTests : IDisposable
         Assert.All(keys, key => Assert.NotNull(reader.Find(key)));
     }
 
+    [Fact]
+    public void AWriterHoldingTheLockPastItsWait_StopsTheIssue_NamingTheLock_AndNothingIsIssued()
+    {
+        ApiKeyStore.Create(StorePath, "operator", [MeshPermissions.Admin]);
+        var store = ApiKeyStore.Load(StorePath);
+        var before = File.ReadAllText(StorePath);
+
+        KeyStoreBusyException refused;
+        using (new FileStream(StorePath + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            refused = Assert.Throws<KeyStoreBusyException>(() => store.Issue("carol", [MeshPermissions.SummonGem]));
+        }
+
+        Assert.Contains("api-keys.json.lock", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, File.ReadAllText(StorePath));
+    }
+
     public void Dispose() => _directory.Delete(recursive: true);
 }
