@@ -66,7 +66,7 @@ internal static class CallCommand
             {
                 return GatewayAccess.Fail(ExitCodes.Failed, $"Worker {id} threw {ex.RemoteTypeName}: {ex.RemoteMessage}");
             }
-            catch (CallRefusedException ex) when (ex.InnerException is StreamJsonRpc.RemoteMethodNotFoundException)
+            catch (CallRefusedException ex) when (ex.InnerException is WorkerErrorReplyException { MethodNotFound: true })
             {
                 return GatewayAccess.Fail(ExitCodes.NotFound, ex.Message);
             }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace MeshRpc.Wire;
 
@@ -112,6 +113,8 @@ public sealed class FrameGuardStream : Stream
         base.Dispose(disposing);
     }
 
+    // Pooled: a read that waits (every read of an idle connection) reuses a state machine instead of allocating one.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> InspectAsync(ValueTask<int> reading, Memory<byte> buffer)
     {
         int read;

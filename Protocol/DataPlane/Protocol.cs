@@ -24,6 +24,18 @@ public static class Protocol
     /// <summary>JSON-RPC error code: the handshake failed or was skipped.</summary>
     public const int HandshakeRefusedCode = -32001;
 
+    /// <summary>The notification that tells a worker its caller gave up a call: <c>{"id": n}</c>, whose token then fires.</summary>
+    public const string CancelRequestMethod = "$/cancelRequest";
+
+    /// <summary>JSON-RPC error code: the worker serves no method by that name.</summary>
+    public const int MethodNotFoundCode = -32601;
+
+    /// <summary>JSON-RPC error code: the worker has the method, but not for these arguments.</summary>
+    public const int InvalidParamsCode = -32602;
+
+    /// <summary>JSON-RPC error code: the worker stopped the call because its caller cancelled it.</summary>
+    public const int RequestCanceledCode = -32800;
+
     /// <summary>
     /// The largest frame either end accepts after the handshake, by default: a larger declaration closes the connection
     /// before its body is read, so a hostile peer cannot make the other end buffer gigabytes.

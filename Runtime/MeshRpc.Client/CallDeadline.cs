@@ -5,7 +5,7 @@ namespace MeshRpc;
 /// <summary>
 /// One call's timeout, chosen in order: the caller's <see cref="MeshCall.Timeout"/> scope, the method's (or contract's)
 /// <c>[MeshTimeout]</c>, the connection's <see cref="WorkerConnectOptions.CallTimeout"/>. When it passes, the call's token
-/// is cancelled (StreamJsonRpc tells the worker, whose token fires) and the call fails with <see cref="CallTimeoutException"/>.
+/// is cancelled (the worker is told, and its token fires) and the call fails with <see cref="CallTimeoutException"/>.
 /// No timeout: no allocation, the caller's token as it is.
 /// </summary>
 internal readonly struct CallDeadline : IDisposable
@@ -50,18 +50,9 @@ internal readonly struct CallDeadline : IDisposable
         return new CallDeadline(timer, due, outer, timer.Token);
     }
 
-    /// <summary>
-    /// <paramref name="call"/>, or a cancellation once the timeout passes: StreamJsonRpc waits for the worker to answer a
-    /// cancelled request, and a worker that ignores its token would hold the caller past its timeout.
-    /// </summary>
-    public Task<T> Within<T>(Task<T> call) => _timer is null ? call : call.WaitAsync(Token);
-
-    /// <inheritdoc cref="Within{T}(Task{T})"/>
-    public Task Within(Task call) => _timer is null ? call : call.WaitAsync(Token);
-
     /// <summary>Whether <paramref name="ex"/> is this deadline passing, not the caller cancelling.</summary>
     public bool Expired(Exception ex, CancellationToken callerToken) =>
-        ex is OperationCanceledException or StreamJsonRpc.RemoteInvocationException { ErrorCode: (int)StreamJsonRpc.Protocol.JsonRpcErrorCode.RequestCanceled }
+        ex is OperationCanceledException or WorkerErrorReplyException { Code: Wire.Protocol.RequestCanceledCode }
         && _timer is { IsCancellationRequested: true } && !callerToken.IsCancellationRequested;
 
     public void Dispose()

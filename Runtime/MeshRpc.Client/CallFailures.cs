@@ -1,9 +1,8 @@
-using StreamJsonRpc;
-using StreamJsonRpc.Protocol;
+using MeshRpc.Client.Calls;
 
 namespace MeshRpc;
 
-/// <summary>Turns StreamJsonRpc's failures of a call into the MeshRpc exceptions callers catch; one place for proxies and calls by name.</summary>
+/// <summary>Turns the failures of a call into the MeshRpc exceptions callers catch; one place for proxies and calls by name.</summary>
 internal static class CallFailures
 {
     /// <summary>
@@ -15,16 +14,12 @@ internal static class CallFailures
 
     private static MeshRpcException? Translate(string workerId, DateTimeOffset? endsAt, string method, Exception ex, bool byName) => ex switch
     {
-        RemoteMethodNotFoundException => new CallRefusedException(byName
+        WorkerErrorReplyException { MethodNotFound: true } => new CallRefusedException(byName
             ? $"Worker {workerId} has no method '{method}' taking these arguments. Name a method of its contract by its wire name (the C# name without 'Async', " +
               "Add for AddAsync; with its parameter types when it is overloaded, Add(int,int); or the name its [MeshMethod] gives), with one JSON value per parameter."
             : $"Worker {workerId} does not serve '{method}'. Caller and worker were built from different contracts; rebuild both.", ex),
-        RemoteInvocationException { ErrorCode: (int)JsonRpcErrorCode.RequestCanceled } => null,
-        RemoteInvocationException remote => new RemoteWorkerException(
-            (remote.DeserializedErrorData as CommonErrorData)?.TypeName ?? "unknown",
-            (remote.DeserializedErrorData as CommonErrorData)?.Message ?? remote.Message,
-            (remote.DeserializedErrorData as CommonErrorData)?.StackTrace,
-            remote),
+        WorkerErrorReplyException { Code: Wire.Protocol.RequestCanceledCode } => null,
+        WorkerErrorReplyException reply => new RemoteWorkerException(reply.ErrorData?.TypeName ?? "unknown", reply.ErrorData?.Message ?? reply.Message, reply.ErrorData?.StackTrace, reply),
         ConnectionLostException when endsAt <= DateTimeOffset.UtcNow.AddSeconds(2) => new WorkerLostException(workerId,
             $"The connection to worker {workerId} was lost during '{method}': the worker reached the end of its lifetime at {endsAt:O}. " +
             "Summon it with a longer MaxLifetime, or extend it (ExtendAsync) before then.", ex),

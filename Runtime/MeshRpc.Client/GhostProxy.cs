@@ -3,8 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using MeshRpc.Client.Telemetry;
 using MeshRpc.Wire;
-using StreamJsonRpc;
-using StreamJsonRpc.Protocol;
 
 namespace MeshRpc;
 
@@ -33,7 +31,7 @@ public abstract class GhostProxy : IGhostProxy
         Exception? failure = null;
         try
         {
-            await deadline.Within(Connection.Rpc.InvokeWithCancellationAsync(method, arguments, deadline.Token));
+            await Connection.Calls.InvokeAsync(method, arguments, deadline.Token);
         }
         catch (Exception ex) when ((failure = ex) is null)
         {
@@ -66,7 +64,7 @@ public abstract class GhostProxy : IGhostProxy
         Exception? failure = null;
         try
         {
-            return await deadline.Within(Connection.Rpc.InvokeWithCancellationAsync<TResult>(method, arguments, deadline.Token));
+            return await Connection.Calls.InvokeAsync<TResult>(method, arguments, deadline.Token);
         }
         catch (Exception ex) when ((failure = ex) is null)
         {
@@ -90,10 +88,13 @@ public abstract class GhostProxy : IGhostProxy
     /// <summary>Sends a one-way notification: returns once the message is written, without waiting for the worker.</summary>
     protected void Notify(string method, object?[] arguments)
     {
-        var sent = Connection.Rpc.NotifyAsync(method, arguments);
+        var sent = Connection.Calls.NotifyAsync(method, arguments);
 
         // A notification has no reply to carry its failure; a lost connection surfaces on the next call instead.
-        _ = sent.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        if (!sent.IsCompletedSuccessfully)
+        {
+            _ = sent.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
     }
 
     /// <summary>

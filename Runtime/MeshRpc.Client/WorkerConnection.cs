@@ -2,10 +2,10 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Text.Json;
 using MeshRpc.Client;
+using MeshRpc.Client.Calls;
 using MeshRpc.Client.Telemetry;
 using MeshRpc.Tls;
 using MeshRpc.Wire;
-using StreamJsonRpc;
 
 namespace MeshRpc;
 
@@ -25,7 +25,7 @@ public sealed class WorkerConnection : IAsyncDisposable
     private long _endsAtTicks;
     private int _disposed;
 
-    private WorkerConnection(CapabilityTicket ticket, MeshContract contract, Stream stream, JsonRpc rpc, int workerProcessId, DataPlaneRoute route, string endpoint, TimeSpan? callTimeout)
+    private WorkerConnection(CapabilityTicket ticket, MeshContract contract, Stream stream, CallChannel calls, int workerProcessId, DataPlaneRoute route, string endpoint, TimeSpan? callTimeout)
     {
         CallTimeout = callTimeout;
         _endsAtTicks = ticket.Lifetime?.EndsAt.UtcTicks ?? 0;
@@ -33,10 +33,10 @@ public sealed class WorkerConnection : IAsyncDisposable
         Contract = contract;
         _stream = stream;
         Route = route;
-        Rpc = rpc;
+        Calls = calls;
         WorkerProcessId = workerProcessId;
         (ServerAddress, ServerPort) = Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) ? (uri.Host, uri.Port) : (endpoint, 0);
-        Closed = rpc.Completion.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        Closed = calls.Completion;
         _heartbeat = HeartbeatAsync(TimeSpan.FromMilliseconds(ticket.Heartbeat.IntervalMs), _stopHeartbeat.Token);
     }
 
@@ -61,8 +61,8 @@ public sealed class WorkerConnection : IAsyncDisposable
     /// <summary>The port the connection reached.</summary>
     internal int ServerPort { get; }
 
-    /// <summary>The JSON-RPC connection <see cref="GhostProxy"/> calls through; no public surface, so StreamJsonRpc stays an implementation detail.</summary>
-    internal JsonRpc Rpc { get; }
+    /// <summary>The JSON-RPC connection <see cref="GhostProxy"/> calls through.</summary>
+    internal CallChannel Calls { get; }
 
     /// <summary>
     /// Connects to the worker a ticket names and proves possession of the ticket's secret.
@@ -101,11 +101,9 @@ public sealed class WorkerConnection : IAsyncDisposable
             var processId = await HandshakeAsync(stream, ticket, contract, deadline.Token);
             // Worker code is hostile: without the guard, a declared 2 GB reply would be buffered before anything fails.
             var guarded = new FrameGuardStream(stream, options.MaxFrameBytes, Timeout.InfiniteTimeSpan);
-            // Each request carries the caller's trace context (so the worker's span joins the call's trace) and its timeout.
-            var rpc = new JsonRpc(MeshJson.CreateHandler(guarded, contract)) { ActivityTracingStrategy = new CallerRequests() };
-            rpc.StartListening();
+            var calls = new CallChannel(guarded, contract.JsonOptions, options.MaxFrameBytes);
             activity?.SetTag("meshrpc.route", route.ToString().ToLowerInvariant());
-            return new WorkerConnection(ticket, contract, guarded, rpc, processId, route, endpoint, options.CallTimeout);
+            return new WorkerConnection(ticket, contract, guarded, calls, processId, route, endpoint, options.CallTimeout);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -140,7 +138,7 @@ public sealed class WorkerConnection : IAsyncDisposable
         Exception? failure = null;
         try
         {
-            return await deadline.Within(Rpc.InvokeWithCancellationAsync<JsonElement>(method, [.. arguments.Select(static a => (object?)a)], deadline.Token));
+            return await Calls.InvokeAsync<JsonElement>(method, [.. arguments.Select(static a => (object?)a)], deadline.Token);
         }
         catch (Exception ex) when ((failure = ex) is null)
         {
@@ -193,7 +191,7 @@ public sealed class WorkerConnection : IAsyncDisposable
 
         await _stopHeartbeat.CancelAsync();
         await _heartbeat;
-        Rpc.Dispose();
+        await Calls.DisposeAsync();
         await _stream.DisposeAsync();
         _stopHeartbeat.Dispose();
         if (_onDisposed is { } onDisposed)
@@ -312,14 +310,14 @@ public sealed class WorkerConnection : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                await Rpc.NotifyAsync(Protocol.HeartbeatMethod);
+                await Calls.NotifyAsync(Protocol.HeartbeatMethod, []);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Disposal stops the loop.
         }
-        catch (Exception ex) when (ex is ConnectionLostException or ObjectDisposedException or IOException)
+        catch (Exception ex) when (ex is ObjectDisposedException or IOException)
         {
             // The connection is gone; the next call reports it as a lost worker.
         }

@@ -5,7 +5,7 @@ using MeshRpc.Tickets;
 
 namespace MeshRpc.Benchmarks;
 
-/// <summary>Ghost proxy vs. hand-written StreamJsonRpc InvokeWithCancellationAsync, over one loopback connection to one worker.</summary>
+/// <summary>Ghost proxy vs. a hand-written call on the same connection's channel, over one loopback connection to one worker.</summary>
 internal static class ProxyBenchmark
 {
     public static async Task RunAsync(int rounds, int sequentialCalls, int concurrentCalls)
@@ -21,10 +21,10 @@ internal static class ProxyBenchmark
         var ticket = signer.Issue("w-bench", workerKey, new TicketEndpoints($"tcp://{endpoint.Address}:{endpoint.Port}"), null, "local", contract.Name, contract.Hash, 600_000, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
         await using var connection = await WorkerConnection.ConnectAsync(ticket, MeshContracts.Get<ITestWorker>());
         var proxy = GhostProxies.Create<ITestWorker>(connection);
-        var rpc = connection.Rpc;
+        var calls = connection.Calls;
 
         await SideBySide.RunAsync(
-            "hand-written StreamJsonRpc", () => rpc.InvokeWithCancellationAsync<string>("Echo", ["ping"], CancellationToken.None),
+            "hand-written call on the connection's channel", () => calls.InvokeAsync<string>("Echo", ["ping"], CancellationToken.None),
             "ghost proxy", () => proxy.EchoAsync("ping"),
             rounds, sequentialCalls, concurrentCalls, "one plain-TCP loopback connection shared by both variants");
     }

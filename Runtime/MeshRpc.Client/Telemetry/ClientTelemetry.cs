@@ -46,9 +46,9 @@ internal static class ClientTelemetry
             {
                 activity.SetStatus(ActivityStatusCode.Error, failure.Message);
                 activity.SetTag("error.type", failure.GetType().FullName);
-                if (failure is StreamJsonRpc.RemoteInvocationException remote)
+                if (failure is WorkerErrorReplyException reply)
                 {
-                    activity.SetTag("rpc.jsonrpc.error_code", remote.ErrorCode);
+                    activity.SetTag("rpc.jsonrpc.error_code", reply.Code);
                 }
             }
 

@@ -18,6 +18,20 @@ public static class MeshJson
         return options;
     }
 
+    /// <summary>The metadata <paramref name="options"/> hold for <paramref name="type"/>; says how to add it when they hold none.</summary>
+    public static JsonTypeInfo TypeInfo(JsonSerializerOptions options, Type type)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.TryGetTypeInfo(type, out var info))
+        {
+            return info;
+        }
+
+        throw new NotSupportedException(
+            $"MeshRpc has no JSON metadata for {type.FullName}. Add [JsonSerializable(typeof({type.Name}))] to the contract's JSON context " +
+            "and name it in [MeshWorker(JsonContext = typeof(...))].");
+    }
+
     /// <summary>Creates the message handler for an authenticated data-plane stream.</summary>
     public static IJsonRpcMessageHandler CreateHandler(Stream stream, MeshContract contract)
     {

@@ -199,17 +199,7 @@ public sealed class MeshJsonFormatter : IJsonRpcMessageFormatter, IJsonRpcMessag
         }
     }
 
-    private JsonTypeInfo TypeInfo(Type type)
-    {
-        if (_options.TryGetTypeInfo(type, out var info))
-        {
-            return info;
-        }
-
-        throw new NotSupportedException(
-            $"MeshRpc has no JSON metadata for {type.FullName}. Add [JsonSerializable(typeof({type.Name}))] to the contract's JSON context " +
-            "and name it in [MeshWorker(JsonContext = typeof(...))].");
-    }
+    private JsonTypeInfo TypeInfo(Type type) => MeshJson.TypeInfo(_options, type);
 
     private object? ReadValue(JsonElement element, Type type) =>
         type == typeof(RequestId) ? ReadRequestId(element) : element.Deserialize(TypeInfo(type));

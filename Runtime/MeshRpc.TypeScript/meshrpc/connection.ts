@@ -357,13 +357,13 @@ namespace MeshRpc {
 
         private translate(method: string, rpc: RpcError): MeshError {
             var workerId = this.ticket.workerId;
-            if (rpc.code === -32601) {
+            if (rpc.code === MeshRpc.Protocol.methodNotFoundCode) {
                 return error(ErrorCodes.CallRefused, "Worker " + workerId + " does not serve '" + method + "'. Caller and worker were built from different contracts; rebuild both.");
             }
             if (rpc.code === MeshRpc.Protocol.handshakeRefusedCode) {
                 return error(ErrorCodes.CallRefused, rpc.message);
             }
-            if (rpc.code === -32800) {
+            if (rpc.code === MeshRpc.Protocol.requestCanceledCode) {
                 return error(ErrorCodes.Cancelled, "'" + method + "' was cancelled.");
             }
             var data = rpc.data || {};
@@ -377,7 +377,7 @@ namespace MeshRpc {
             if (call) {
                 delete this.pending[id];
                 cancelTimer(call.timer);
-                this.send({ jsonrpc: "2.0", method: "$/cancelRequest", params: { id: id } });
+                this.send({ jsonrpc: "2.0", method: MeshRpc.Protocol.cancelRequestMethod, params: { id: id } });
                 call.callback(reason);
             }
         }

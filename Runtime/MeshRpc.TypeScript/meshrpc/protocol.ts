@@ -9,6 +9,10 @@ namespace MeshRpc.Protocol {
     export var handshakeMethod = "mesh.handshake";
     export var heartbeatMethod = "mesh.heartbeat";
     export var handshakeRefusedCode = -32001;
+    export var cancelRequestMethod = "$/cancelRequest";
+    export var methodNotFoundCode = -32601;
+    export var invalidParamsCode = -32602;
+    export var requestCanceledCode = -32800;
     export var maxFrameBytes = 16777216;
     export var streamNext = "mesh.stream.next";
     export var streamDispose = "mesh.stream.dispose";

@@ -1,0 +1,368 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using MeshRpc.Wire;
+using StreamJsonRpc.Protocol;
+
+namespace MeshRpc.Client.Calls;
+
+/// <summary>
+/// The caller's end of a data-plane connection after its handshake: JSON-RPC requests out through a <see cref="FrameWriter"/>,
+/// replies matched to their calls by id in one read loop that parses each in place. A lone call is written on its
+/// caller's thread; calls made while others are in flight are gathered into one write. The wire is StreamJsonRpc's
+/// (length-prefixed JSON-RPC 2.0, <c>$/cancelRequest</c>, W3C <c>traceparent</c>) plus MeshRpc's <c>timeoutMs</c>.
+/// </summary>
+internal sealed class CallChannel : IAsyncDisposable
+{
+    private readonly Stream _stream;
+    private readonly JsonSerializerOptions _json;
+    private readonly JsonTypeInfo<CommonErrorData> _errorData;
+    private readonly FrameWriter _writer;
+    private readonly FrameReader _reader;
+    private readonly Dictionary<long, IPendingCall> _pending = [];
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _nextId;
+    private Exception? _lost;
+    private int _disposed;
+
+    public CallChannel(Stream stream, JsonSerializerOptions json, int maxFrameBytes)
+    {
+        _stream = stream;
+        _json = json;
+        _errorData = (JsonTypeInfo<CommonErrorData>)MeshJson.TypeInfo(json, typeof(CommonErrorData));
+        _writer = new FrameWriter(stream, CloseAfterFailedWrite);
+        _reader = new FrameReader(stream, maxFrameBytes);
+        _ = Task.Run(ReadLoopAsync);
+    }
+
+    /// <summary>Completes when the connection has closed, for whatever reason.</summary>
+    public Task Completion => _closed.Task;
+
+    /// <summary>Calls <paramref name="method"/> and reads its result as <typeparamref name="T"/>.</summary>
+    public Task<T> InvokeAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken) =>
+        InvokeAsync(method, arguments, (JsonTypeInfo<T>)MeshJson.TypeInfo(_json, typeof(T)), cancellationToken);
+
+    /// <summary>Calls <paramref name="method"/>, which returns nothing.</summary>
+    public Task InvokeAsync(string method, object?[] arguments, CancellationToken cancellationToken) =>
+        InvokeAsync<object>(method, arguments, resultType: null, cancellationToken);
+
+    /// <summary>Sends a notification: no id, no reply. Throws <see cref="ConnectionLostException"/> when the connection is gone.</summary>
+    public async ValueTask NotifyAsync(string method, object?[] arguments)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        try
+        {
+            await _writer.WriteAsync((this, method, arguments), static (w, s) => s.Item1.WriteRequest(w, id: 0, s.method, s.arguments));
+        }
+        catch (IOException ex)
+        {
+            throw Lost(ex);
+        }
+    }
+
+    /// <summary>Closes the connection; calls still open fail as lost.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stream.DisposeAsync();
+        await _closed.Task;
+        _writer.Dispose();
+    }
+
+    // Not async: a call whose request went out at once (nearly all) returns its completion source's task as it is.
+    private Task<T> InvokeAsync<T>(string method, object?[] arguments, JsonTypeInfo<T>? resultType, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        PendingCall<T> call;
+        bool othersInFlight;
+        lock (_pending)
+        {
+            if (_lost is { } lost)
+            {
+                return Task.FromException<T>(Lost(lost));
+            }
+
+            call = new PendingCall<T>(this, ++_nextId, resultType);
+            othersInFlight = _pending.Count > 0;
+            _pending.Add(call.Id, call);
+        }
+
+        ValueTask writing;
+        try
+        {
+            writing = _writer.WriteAsync((this, call.Id, method, arguments), static (w, s) => s.Item1.WriteRequest(w, s.Id, s.method, s.arguments), gather: othersInFlight);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException<T>(Unsent(call, ex));
+        }
+
+        return writing.IsCompletedSuccessfully && !cancellationToken.CanBeCanceled
+            ? call.Task
+            : AfterWriteAsync(call, writing, cancellationToken);
+    }
+
+    private async Task<T> AfterWriteAsync<T>(PendingCall<T> call, ValueTask writing, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await writing;
+        }
+        catch (Exception ex)
+        {
+            throw Unsent(call, ex);
+        }
+
+        using (cancellationToken.UnsafeRegister(static (state, token) => ((IPendingCall)state!).Channel.Cancel((IPendingCall)state, token), call))
+        {
+            return await call.Task;
+        }
+    }
+
+    // A request that never left: its call is forgotten, and fails with why (a lost connection, or arguments with no JSON metadata).
+    private Exception Unsent(IPendingCall call, Exception failure)
+    {
+        Remove(call.Id);
+        return failure is IOException ? Lost(failure) : failure;
+    }
+
+    // The call ends as cancelled at once; the worker is told, so its token fires, and whatever it answers later is dropped.
+    private void Cancel(IPendingCall call, CancellationToken token)
+    {
+        if (Remove(call.Id) is null)
+        {
+            return;
+        }
+
+        call.Cancel(token);
+        try
+        {
+            var telling = _writer.WriteAsync(call.Id, static (w, id) =>
+            {
+                w.WriteStartObject();
+                w.WriteString("jsonrpc"u8, "2.0"u8);
+                w.WriteString("method"u8, Protocol.CancelRequestMethod);
+                w.WriteStartObject("params"u8);
+                w.WriteNumber("id"u8, id);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }, gather: true);
+            Debug.Assert(telling.IsCompleted, "A gathered write is sent from the thread pool.");
+        }
+        catch (IOException)
+        {
+            // The connection is gone, and the worker's call with it: there is no one left to tell.
+        }
+    }
+
+    private IPendingCall? Remove(long id)
+    {
+        lock (_pending)
+        {
+            return _pending.Remove(id, out var call) ? call : null;
+        }
+    }
+
+    private void WriteRequest(Utf8JsonWriter writer, long id, string method, object?[] arguments)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("jsonrpc"u8, "2.0"u8);
+        if (id != 0)
+        {
+            writer.WriteNumber("id"u8, id);
+        }
+
+        writer.WriteString("method"u8, method);
+        writer.WriteStartArray("params"u8);
+        foreach (var argument in arguments)
+        {
+            if (argument is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                JsonSerializer.Serialize(writer, argument, MeshJson.TypeInfo(_json, argument.GetType()));
+            }
+        }
+
+        writer.WriteEndArray();
+        if (id != 0 && CallDeadline.RemainingMs is { } timeoutMs)
+        {
+            writer.WriteNumber("timeoutMs"u8, timeoutMs);
+        }
+
+        // The caller's trace context, so the worker's span joins the call's trace.
+        if (Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity)
+        {
+            writer.WriteString("traceparent"u8, activity.Id);
+            if (activity.TraceStateString is { Length: > 0 } traceState)
+            {
+                writer.WriteString("tracestate"u8, traceState);
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        Exception? failure = null;
+        try
+        {
+            while (await _reader.FillAsync())
+            {
+                while (_reader.TryRead(out var frame))
+                {
+                    Complete(frame);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // Whatever ended the connection (the network, disposal, or a worker sending what is not JSON-RPC) is what
+            // every call still open fails with, below.
+            failure = ex;
+        }
+
+        List<IPendingCall> open;
+        lock (_pending)
+        {
+            _lost = failure ?? new EndOfStreamException("The worker closed the connection.");
+            open = [.. _pending.Values];
+            _pending.Clear();
+        }
+
+        foreach (var call in open)
+        {
+            call.Fail(Lost(_lost));
+        }
+
+        _closed.TrySetResult();
+    }
+
+    // One reply: its id, then its result or error, in whatever order the members come.
+    private void Complete(ReadOnlySpan<byte> frame)
+    {
+        var reader = new Utf8JsonReader(frame);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("A JSON-RPC message must be a JSON object.");
+        }
+
+        long? id = null;
+        Utf8JsonReader result = default;
+        Utf8JsonReader error = default;
+        var outcome = JsonTokenType.None;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                id = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var number) ? number : null;
+            }
+            else if (reader.ValueTextEquals("result"u8))
+            {
+                reader.Read();
+                result = reader;
+                outcome = JsonTokenType.String;
+            }
+            else if (reader.ValueTextEquals("error"u8))
+            {
+                reader.Read();
+                error = reader;
+                outcome = JsonTokenType.StartObject;
+            }
+            else
+            {
+                reader.Read();
+            }
+
+            reader.Skip();
+        }
+
+        // A request or notification from the worker, or a reply to a call given up (cancelled): nothing waits for it.
+        if (id is not { } replyTo || outcome == JsonTokenType.None || Remove(replyTo) is not { } call)
+        {
+            return;
+        }
+
+        if (outcome == JsonTokenType.String)
+        {
+            call.Succeed(ref result);
+        }
+        else
+        {
+            call.Fail(ReadError(ref error));
+        }
+    }
+
+    private WorkerErrorReplyException ReadError(ref Utf8JsonReader error)
+    {
+        var code = 0;
+        string? message = null;
+        CommonErrorData? data = null;
+        if (error.TokenType == JsonTokenType.StartObject)
+        {
+            while (error.Read() && error.TokenType == JsonTokenType.PropertyName)
+            {
+                if (error.ValueTextEquals("code"u8))
+                {
+                    error.Read();
+                    code = error.TokenType == JsonTokenType.Number && error.TryGetInt32(out var number) ? number : 0;
+                }
+                else if (error.ValueTextEquals("message"u8))
+                {
+                    error.Read();
+                    message = error.TokenType == JsonTokenType.String ? error.GetString() : null;
+                }
+                else if (error.ValueTextEquals("data"u8))
+                {
+                    error.Read();
+                    data = ReadErrorData(error);
+                }
+                else
+                {
+                    error.Read();
+                }
+
+                error.Skip();
+            }
+        }
+
+        return new WorkerErrorReplyException(code, message ?? $"The worker answered with error {code} and no message.", data);
+    }
+
+    private CommonErrorData? ReadErrorData(Utf8JsonReader data)
+    {
+        if (data.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(ref data, _errorData);
+        }
+        catch (JsonException)
+        {
+            // Unreadable error data must not hide the error itself.
+            return null;
+        }
+    }
+
+    private void CloseAfterFailedWrite(Exception failure) => _stream.Dispose();
+
+    private Exception Lost(Exception cause) => _disposed != 0
+        ? new ObjectDisposedException(nameof(WorkerConnection), "The connection was disposed.")
+        : new ConnectionLostException(cause);
+}
