@@ -9,6 +9,11 @@ internal static class Emitter
     private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"MeshRpc.Generators\", \"1.0.0\")]";
     private const string NoCancellation = "global::System.Threading.CancellationToken.None";
 
+    // The dispatch lambdas' parameters: named so that no parameter of a contract method (declared as a local in a
+    // stream's lambda) can take their names.
+    private const string DispatchArguments = "meshArguments";
+    private const string DispatchToken = "meshCancellation";
+
     public static string Emit(ContractModel contract, ContractRoles roles)
     {
         var w = new SourceWriter();
@@ -101,32 +106,46 @@ internal static class Emitter
         w.Open($"private static void Attach(global::MeshRpc.Hosting.MeshDispatcher dispatcher, {contract.InterfaceType} target)");
         foreach (var method in contract.Methods)
         {
-            w.Line($"dispatcher.Add(\"{method.WireName}\", {DispatchDelegate(method)});");
+            EmitDispatch(w, method);
         }
 
         w.Close();
     }
 
-    private static string DispatchDelegate(MethodModel method)
+    // Each method is served by a lambda that reads its arguments in order, by type, then calls the worker object:
+    // no reflection, and nothing boxed.
+    private static void EmitDispatch(SourceWriter w, MethodModel method)
     {
-        var types = method.Parameters.Select(p => p.Type).ToList();
-        switch (method.ReturnKind)
+        var wireParameters = method.Parameters.Where(p => !p.IsCancellationToken).ToList();
+        var cancellable = method.Parameters.Any(p => p.IsCancellationToken);
+        var resultType = method.ReturnKind is ReturnKind.TaskOfT or ReturnKind.ValueTaskOfT ? $"<{method.ResultType}>" : string.Empty;
+        if (method.ReturnKind == ReturnKind.AsyncEnumerable)
         {
-            case ReturnKind.Void:
-                return types.Count == 0
-                    ? $"new global::System.Action(target.{method.Name})"
-                    : $"new global::System.Action<{string.Join(", ", types)}>(target.{method.Name})";
-            case ReturnKind.AsyncEnumerable:
-                // The wire method takes the arguments and returns a handle; the method's token becomes the stream's token.
-                var wireParameters = method.Parameters.Where(p => !p.IsCancellationToken).ToList();
-                var token = method.Parameters.FirstOrDefault(p => p.IsCancellationToken)?.Name ?? "_";
-                var call = string.Join(", ", method.Parameters.Select(p => p.Name));
-                var wireTypes = string.Join(", ", wireParameters.Select(p => p.Type).Append("global::MeshRpc.Wire.StreamHandle"));
-                var lambdaParameters = string.Join(", ", wireParameters.Select(p => p.Name));
-                return $"new global::System.Func<{wireTypes}>(({lambdaParameters}) => dispatcher.OpenStream({token} => target.{method.Name}({call})))";
-            default:
-                return $"new global::System.Func<{string.Join(", ", types.Append(method.ReturnType))}>(target.{method.Name})";
+            // The stream's arguments are read now; the method runs when the caller first pulls, with the stream's token.
+            var streamToken = method.Parameters.FirstOrDefault(p => p.IsCancellationToken)?.Name ?? "_";
+            w.Line($"dispatcher.AddStream<{method.ResultType}>(\"{method.WireName}\", {wireParameters.Count}, (ref global::MeshRpc.Hosting.MeshArguments {DispatchArguments}) =>");
+            w.Line("{");
+            foreach (var parameter in wireParameters)
+            {
+                w.Line($"    var {parameter.Name} = {DispatchArguments}.Next<{parameter.Type}>();");
+            }
+
+            w.Line($"    return {streamToken} => target.{method.Name}({string.Join(", ", method.Parameters.Select(p => p.Name))});");
+            w.Line("});");
+            return;
         }
+
+        w.Line($"dispatcher.Add{resultType}(\"{method.WireName}\", {wireParameters.Count}, cancellable: {(cancellable ? "true" : "false")}, (ref global::MeshRpc.Hosting.MeshArguments {DispatchArguments}, global::System.Threading.CancellationToken {DispatchToken}) =>");
+        var arguments = string.Join(", ", method.Parameters.Select(p => p.IsCancellationToken ? DispatchToken : $"{DispatchArguments}.Next<{p.Type}>()"));
+        var invocation = $"target.{method.Name}({arguments})";
+        var body = method.ReturnKind switch
+        {
+            ReturnKind.Task => $"new global::System.Threading.Tasks.ValueTask({invocation})",
+            ReturnKind.TaskOfT => $"new global::System.Threading.Tasks.ValueTask<{method.ResultType}>({invocation})",
+            ReturnKind.Void => $"{{ {invocation}; return default; }}",
+            _ => invocation,
+        };
+        w.Line($"    {body});");
     }
 
     private static void EmitProxy(SourceWriter w, ContractModel contract)

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
+using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using MeshRpc.Hosting.Calls;
 using MeshRpc.Wire;
-using StreamJsonRpc;
 
 namespace MeshRpc.Hosting;
 
@@ -12,26 +13,44 @@ namespace MeshRpc.Hosting;
 /// </summary>
 public sealed class MeshDispatcher : IAsyncDisposable
 {
-    private readonly JsonRpc _rpc;
     private readonly JsonSerializerOptions _json;
+    private readonly Dictionary<string, ServedMethod> _methods = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, IWorkerStream> _streams = new();
     private long _nextStreamId;
 
-    /// <summary>Creates the dispatcher and registers the stream protocol's methods.</summary>
-    public MeshDispatcher(JsonRpc rpc, JsonSerializerOptions json)
+    /// <summary>Creates the dispatcher for a contract whose types <paramref name="json"/> knows, with the stream protocol's methods.</summary>
+    internal MeshDispatcher(JsonSerializerOptions json)
     {
-        ArgumentNullException.ThrowIfNull(rpc);
-        _rpc = rpc;
         _json = json;
-        rpc.AddLocalRpcMethod(StreamProtocol.Next, new Func<long, int, CancellationToken, Task<StreamBatch>>(NextAsync));
-        rpc.AddLocalRpcMethod(StreamProtocol.Dispose, new Func<long, Task>(DisposeStreamAsync));
+        Add(StreamProtocol.Next, 2, cancellable: true, (ref MeshArguments arguments, CancellationToken cancellationToken) =>
+            new ValueTask<StreamBatch>(NextAsync(arguments.Next<long>(), arguments.Next<int>(), cancellationToken)));
+        Add(StreamProtocol.Dispose, 1, cancellable: false, (ref MeshArguments arguments, CancellationToken _) =>
+            new ValueTask(DisposeStreamAsync(arguments.Next<long>())));
     }
 
-    /// <summary>Registers a request/response or notification method; called by generated code.</summary>
-    public void Add(string wireName, Delegate method) => _rpc.AddLocalRpcMethod(wireName, method);
+    /// <summary>The methods served, by wire name.</summary>
+    internal IReadOnlyDictionary<string, ServedMethod> Methods => _methods;
 
-    /// <summary>Starts a stream whose items the caller pulls; called by generated code for <c>IAsyncEnumerable&lt;T&gt;</c> methods.</summary>
-    public StreamHandle OpenStream<T>(Func<CancellationToken, IAsyncEnumerable<T>> open)
+    /// <summary>Serves a method with a result under <paramref name="wireName"/>; called by generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public void Add<TResult>(string wireName, int argumentCount, bool cancellable, MeshMethod<TResult> method) =>
+        _methods.Add(wireName, new ServedMethod<TResult>(argumentCount, cancellable, method, (JsonTypeInfo<TResult>)MeshJson.TypeInfo(_json, typeof(TResult))));
+
+    /// <summary>Serves a method without a result (or a notification) under <paramref name="wireName"/>; called by generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public void Add(string wireName, int argumentCount, bool cancellable, MeshMethod method) =>
+        _methods.Add(wireName, new ServedVoidMethod(argumentCount, cancellable, method));
+
+    /// <summary>Serves a streaming method under <paramref name="wireName"/>: its reply is a handle the caller pulls items through; called by generated code.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public void AddStream<T>(string wireName, int argumentCount, MeshStreamMethod<T> open)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        Add(wireName, argumentCount, cancellable: false, (ref MeshArguments arguments, CancellationToken _) => new ValueTask<StreamHandle>(OpenStream(open(ref arguments))));
+    }
+
+    /// <summary>Starts a stream whose items the caller pulls.</summary>
+    private StreamHandle OpenStream<T>(Func<CancellationToken, IAsyncEnumerable<T>> open)
     {
         ArgumentNullException.ThrowIfNull(open);
         var id = Interlocked.Increment(ref _nextStreamId);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text.Json;
+using MeshRpc.Hosting.Calls;
 using MeshRpc.Tls;
 using MeshRpc.Wire;
 
@@ -171,13 +172,11 @@ public sealed class WorkerServer : IAsyncDisposable
 
             _watchdog.Beat();
             await using var guarded = new FrameGuardStream(stream, _options.MaxFrameBytes, _options.IdleTimeout);
-            using var rpc = new WorkerJsonRpc(MeshJson.CreateHandler(guarded, _contract), _options.IncludeErrorDiagnostics) { ActivityTracingStrategy = _telemetry };
-            await using var dispatcher = new MeshDispatcher(rpc, _contract.JsonOptions);
-            rpc.AddLocalRpcMethod(Protocol.HeartbeatMethod, new Action(_watchdog.Beat));
+            await using var dispatcher = new MeshDispatcher(_contract.JsonOptions);
             _attach(dispatcher, _target);
-            rpc.StartListening();
-            using var registration = stopping.Register(rpc.Dispose);
-            await rpc.Completion.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            using var calls = new WorkerCalls(guarded, dispatcher, _contract.JsonOptions, _options.MaxFrameBytes, _telemetry, _watchdog.Beat, _options.IncludeErrorDiagnostics);
+            using var registration = stopping.Register(guarded.Dispose);
+            await calls.RunAsync();
         }
     }
 

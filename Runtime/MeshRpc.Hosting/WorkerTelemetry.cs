@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using MeshRpc.Telemetry;
-using MeshRpc.Wire;
-using StreamJsonRpc;
-using StreamJsonRpc.Protocol;
 
 namespace MeshRpc.Hosting;
 
@@ -12,7 +9,7 @@ namespace MeshRpc.Hosting;
 /// caller's span named by the request's W3C <c>traceparent</c>, and <c>rpc.server.call.duration</c>; and each call's
 /// arrival, for the idle timeout. Heartbeats are not calls and make none.
 /// </summary>
-internal sealed class WorkerTelemetry(string contract, CallActivity? calls = null, Action<string, int>? timedOut = null) : IActivityTracingStrategy
+internal sealed class WorkerTelemetry(string contract, CallActivity? calls = null, Action<string, int>? timedOut = null)
 {
     private static readonly ActivitySource Source = new(MeshTelemetry.Worker);
 
@@ -21,26 +18,15 @@ internal sealed class WorkerTelemetry(string contract, CallActivity? calls = nul
     private static readonly Histogram<double> CallDuration = Meter.CreateHistogram<double>(
         "rpc.server.call.duration", "s", "Duration of calls as the worker serves them.");
 
-    /// <inheritdoc />
-    public void ApplyOutboundActivity(JsonRpcRequest request)
+    /// <summary>Starts serving a call of <paramref name="method"/>; dispose the result when it is done. Heartbeats are not calls.</summary>
+    public IDisposable? Begin(string method, string? traceParent, string? traceState, int? timeoutMs)
     {
-        // A worker sends no requests of its own.
-    }
-
-    /// <inheritdoc />
-    public IDisposable? ApplyInboundActivity(JsonRpcRequest request)
-    {
-        if (request.Method is not { } method || method == Protocol.HeartbeatMethod)
-        {
-            return null;
-        }
-
-        // Every request but a heartbeat is a call, for the idle timeout (this is the one hook StreamJsonRpc gives per request).
+        // Every request is a call, for the idle timeout.
         var served = calls?.Started();
 
         // A span only inside the caller's trace: a request without traceparent costs a null check.
         Activity? activity = null;
-        if (request.TraceParent is { } traceParent && Source.HasListeners() && ActivityContext.TryParse(traceParent, request.TraceState, isRemote: true, out var parent))
+        if (traceParent is not null && Source.HasListeners() && ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent))
         {
             activity = Source.StartActivity($"{contract}/{method}", ActivityKind.Server, parent);
             activity?.SetTag("rpc.system", MeshTelemetry.RpcSystem);
@@ -49,7 +35,6 @@ internal sealed class WorkerTelemetry(string contract, CallActivity? calls = nul
         }
 
         // The caller's timeout, when it sent one: a call still running when it passes was cancelled for it.
-        var timeoutMs = (request as MeshRequest)?.TimeoutMs;
         activity?.SetTag("meshrpc.timeout_ms", timeoutMs);
         return CallDuration.Enabled || served is not null || timeoutMs is not null
             ? new ServedCall(activity, served, contract, method, Stopwatch.GetTimestamp(), timeoutMs is { } ms && timedOut is not null ? () => timedOut(method, ms) : null, timeoutMs)

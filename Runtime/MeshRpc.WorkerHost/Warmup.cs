@@ -55,7 +55,9 @@ internal static class Warmup
         var workerKey = new byte[32];
         var signer = TicketSigner.CreateEphemeral();
         var contract = new MeshContract<IWarmup>("meshrpc.warmup", "warmup");
-        MeshDispatchers.Register(contract, static (dispatcher, target) => dispatcher.Add("Echo", new Func<string, Task<string>>(target.EchoAsync)));
+        // As the generator writes a contract's dispatch, so the warm-up compiles the same serving path a gem's takes.
+        MeshDispatchers.Register(contract, static (dispatcher, target) => dispatcher.Add<string>("Echo", 1, cancellable: false, (ref MeshArguments arguments, CancellationToken _) =>
+            new ValueTask<string>(target.EchoAsync(arguments.Next<string>()))));
         await using var server = new WorkerServer(
             new WorkerServerOptions { WorkerId = "warmup", WorkerKey = workerKey, Tickets = signer.CreateVerifier(), BindAddress = IPAddress.Loopback, HeartbeatTimeout = TimeSpan.FromMinutes(1), Certificate = certificate },
             contract,

@@ -357,7 +357,7 @@ namespace MeshRpc {
 
         private translate(method: string, rpc: RpcError): MeshError {
             var workerId = this.ticket.workerId;
-            if (rpc.code === MeshRpc.Protocol.methodNotFoundCode) {
+            if (rpc.code === MeshRpc.Protocol.methodNotFoundCode || rpc.code === MeshRpc.Protocol.invalidParamsCode) {
                 return error(ErrorCodes.CallRefused, "Worker " + workerId + " does not serve '" + method + "'. Caller and worker were built from different contracts; rebuild both.");
             }
             if (rpc.code === MeshRpc.Protocol.handshakeRefusedCode) {

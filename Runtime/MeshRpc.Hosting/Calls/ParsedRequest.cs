@@ -1,0 +1,112 @@
+using System.Text.Json;
+
+namespace MeshRpc.Hosting.Calls;
+
+/// <summary>A request's id as the caller sent it: a number (MeshRpc's callers) or a string (JSON-RPC allows both).</summary>
+internal readonly record struct RequestKey(long Number, string? Text)
+{
+    public void Write(Utf8JsonWriter writer)
+    {
+        if (Text is null)
+        {
+            writer.WriteNumber("id"u8, Number);
+        }
+        else
+        {
+            writer.WriteString("id"u8, Text);
+        }
+    }
+
+    public static RequestKey? Read(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.Number when reader.TryGetInt64(out var number) => new RequestKey(number, null),
+        JsonTokenType.String => new RequestKey(0, reader.GetString()),
+        _ => null,
+    };
+}
+
+/// <summary>The members of one request, read in place from its frame in whatever order they come.</summary>
+internal ref struct ParsedRequest
+{
+    public RequestKey? Id;
+    public string? Method;
+    public bool HasArguments;
+    public Utf8JsonReader Arguments;
+    public string? TraceParent;
+    public string? TraceState;
+    public int? TimeoutMs;
+    public RequestKey? CancelledId;
+
+    public static ParsedRequest Parse(ReadOnlySpan<byte> frame)
+    {
+        var request = default(ParsedRequest);
+        var reader = new Utf8JsonReader(frame);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                request.Id = RequestKey.Read(ref reader);
+            }
+            else if (reader.ValueTextEquals("method"u8))
+            {
+                reader.Read();
+                request.Method = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("params"u8))
+            {
+                reader.Read();
+                request.HasArguments = reader.TokenType != JsonTokenType.Null;
+                request.Arguments = reader;
+                request.CancelledId = CancelledIdIn(reader);
+            }
+            else if (reader.ValueTextEquals("traceparent"u8))
+            {
+                reader.Read();
+                request.TraceParent = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("tracestate"u8))
+            {
+                reader.Read();
+                request.TraceState = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("timeoutMs"u8))
+            {
+                reader.Read();
+                request.TimeoutMs = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var ms) && ms > 0 ? ms : null;
+            }
+            else
+            {
+                reader.Read();
+            }
+
+            reader.Skip();
+        }
+
+        return request;
+    }
+
+    // $/cancelRequest's params: {"id": n}.
+    private static RequestKey? CancelledIdIn(Utf8JsonReader parameters)
+    {
+        if (parameters.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        while (parameters.Read() && parameters.TokenType == JsonTokenType.PropertyName)
+        {
+            var isId = parameters.ValueTextEquals("id"u8);
+            parameters.Read();
+            if (isId)
+            {
+                return RequestKey.Read(ref parameters);
+            }
+
+            parameters.Skip();
+        }
+
+        return null;
+    }
+}

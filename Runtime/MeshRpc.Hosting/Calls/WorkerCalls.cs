@@ -1,0 +1,398 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using MeshRpc.Wire;
+using StreamJsonRpc.Protocol;
+
+namespace MeshRpc.Hosting.Calls;
+
+/// <summary>
+/// The worker's end of a data-plane connection after its handshake. One read loop takes each frame as it arrives:
+/// heartbeats and cancellations it handles itself, at once, whatever the worker object is doing; requests it queues.
+/// One thread-pool item at a time starts the queued requests in order (each runs until its first wait, as
+/// StreamJsonRpc did), and the replies of requests that finish at once go out together in one write. Same wire as the
+/// caller's <c>CallChannel</c>: length-prefixed JSON-RPC 2.0 with <c>$/cancelRequest</c>, <c>traceparent</c> and <c>timeoutMs</c>.
+/// </summary>
+internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
+{
+    private readonly IReadOnlyDictionary<string, ServedMethod> _methods;
+    private readonly JsonSerializerOptions _json;
+    private readonly JsonTypeInfo<CommonErrorData> _errorData;
+    private readonly WorkerTelemetry _telemetry;
+    private readonly Action _heartbeat;
+    private readonly bool _includeDiagnostics;
+    private readonly FrameWriter _writer;
+    private readonly FrameReader _reader;
+    private readonly Stream _stream;
+    private readonly Queue<(byte[] Bytes, int Length)> _queued = new();
+    private readonly Dictionary<RequestKey, CancellationTokenSource> _cancellable = [];
+    private bool _starting;
+    private int _running;
+
+    public WorkerCalls(Stream stream, MeshDispatcher dispatcher, JsonSerializerOptions json, int maxFrameBytes, WorkerTelemetry telemetry, Action heartbeat, bool includeDiagnostics)
+    {
+        _methods = dispatcher.Methods;
+        _json = json;
+        _errorData = (JsonTypeInfo<CommonErrorData>)MeshJson.TypeInfo(json, typeof(CommonErrorData));
+        _telemetry = telemetry;
+        _heartbeat = heartbeat;
+        _includeDiagnostics = includeDiagnostics;
+        _stream = stream;
+        // A failed write ends the connection: closing the stream ends the read loop.
+        _writer = new FrameWriter(stream, _ => stream.Dispose());
+        _reader = new FrameReader(stream, maxFrameBytes);
+    }
+
+    /// <summary>Reads and serves until the caller goes, the stream closes, or the caller sends what is not JSON-RPC.</summary>
+    public async Task RunAsync()
+    {
+        try
+        {
+            while (await _reader.FillAsync())
+            {
+                while (_reader.TryRead(out var frame))
+                {
+                    Take(frame);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or JsonException or InvalidOperationException)
+        {
+            // The caller went away or broke the protocol: either way this connection is over.
+        }
+        finally
+        {
+            // No one is left to read what the calls still running would answer.
+            lock (_cancellable)
+            {
+                foreach (var running in _cancellable.Values)
+                {
+                    Cancel(running);
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _writer.Dispose();
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        // Replies of requests that finish at once are held back until the queue is empty, then sent in one write.
+        _writer.Cork();
+        try
+        {
+            while (true)
+            {
+                (byte[] Bytes, int Length) request;
+                lock (_queued)
+                {
+                    if (!_queued.TryDequeue(out request))
+                    {
+                        _starting = false;
+                        break;
+                    }
+                }
+
+                try
+                {
+                    Start(request.Bytes.AsSpan(0, request.Length));
+                }
+                catch (JsonException)
+                {
+                    // Valid up to its method, broken after it: the caller breaks the protocol, and the connection ends.
+                    _stream.Dispose();
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(request.Bytes);
+                }
+            }
+        }
+        finally
+        {
+            Observe(_writer.UncorkAsync());
+        }
+    }
+
+    // On the read loop: what must not wait behind the worker object is handled here; the rest is queued.
+    private void Take(ReadOnlySpan<byte> frame)
+    {
+        var reader = new Utf8JsonReader(frame);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("A JSON-RPC message must be a JSON object.");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isMethod = reader.ValueTextEquals("method"u8);
+            reader.Read();
+            if (isMethod && reader.TokenType == JsonTokenType.String)
+            {
+                if (reader.ValueTextEquals(Protocol.HeartbeatMethod))
+                {
+                    _heartbeat();
+                    return;
+                }
+
+                if (reader.ValueTextEquals(Protocol.CancelRequestMethod))
+                {
+                    CancelRequest(frame);
+                    return;
+                }
+
+                break;
+            }
+
+            reader.Skip();
+        }
+
+        var copy = ArrayPool<byte>.Shared.Rent(frame.Length);
+        frame.CopyTo(copy);
+        lock (_queued)
+        {
+            _queued.Enqueue((copy, frame.Length));
+            if (_starting)
+            {
+                return;
+            }
+
+            _starting = true;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    private void Start(ReadOnlySpan<byte> frame)
+    {
+        var request = ParsedRequest.Parse(frame);
+        if (request.Method is null)
+        {
+            // A reply, or something else no worker answers.
+            return;
+        }
+
+        if (!_methods.TryGetValue(request.Method, out var method))
+        {
+            Fail(request.Id, Protocol.MethodNotFoundCode, $"This worker serves no method '{request.Method}'.", data: null);
+            return;
+        }
+
+        var count = request.HasArguments ? MeshArguments.Count(request.Arguments) : 0;
+        if (count != method.ArgumentCount)
+        {
+            Fail(request.Id, Protocol.InvalidParamsCode,
+                $"'{request.Method}' takes {method.ArgumentCount} positional argument(s); the request has {(count < 0 ? "no argument array" : count)}.", data: null);
+            return;
+        }
+
+        var served = _telemetry.Begin(request.Method, request.TraceParent, request.TraceState, request.TimeoutMs);
+        var cancellation = method.Cancellable && request.Id is { } id ? Track(id) : null;
+        var token = cancellation?.Token ?? CancellationToken.None;
+        ServedMethod.Outcome outcome;
+        try
+        {
+            var arguments = new MeshArguments(request.Arguments, _json);
+            outcome = method.Invoke(ref arguments, token);
+        }
+        catch (Exception ex)
+        {
+            Finish(request.Id, served);
+            Fail(request.Id, ex, token);
+            return;
+        }
+
+        if (outcome.IsCompleted)
+        {
+            Complete(request.Id, outcome, served, token);
+        }
+        else
+        {
+            Interlocked.Increment(ref _running);
+            _ = CompleteLaterAsync(request.Id, outcome, served, token);
+        }
+    }
+
+    private async Task CompleteLaterAsync(RequestKey? id, ServedMethod.Outcome outcome, IDisposable? served, CancellationToken token)
+    {
+        try
+        {
+            await outcome.TakeAsync();
+        }
+        catch (Exception ex)
+        {
+            Finish(id, served);
+            Fail(id, ex, token);
+            return;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+
+        Reply(id, outcome, served);
+    }
+
+    private void Complete(RequestKey? id, ServedMethod.Outcome outcome, IDisposable? served, CancellationToken token)
+    {
+        try
+        {
+            outcome.Take();
+        }
+        catch (Exception ex)
+        {
+            Finish(id, served);
+            Fail(id, ex, token);
+            return;
+        }
+
+        Reply(id, outcome, served);
+    }
+
+    private void Reply(RequestKey? id, ServedMethod.Outcome outcome, IDisposable? served)
+    {
+        Finish(id, served);
+        if (id is not { } replyTo)
+        {
+            return;
+        }
+
+        try
+        {
+            Observe(_writer.WriteAsync((replyTo, outcome), static (w, s) =>
+            {
+                w.WriteStartObject();
+                w.WriteString("jsonrpc"u8, "2.0"u8);
+                s.replyTo.Write(w);
+                w.WritePropertyName("result"u8);
+                s.outcome.WriteResult(w);
+                w.WriteEndObject();
+            }, gather: Volatile.Read(ref _running) > 0));
+        }
+        catch (Exception ex) when (ex is not IOException)
+        {
+            // The result could not be written (a type without JSON metadata): the caller learns why, not nothing.
+            Fail(id, ex, CancellationToken.None);
+        }
+        catch (IOException)
+        {
+            // The caller is gone.
+        }
+    }
+
+    private void Fail(RequestKey? id, Exception failure, CancellationToken token)
+    {
+        var (code, data) = failure switch
+        {
+            InvalidArgumentsException => (Protocol.InvalidParamsCode, null),
+            OperationCanceledException when token.IsCancellationRequested => (Protocol.RequestCanceledCode, null),
+            _ => ((int)JsonRpcErrorCode.InvocationError, Describe(failure)),
+        };
+        Fail(id, code, failure.Message, data);
+    }
+
+    private void Fail(RequestKey? id, int code, string message, CommonErrorData? data)
+    {
+        if (id is not { } replyTo)
+        {
+            // A notification gets no reply, not even a failure.
+            return;
+        }
+
+        try
+        {
+            Observe(_writer.WriteAsync((replyTo, code, message, data, errorData: _errorData), static (w, s) =>
+            {
+                w.WriteStartObject();
+                w.WriteString("jsonrpc"u8, "2.0"u8);
+                s.replyTo.Write(w);
+                w.WriteStartObject("error"u8);
+                w.WriteNumber("code"u8, s.code);
+                w.WriteString("message"u8, s.message);
+                if (s.data is not null)
+                {
+                    w.WritePropertyName("data"u8);
+                    JsonSerializer.Serialize(w, s.data, s.errorData);
+                }
+
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }, gather: Volatile.Read(ref _running) > 0));
+        }
+        catch (IOException)
+        {
+            // The caller is gone.
+        }
+    }
+
+    // Type and message are the contract; stack frames, inner exceptions and source paths stay in the worker unless
+    // its node runs workers with diagnostics on.
+    private CommonErrorData Describe(Exception failure) => _includeDiagnostics
+        ? new CommonErrorData(failure)
+        : new CommonErrorData { TypeName = failure.GetType().FullName, Message = failure.Message, HResult = failure.HResult };
+
+    private CancellationTokenSource Track(RequestKey id)
+    {
+        var source = new CancellationTokenSource();
+        lock (_cancellable)
+        {
+            _cancellable[id] = source;
+        }
+
+        return source;
+    }
+
+    private void Finish(RequestKey? id, IDisposable? served)
+    {
+        served?.Dispose();
+        if (id is { } key)
+        {
+            lock (_cancellable)
+            {
+                _cancellable.Remove(key);
+            }
+        }
+    }
+
+    private void CancelRequest(ReadOnlySpan<byte> frame)
+    {
+        if (ParsedRequest.Parse(frame).CancelledId is not { } id)
+        {
+            return;
+        }
+
+        lock (_cancellable)
+        {
+            if (_cancellable.TryGetValue(id, out var running))
+            {
+                Cancel(running);
+            }
+        }
+    }
+
+    // Off the read loop: a token's callbacks are the worker's code, and must not hold up heartbeats.
+    private static void Cancel(CancellationTokenSource running) =>
+        ThreadPool.UnsafeQueueUserWorkItem(static source =>
+        {
+            try
+            {
+                source.Cancel();
+            }
+            catch (AggregateException)
+            {
+                // A callback the worker's code registered threw; its call ends however that code decides.
+            }
+        }, running, preferLocal: false);
+
+    private static void Observe(ValueTask writing)
+    {
+        if (writing.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        // A failed write ends the connection (the read loop sees it); the task only has to be observed.
+        _ = writing.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+}
