@@ -108,8 +108,15 @@ public sealed class FrameWriter : IDisposable, IThreadPoolWorkItem
         return DrainAsync();
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _json.Dispose();
+    /// <summary>Ends writing: a frame written from now on (say, a late reply to a caller gone) throws <see cref="IOException"/>.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _failure ??= new ObjectDisposedException(nameof(FrameWriter));
+            _json.Dispose();
+        }
+    }
 
     void IThreadPoolWorkItem.Execute()
     {

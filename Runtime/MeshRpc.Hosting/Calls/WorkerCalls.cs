@@ -25,9 +25,10 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
     private readonly FrameWriter _writer;
     private readonly FrameReader _reader;
     private readonly Stream _stream;
-    private readonly Queue<(byte[] Bytes, int Length)> _queued = new();
+    private readonly Queue<(byte[] Bytes, int Length, CancellationTokenSource? Cancellation)> _queued = new();
     private readonly Dictionary<RequestKey, CancellationTokenSource> _cancellable = [];
     private bool _starting;
+    private bool _closed;
     private int _running;
 
     public WorkerCalls(Stream stream, MeshDispatcher dispatcher, JsonSerializerOptions json, int maxFrameBytes, WorkerTelemetry telemetry, Action heartbeat, bool includeDiagnostics)
@@ -63,9 +64,10 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         }
         finally
         {
-            // No one is left to read what the calls still running would answer.
+            // No one is left to read what the calls still running would answer, or to wait for those still queued.
             lock (_cancellable)
             {
+                _closed = true;
                 foreach (var running in _cancellable.Values)
                 {
                     Cancel(running);
@@ -84,7 +86,7 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         {
             while (true)
             {
-                (byte[] Bytes, int Length) request;
+                (byte[] Bytes, int Length, CancellationTokenSource? Cancellation) request;
                 lock (_queued)
                 {
                     if (!_queued.TryDequeue(out request))
@@ -96,7 +98,7 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
 
                 try
                 {
-                    Start(request.Bytes.AsSpan(0, request.Length));
+                    Start(request.Bytes.AsSpan(0, request.Length), request.Cancellation);
                 }
                 catch (JsonException)
                 {
@@ -115,44 +117,31 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         }
     }
 
-    // On the read loop: what must not wait behind the worker object is handled here; the rest is queued.
+    // On the read loop: what must not wait behind the worker object is handled here; the rest is queued. A request's
+    // cancellation source is made here too, so a $/cancelRequest that overtakes its request's start still reaches it.
     private void Take(ReadOnlySpan<byte> frame)
     {
-        var reader = new Utf8JsonReader(frame);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        var request = ParsedRequest.Parse(frame);
+        if (request.Method == Protocol.HeartbeatMethod)
         {
-            throw new JsonException("A JSON-RPC message must be a JSON object.");
+            _heartbeat();
+            return;
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        if (request.Method == Protocol.CancelRequestMethod)
         {
-            var isMethod = reader.ValueTextEquals("method"u8);
-            reader.Read();
-            if (isMethod && reader.TokenType == JsonTokenType.String)
-            {
-                if (reader.ValueTextEquals(Protocol.HeartbeatMethod))
-                {
-                    _heartbeat();
-                    return;
-                }
-
-                if (reader.ValueTextEquals(Protocol.CancelRequestMethod))
-                {
-                    CancelRequest(frame);
-                    return;
-                }
-
-                break;
-            }
-
-            reader.Skip();
+            CancelRequest(request.CancelledId);
+            return;
         }
 
+        var cancellation = request.Id is { } id && request.Method is { } name && _methods.TryGetValue(name, out var method) && method.Cancellable
+            ? Track(id)
+            : null;
         var copy = ArrayPool<byte>.Shared.Rent(frame.Length);
         frame.CopyTo(copy);
         lock (_queued)
         {
-            _queued.Enqueue((copy, frame.Length));
+            _queued.Enqueue((copy, frame.Length, cancellation));
             if (_starting)
             {
                 return;
@@ -164,8 +153,13 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
-    private void Start(ReadOnlySpan<byte> frame)
+    private void Start(ReadOnlySpan<byte> frame, CancellationTokenSource? cancellation)
     {
+        if (Volatile.Read(ref _closed))
+        {
+            return;
+        }
+
         var request = ParsedRequest.Parse(frame);
         if (request.Method is null)
         {
@@ -182,13 +176,13 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         var count = request.HasArguments ? MeshArguments.Count(request.Arguments) : 0;
         if (count != method.ArgumentCount)
         {
+            Finish(request.Id, served: null);
             Fail(request.Id, Protocol.InvalidParamsCode,
                 $"'{request.Method}' takes {method.ArgumentCount} positional argument(s); the request has {(count < 0 ? "no argument array" : count)}.", data: null);
             return;
         }
 
         var served = _telemetry.Begin(request.Method, request.TraceParent, request.TraceState, request.TimeoutMs);
-        var cancellation = method.Cancellable && request.Id is { } id ? Track(id) : null;
         var token = cancellation?.Token ?? CancellationToken.None;
         ServedMethod.Outcome outcome;
         try
@@ -337,7 +331,15 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         var source = new CancellationTokenSource();
         lock (_cancellable)
         {
-            _cancellable[id] = source;
+            if (_closed)
+            {
+                // The connection ended while this request was being started: it starts cancelled.
+                source.Cancel();
+            }
+            else
+            {
+                _cancellable[id] = source;
+            }
         }
 
         return source;
@@ -355,9 +357,9 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         }
     }
 
-    private void CancelRequest(ReadOnlySpan<byte> frame)
+    private void CancelRequest(RequestKey? cancelled)
     {
-        if (ParsedRequest.Parse(frame).CancelledId is not { } id)
+        if (cancelled is not { } id)
         {
             return;
         }

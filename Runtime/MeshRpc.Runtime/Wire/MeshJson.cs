@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using StreamJsonRpc;
 
 namespace MeshRpc.Wire;
 
-/// <summary>Builds the JSON-RPC stack both ends of the data plane use, so they cannot drift apart.</summary>
+/// <summary>The JSON both ends of the data plane read and write a contract's values with, so they cannot drift apart.</summary>
 public static class MeshJson
 {
     /// <summary>Serializer options for a contract: its own JSON context (if any) first, then MeshRpc's built-in types.</summary>
@@ -30,12 +29,5 @@ public static class MeshJson
         throw new NotSupportedException(
             $"MeshRpc has no JSON metadata for {type.FullName}. Add [JsonSerializable(typeof({type.Name}))] to the contract's JSON context " +
             "and name it in [MeshWorker(JsonContext = typeof(...))].");
-    }
-
-    /// <summary>Creates the message handler for an authenticated data-plane stream.</summary>
-    public static IJsonRpcMessageHandler CreateHandler(Stream stream, MeshContract contract)
-    {
-        ArgumentNullException.ThrowIfNull(contract);
-        return new LengthHeaderMessageHandler(stream, stream, new MeshJsonFormatter(contract.JsonOptions));
     }
 }

@@ -17,6 +17,7 @@ public sealed class WorkerCallsTests : IAsyncLifetime
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly ManualResetEventSlim _release = new();
     private readonly TaskCompletionSource<bool> _blockedTokenFired = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _blockStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TcpClient? _caller;
     private TcpClient? _worker;
     private NetworkStream? _stream;
@@ -41,6 +42,7 @@ public sealed class WorkerCallsTests : IAsyncLifetime
         {
             // Blocks its thread, as worker code may: nothing the read loop must do waits for it.
             token.Register(() => _blockedTokenFired.TrySetResult(true));
+            _blockStarted.TrySetResult();
             _release.Wait(TimeSpan.FromSeconds(60), CancellationToken.None);
             return default;
         });
@@ -127,6 +129,7 @@ public sealed class WorkerCallsTests : IAsyncLifetime
     public async Task AFrameThatIsNotJson_EndsTheConnection_AndFiresTheTokensOfCallsStillRunning()
     {
         await SendAsync("""{"jsonrpc":"2.0","id":1,"method":"Block","params":[]}""");
+        await _blockStarted.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         await SendRawAsync(Encoding.UTF8.GetBytes("not json at all"));
 
         await _serving!.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);

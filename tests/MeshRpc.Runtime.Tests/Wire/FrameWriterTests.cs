@@ -71,6 +71,15 @@ public sealed class FrameWriterTests
     }
 
     [Fact]
+    public async Task AFrameWrittenAfterDisposal_ThrowsIOException_AsAWriteToAClosedConnection()
+    {
+        var writer = new FrameWriter(new CountingStream(), static _ => { });
+        writer.Dispose();
+
+        await Assert.ThrowsAsync<IOException>(async () => await writer.WriteAsync(1, static (w, n) => w.WriteNumberValue(n)));
+    }
+
+    [Fact]
     public async Task GatheredFrames_AreSentFromThePool_InTheOrderTheyWereWritten()
     {
         var stream = new CountingStream();
