@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 using MeshRpc.TestWorker;
 
 namespace MeshRpc.Runtime.Tests.Client;

@@ -1,10 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Net.Sockets;
-using System.Text.Json;
 using MeshRpc.Hosting;
 using MeshRpc.TestWorker;
-using MeshRpc.Wire;
 
 namespace MeshRpc.Runtime.Tests.Client;
 
