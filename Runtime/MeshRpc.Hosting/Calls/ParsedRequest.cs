@@ -30,8 +30,9 @@ internal ref struct ParsedRequest
 {
     public RequestKey? Id;
     public string? Method;
-    public bool HasArguments;
-    public Utf8JsonReader Arguments;
+    /// <summary>Where the <c>params</c> value starts in the frame, and its length; 0 when there is none (or it is null).</summary>
+    public int ArgumentsStart;
+    public int ArgumentsLength;
     public string? TraceParent;
     public string? TraceState;
     public int? TimeoutMs;
@@ -57,9 +58,13 @@ internal ref struct ParsedRequest
             else if (reader.ValueTextEquals("params"u8))
             {
                 reader.Read();
-                request.HasArguments = reader.TokenType != JsonTokenType.Null;
-                request.Arguments = reader;
                 request.CancelledId = CancelledIdIn(reader);
+                if (reader.TokenType != JsonTokenType.Null)
+                {
+                    request.ArgumentsStart = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    request.ArgumentsLength = (int)reader.BytesConsumed - request.ArgumentsStart;
+                }
             }
             else if (reader.ValueTextEquals("traceparent"u8))
             {

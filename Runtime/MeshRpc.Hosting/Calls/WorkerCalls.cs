@@ -23,8 +23,7 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
     private readonly bool _includeDiagnostics;
     private readonly FrameWriter _writer;
     private readonly FrameReader _reader;
-    private readonly Stream _stream;
-    private readonly Queue<(byte[] Bytes, int Length, CancellationTokenSource? Cancellation)> _queued = new();
+    private readonly Queue<QueuedRequest> _queued = new();
     private readonly Dictionary<RequestKey, CancellationTokenSource> _cancellable = [];
     private bool _starting;
     private bool _closed;
@@ -38,7 +37,6 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         _telemetry = telemetry;
         _heartbeat = heartbeat;
         _includeDiagnostics = includeDiagnostics;
-        _stream = stream;
         // A failed write ends the connection: closing the stream ends the read loop.
         _writer = new FrameWriter(stream, _ => stream.Dispose());
         _reader = new FrameReader(stream, maxFrameBytes);
@@ -85,7 +83,7 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         {
             while (true)
             {
-                (byte[] Bytes, int Length, CancellationTokenSource? Cancellation) request;
+                QueuedRequest request;
                 lock (_queued)
                 {
                     if (!_queued.TryDequeue(out request))
@@ -97,16 +95,14 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
 
                 try
                 {
-                    Start(request.Bytes.AsSpan(0, request.Length), request.Cancellation);
-                }
-                catch (JsonException)
-                {
-                    // Valid up to its method, broken after it: the caller breaks the protocol, and the connection ends.
-                    _stream.Dispose();
+                    Start(request);
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(request.Bytes);
+                    if (request.Arguments is { } arguments)
+                    {
+                        ArrayPool<byte>.Shared.Return(arguments);
+                    }
                 }
             }
         }
@@ -116,11 +112,18 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         }
     }
 
-    // On the read loop: what must not wait behind the worker object is handled here; the rest is queued. A request's
-    // cancellation source is made here too, so a $/cancelRequest that overtakes its request's start still reaches it.
+    // On the read loop, which parses each frame whole (a malformed one ends the connection here): what must not wait
+    // behind the worker object is handled at once; a request is queued as its parsed members and a copy of its
+    // arguments' bytes. Its cancellation source is made here too, so a $/cancelRequest that overtakes its start still reaches it.
     private void Take(ReadOnlySpan<byte> frame)
     {
         var request = ParsedRequest.Parse(frame);
+        if (request.Method is null)
+        {
+            // A reply, or something else no worker answers.
+            return;
+        }
+
         if (request.Method == Protocol.HeartbeatMethod)
         {
             _heartbeat();
@@ -133,14 +136,19 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
             return;
         }
 
-        var cancellation = request.Id is { } id && request.Method is { } name && _methods.TryGetValue(name, out var method) && method.Cancellable
+        var cancellation = request.Id is { } id && _methods.TryGetValue(request.Method, out var method) && method.Cancellable
             ? Track(id)
             : null;
-        var copy = ArrayPool<byte>.Shared.Rent(frame.Length);
-        frame.CopyTo(copy);
+        byte[]? arguments = null;
+        if (request.ArgumentsLength > 0)
+        {
+            arguments = ArrayPool<byte>.Shared.Rent(request.ArgumentsLength);
+            frame.Slice(request.ArgumentsStart, request.ArgumentsLength).CopyTo(arguments);
+        }
+
         lock (_queued)
         {
-            _queued.Enqueue((copy, frame.Length, cancellation));
+            _queued.Enqueue(new QueuedRequest(request.Id, request.Method, request.TraceParent, request.TraceState, request.TimeoutMs, arguments, request.ArgumentsLength, cancellation));
             if (_starting)
             {
                 return;
@@ -152,27 +160,21 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
-    private void Start(ReadOnlySpan<byte> frame, CancellationTokenSource? cancellation)
+    private void Start(in QueuedRequest request)
     {
         if (Volatile.Read(ref _closed))
         {
             return;
         }
 
-        var request = ParsedRequest.Parse(frame);
-        if (request.Method is null)
-        {
-            // A reply, or something else no worker answers.
-            return;
-        }
-
+        var argumentsReader = request.ArgumentsReader();
         if (!_methods.TryGetValue(request.Method, out var method))
         {
             Fail(request.Id, Protocol.MethodNotFoundCode, $"This worker serves no method '{request.Method}'.", data: null);
             return;
         }
 
-        var count = request.HasArguments ? MeshArguments.Count(request.Arguments) : 0;
+        var count = request.Arguments is null ? 0 : MeshArguments.Count(argumentsReader);
         if (count != method.ArgumentCount)
         {
             Finish(request.Id, served: null);
@@ -182,11 +184,11 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         }
 
         var served = _telemetry.Begin(request.Method, request.TraceParent, request.TraceState, request.TimeoutMs);
-        var token = cancellation?.Token ?? CancellationToken.None;
+        var token = request.Cancellation?.Token ?? CancellationToken.None;
         ServedMethod.Outcome outcome;
         try
         {
-            var arguments = new MeshArguments(request.Arguments, _json);
+            var arguments = new MeshArguments(argumentsReader, _json);
             outcome = method.Invoke(ref arguments, token);
         }
         catch (Exception ex)
@@ -395,5 +397,23 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
 
         // A failed write ends the connection (the read loop sees it); the task only has to be observed.
         _ = writing.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
+    /// <summary>A request waiting to start: its members as the read loop parsed them, and its arguments' bytes (rented).</summary>
+    private readonly record struct QueuedRequest(
+        RequestKey? Id, string Method, string? TraceParent, string? TraceState, int? TimeoutMs, byte[]? Arguments, int ArgumentsLength, CancellationTokenSource? Cancellation)
+    {
+        /// <summary>A reader standing on the arguments' first token (an array's start, for positional arguments).</summary>
+        public Utf8JsonReader ArgumentsReader()
+        {
+            if (Arguments is null)
+            {
+                return default;
+            }
+
+            var reader = new Utf8JsonReader(Arguments.AsSpan(0, ArgumentsLength));
+            reader.Read();
+            return reader;
+        }
     }
 }
