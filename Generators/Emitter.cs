@@ -169,21 +169,33 @@ internal static class Emitter
     private static void EmitProxyMethod(SourceWriter w, MethodModel method)
     {
         var parameters = string.Join(", ", method.Parameters.Select(p => $"{p.Type} {p.Name}"));
-        var arguments = method.Parameters.Where(p => !p.IsCancellationToken).Select(p => p.Name).ToArray();
-        var argumentArray = arguments.Length == 0
-            ? "global::System.Array.Empty<object?>()"
-            : $"new object?[] {{ {string.Join(", ", arguments)} }}";
         var token = method.Parameters.FirstOrDefault(p => p.IsCancellationToken)?.Name ?? NoCancellation;
-        var timeout = method.TimeoutMs is { } ms ? $"timeoutMs: {ms}, " : string.Empty;
-        var invoke = method.ResultType is null
-            ? $"InvokeAsync(\"{method.WireName}\", {argumentArray}, {timeout}{token})"
-            : $"InvokeAsync<{method.ResultType}>(\"{method.WireName}\", {argumentArray}, {timeout}{token})";
+        var timeout = $"timeoutMs: {method.TimeoutMs ?? 0}";
+
+        // The arguments travel as they are (one) or as a tuple (several), written by a static lambda: nothing boxed, no array.
+        var arguments = method.Parameters.Where(p => !p.IsCancellationToken).ToArray();
+        var passed = arguments.Length switch
+        {
+            0 => string.Empty,
+            1 => $"{arguments[0].Name}, static (writer, arguments) => writer.Write(arguments), ",
+            _ => $"({string.Join(", ", arguments.Select(p => p.Name))}), static (writer, arguments) => {{ " +
+                 string.Concat(arguments.Select((_, i) => $"writer.Write(arguments.Item{i + 1}); ")) + "}, ",
+        };
+        var argumentsType = arguments.Length switch
+        {
+            0 => null,
+            1 => arguments[0].Type,
+            _ => $"({string.Join(", ", arguments.Select(p => p.Type))})",
+        };
+        var typeArguments = string.Join(", ", new[] { method.ResultType, argumentsType }.Where(t => t is not null));
+        var generic = typeArguments.Length == 0 ? string.Empty : $"<{typeArguments}>";
+        var call = $"CallAsync{generic}(\"{method.WireName}\", {passed}{timeout}, {token})";
         var body = method.ReturnKind switch
         {
-            ReturnKind.ValueTask or ReturnKind.ValueTaskOfT => $"new {method.ReturnType}({invoke})",
-            ReturnKind.Void => $"Notify(\"{method.WireName}\", {argumentArray})",
-            ReturnKind.AsyncEnumerable => $"Stream<{method.ResultType}>(\"{method.WireName}\", {argumentArray}, {token})",
-            _ => invoke,
+            ReturnKind.Task or ReturnKind.TaskOfT => $"{call}.AsTask()",
+            ReturnKind.Void => $"Notify{(argumentsType is null ? string.Empty : $"<{argumentsType}>")}(\"{method.WireName}\"{(passed.Length == 0 ? string.Empty : ", " + passed.TrimEnd(' ', ','))})",
+            ReturnKind.AsyncEnumerable => $"Stream{generic}(\"{method.WireName}\", {passed}{token})",
+            _ => call,
         };
 
         w.Line($"{method.ReturnType} {method.DeclaringInterface}.{method.Name}({parameters})");

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using MeshRpc.Client.Telemetry;
 using MeshRpc.Wire;
 
 namespace MeshRpc;
@@ -19,76 +18,34 @@ public abstract class GhostProxy : IGhostProxy
     /// <inheritdoc />
     public WorkerConnection Connection { get; }
 
-    /// <summary>Calls a method that returns no value.</summary>
-    protected Task InvokeAsync(string method, object?[] arguments, CancellationToken cancellationToken) =>
-        InvokeAsync(method, arguments, timeoutMs: 0, cancellationToken);
+    /// <summary>Calls a method that takes no arguments and returns no value, within <paramref name="timeoutMs"/> (its <c>[MeshTimeout]</c>; 0: none of its own).</summary>
+    protected ValueTask CallAsync(string method, int timeoutMs, CancellationToken cancellationToken) =>
+        Connection.CallAsync(method, 0, NoArguments, timeoutMs, cancellationToken);
 
-    /// <summary>Calls a method that returns no value, within <paramref name="timeoutMs"/> (its <c>[MeshTimeout]</c>; 0: none of its own).</summary>
-    protected async Task InvokeAsync(string method, object?[] arguments, int timeoutMs, CancellationToken cancellationToken)
-    {
-        var call = ClientTelemetry.StartCall(Connection, method);
-        using var deadline = CallDeadline.Start(Connection, timeoutMs, cancellationToken);
-        Exception? failure = null;
-        try
-        {
-            await Connection.Calls.InvokeAsync(method, arguments, deadline.Token);
-        }
-        catch (Exception ex) when ((failure = ex) is null)
-        {
-            // Never taken: the filter only notes the failure for the call's span.
-            throw;
-        }
-        catch (Exception ex) when (deadline.Expired(ex, cancellationToken))
-        {
-            throw new CallTimeoutException(Connection.Ticket.WorkerId, method, deadline.Timeout!.Value, ex);
-        }
-        catch (Exception ex) when (Translate(method, ex) is { } translated)
-        {
-            throw translated;
-        }
-        finally
-        {
-            ClientTelemetry.EndCall(call, Connection, method, failure);
-        }
-    }
+    /// <summary>Calls a method that returns no value with the arguments <paramref name="body"/> writes, within <paramref name="timeoutMs"/> (0: none of its own).</summary>
+    protected ValueTask CallAsync<TArguments>(string method, TArguments arguments, MeshArgumentsBody<TArguments> body, int timeoutMs, CancellationToken cancellationToken) =>
+        Connection.CallAsync(method, arguments, body, timeoutMs, cancellationToken);
 
-    /// <summary>Calls a method that returns <typeparamref name="TResult"/>.</summary>
-    protected Task<TResult> InvokeAsync<TResult>(string method, object?[] arguments, CancellationToken cancellationToken) =>
-        InvokeAsync<TResult>(method, arguments, timeoutMs: 0, cancellationToken);
+    /// <summary>Calls a method that takes no arguments and returns <typeparamref name="TResult"/>, within <paramref name="timeoutMs"/> (0: none of its own).</summary>
+    protected ValueTask<TResult> CallAsync<TResult>(string method, int timeoutMs, CancellationToken cancellationToken) =>
+        CallAsync<TResult, int>(method, 0, NoArguments, timeoutMs, cancellationToken);
 
-    /// <summary>Calls a method that returns <typeparamref name="TResult"/>, within <paramref name="timeoutMs"/> (its <c>[MeshTimeout]</c>; 0: none of its own).</summary>
-    protected async Task<TResult> InvokeAsync<TResult>(string method, object?[] arguments, int timeoutMs, CancellationToken cancellationToken)
-    {
-        var call = ClientTelemetry.StartCall(Connection, method);
-        using var deadline = CallDeadline.Start(Connection, timeoutMs, cancellationToken);
-        Exception? failure = null;
-        try
-        {
-            return await Connection.Calls.InvokeAsync<TResult>(method, arguments, deadline.Token);
-        }
-        catch (Exception ex) when ((failure = ex) is null)
-        {
-            // Never taken: the filter only notes the failure for the call's span.
-            throw;
-        }
-        catch (Exception ex) when (deadline.Expired(ex, cancellationToken))
-        {
-            throw new CallTimeoutException(Connection.Ticket.WorkerId, method, deadline.Timeout!.Value, ex);
-        }
-        catch (Exception ex) when (Translate(method, ex) is { } translated)
-        {
-            throw translated;
-        }
-        finally
-        {
-            ClientTelemetry.EndCall(call, Connection, method, failure);
-        }
-    }
+    /// <summary>
+    /// Calls a method that returns <typeparamref name="TResult"/> with the arguments <paramref name="body"/> writes, within
+    /// <paramref name="timeoutMs"/> (its <c>[MeshTimeout]</c>; 0: none of its own). Failures surface as MeshRpc's
+    /// exceptions (<see cref="RemoteWorkerException"/>, <see cref="WorkerLostException"/>, <see cref="CallRefusedException"/>,
+    /// <see cref="CallTimeoutException"/>). In the steady state a call allocates nothing of MeshRpc's.
+    /// </summary>
+    protected ValueTask<TResult> CallAsync<TResult, TArguments>(string method, TArguments arguments, MeshArgumentsBody<TArguments> body, int timeoutMs, CancellationToken cancellationToken) =>
+        Connection.CallAsync(method, arguments, body, Connection.Calls.TypeInfo<TResult>(), timeoutMs, byName: false, cancellationToken);
+
+    /// <summary>Sends a one-way notification that takes no arguments.</summary>
+    protected void Notify(string method) => Notify(method, 0, NoArguments);
 
     /// <summary>Sends a one-way notification: returns once the message is written, without waiting for the worker.</summary>
-    protected void Notify(string method, object?[] arguments)
+    protected void Notify<TArguments>(string method, TArguments arguments, MeshArgumentsBody<TArguments> body)
     {
-        var sent = Connection.Calls.NotifyAsync(method, arguments);
+        var sent = Connection.Calls.NotifyAsync(method, arguments, body);
 
         // A notification has no reply to carry its failure; a lost connection surfaces on the next call instead.
         if (!sent.IsCompletedSuccessfully)
@@ -97,22 +54,25 @@ public abstract class GhostProxy : IGhostProxy
         }
     }
 
+    /// <summary>Calls a streaming method that takes no arguments (see the overload with arguments).</summary>
+    protected IAsyncEnumerable<T> Stream<T>(string method, CancellationToken methodToken) => Stream<T, int>(method, 0, NoArguments, methodToken);
+
     /// <summary>
     /// Calls a streaming method and pulls its items in batches; the worker produces only as fast as this enumerator is read.
     /// Disposing the enumerator early or cancelling stops the worker's enumeration (its cancellation token fires).
     /// </summary>
-    protected async IAsyncEnumerable<T> Stream<T>(string method, object?[] arguments, CancellationToken methodToken, [EnumeratorCancellation] CancellationToken enumeratorToken = default)
+    protected async IAsyncEnumerable<T> Stream<T, TArguments>(string method, TArguments arguments, MeshArgumentsBody<TArguments> body, CancellationToken methodToken, [EnumeratorCancellation] CancellationToken enumeratorToken = default)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(methodToken, enumeratorToken);
         var cancellationToken = linked.Token;
         var typeInfo = (JsonTypeInfo<T>)Connection.Contract.JsonOptions.GetTypeInfo(typeof(T));
-        var handle = await InvokeAsync<StreamHandle>(method, arguments, cancellationToken);
+        var handle = await CallAsync<StreamHandle, TArguments>(method, arguments, body, timeoutMs: 0, cancellationToken);
         var done = false;
         try
         {
             while (!done)
             {
-                var batch = await InvokeAsync<StreamBatch>(StreamProtocol.Next, [handle.StreamId, StreamProtocol.BatchSize], cancellationToken);
+                var batch = await CallAsync<StreamBatch, long>(StreamProtocol.Next, handle.StreamId, NextBatch, timeoutMs: 0, cancellationToken);
                 done = batch.Done;
                 foreach (var item in batch.Items)
                 {
@@ -124,7 +84,7 @@ public abstract class GhostProxy : IGhostProxy
         {
             if (!done)
             {
-                Notify(StreamProtocol.Dispose, [handle.StreamId]);
+                Notify(StreamProtocol.Dispose, handle.StreamId, static (writer, streamId) => writer.Write(streamId));
             }
         }
     }
@@ -143,7 +103,14 @@ public abstract class GhostProxy : IGhostProxy
         GC.SuppressFinalize(this);
     }
 
-    private MeshRpcException? Translate(string method, Exception ex) => CallFailures.Translate(Connection, method, ex);
+    private static readonly MeshArgumentsBody<int> NoArguments = static (_, _) => { };
+
+    private static readonly MeshArgumentsBody<long> NextBatch = static (writer, streamId) =>
+    {
+        writer.Write(streamId);
+        writer.Write(StreamProtocol.BatchSize);
+    };
+
 }
 
 /// <summary>Implemented by every ghost proxy; exposes the connection behind it.</summary>

@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using MeshRpc.Client;
 using MeshRpc.Client.Calls;
 using MeshRpc.Client.Telemetry;
@@ -129,35 +130,46 @@ public sealed class WorkerConnection : IAsyncDisposable
     /// <c>x-hauki-core call</c>. Failures surface as a proxy's do (<see cref="RemoteWorkerException"/>,
     /// <see cref="WorkerLostException"/>, and <see cref="CallRefusedException"/> for a method the worker does not serve).
     /// </summary>
-    public async Task<JsonElement> InvokeAsync(string method, IReadOnlyList<JsonElement> arguments, CancellationToken cancellationToken = default)
+    public Task<JsonElement> InvokeAsync(string method, IReadOnlyList<JsonElement> arguments, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentNullException.ThrowIfNull(arguments);
-        var call = ClientTelemetry.StartCall(this, method);
-        using var deadline = CallDeadline.Start(this, methodTimeoutMs: 0, cancellationToken);
-        Exception? failure = null;
-        try
+        return CallAsync(method, arguments, static (writer, arguments) =>
         {
-            return await Calls.InvokeAsync<JsonElement>(method, [.. arguments.Select(static a => (object?)a)], deadline.Token);
-        }
-        catch (Exception ex) when ((failure = ex) is null)
-        {
-            // Never taken: the filter only notes the failure for the call's span.
-            throw;
-        }
-        catch (Exception ex) when (deadline.Expired(ex, cancellationToken))
-        {
-            throw new CallTimeoutException(Ticket.WorkerId, method, deadline.Timeout!.Value, ex);
-        }
-        catch (Exception ex) when (CallFailures.Translate(this, method, ex, byName: true) is { } translated)
-        {
-            throw translated;
-        }
-        finally
-        {
-            ClientTelemetry.EndCall(call, this, method, failure);
-        }
+            foreach (var argument in arguments)
+            {
+                writer.Write(argument);
+            }
+        }, Calls.TypeInfo<JsonElement>(), methodTimeoutMs: 0, byName: true, cancellationToken).AsTask();
     }
+
+    /// <summary>
+    /// Calls <paramref name="method"/> with the arguments <paramref name="body"/> writes and reads its result by
+    /// <paramref name="resultType"/> (null: a method without one), within its timeout: the caller's
+    /// <see cref="MeshCall.Timeout"/> scope, else <paramref name="methodTimeoutMs"/> (its <c>[MeshTimeout]</c>; 0: none),
+    /// else the connection's <see cref="WorkerConnectOptions.CallTimeout"/>. <paramref name="byName"/>: named by a
+    /// person or tool, not by a generated proxy (for the failure's wording).
+    /// </summary>
+    internal ValueTask<T> CallAsync<T, TArguments>(
+        string method, TArguments arguments, MeshArgumentsBody<TArguments> body, JsonTypeInfo<T>? resultType, int methodTimeoutMs, bool byName, CancellationToken cancellationToken)
+    {
+        var call = Calls.Rent<T>();
+        return call.Start(this, method, arguments, body, resultType, TimeoutOf(methodTimeoutMs), byName, cancellationToken) is { } failure
+            ? ValueTask.FromException<T>(failure)
+            : call.Result;
+    }
+
+    /// <inheritdoc cref="CallAsync{T, TArguments}" />
+    internal ValueTask CallAsync<TArguments>(string method, TArguments arguments, MeshArgumentsBody<TArguments> body, int methodTimeoutMs, CancellationToken cancellationToken)
+    {
+        var call = Calls.Rent<object?>();
+        return call.Start(this, method, arguments, body, resultType: null, TimeoutOf(methodTimeoutMs), byName: false, cancellationToken) is { } failure
+            ? ValueTask.FromException(failure)
+            : call.Completion;
+    }
+
+    private TimeSpan? TimeoutOf(int methodTimeoutMs) =>
+        MeshCall.ScopedTimeout ?? (methodTimeoutMs > 0 ? TimeSpan.FromMilliseconds(methodTimeoutMs) : CallTimeout);
 
     /// <summary>When the worker's node tears it down, as its ticket or the latest <see cref="ExtendAsync"/> said; null: never.</summary>
     public DateTimeOffset? EndsAt => Interlocked.Read(ref _endsAtTicks) is > 0 and var ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
@@ -310,7 +322,7 @@ public sealed class WorkerConnection : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                await Calls.NotifyAsync(Protocol.HeartbeatMethod, []);
+                await Calls.NotifyAsync(Protocol.HeartbeatMethod, 0, static (_, _) => { });
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

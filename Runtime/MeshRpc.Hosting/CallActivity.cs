@@ -12,25 +12,17 @@ internal sealed class CallActivity(HeartbeatWatchdog idle)
     /// <summary>Whether a call is being served now.</summary>
     public bool Busy => Volatile.Read(ref _inFlight) > 0;
 
-    /// <summary>Notes a call's arrival; dispose the result when it has been served.</summary>
-    public IDisposable Started()
+    /// <summary>Notes a call's arrival; <see cref="Ended"/> once it has been served.</summary>
+    public void Started()
     {
         Interlocked.Increment(ref _inFlight);
         _idle.Beat();
-        return new Served(this);
     }
 
-    private sealed class Served(CallActivity activity) : IDisposable
+    /// <summary>Notes a call served, once for each <see cref="Started"/>.</summary>
+    public void Ended()
     {
-        private int _done;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _done, 1) == 0)
-            {
-                Interlocked.Decrement(ref activity._inFlight);
-                activity._idle.Beat();
-            }
-        }
+        Interlocked.Decrement(ref _inFlight);
+        _idle.Beat();
     }
 }

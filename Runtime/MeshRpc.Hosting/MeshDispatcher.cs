@@ -29,7 +29,7 @@ public sealed class MeshDispatcher : IAsyncDisposable
     }
 
     /// <summary>The methods served, by wire name.</summary>
-    internal IReadOnlyDictionary<string, ServedMethod> Methods => _methods;
+    internal Dictionary<string, ServedMethod> Methods => _methods;
 
     /// <summary>Serves a method with a result under <paramref name="wireName"/>; called by generated code.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]

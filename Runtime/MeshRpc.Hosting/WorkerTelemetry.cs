@@ -18,11 +18,11 @@ internal sealed class WorkerTelemetry(string contract, CallActivity? calls = nul
     private static readonly Histogram<double> CallDuration = Meter.CreateHistogram<double>(
         "rpc.server.call.duration", "s", "Duration of calls as the worker serves them.");
 
-    /// <summary>Starts serving a call of <paramref name="method"/>; dispose the result when it is done. Heartbeats are not calls.</summary>
-    public IDisposable? Begin(string method, string? traceParent, string? traceState, int? timeoutMs)
+    /// <summary>Starts serving a call of <paramref name="method"/>; <see cref="End"/> it once it is done. Heartbeats are not calls.</summary>
+    public ServedCall Begin(string method, string? traceParent, string? traceState, int? timeoutMs)
     {
         // Every request is a call, for the idle timeout.
-        var served = calls?.Started();
+        calls?.Started();
 
         // A span only inside the caller's trace: a request without traceparent costs a null check.
         Activity? activity = null;
@@ -36,35 +36,37 @@ internal sealed class WorkerTelemetry(string contract, CallActivity? calls = nul
 
         // The caller's timeout, when it sent one: a call still running when it passes was cancelled for it.
         activity?.SetTag("meshrpc.timeout_ms", timeoutMs);
-        return CallDuration.Enabled || served is not null || timeoutMs is not null
-            ? new ServedCall(activity, served, contract, method, Stopwatch.GetTimestamp(), timeoutMs is { } ms && timedOut is not null ? () => timedOut(method, ms) : null, timeoutMs)
-            : activity;
+        var started = CallDuration.Enabled || timeoutMs is not null ? Stopwatch.GetTimestamp() : 0;
+        return new ServedCall(activity, method, started, timeoutMs);
     }
 
-    private sealed class ServedCall(Activity? activity, IDisposable? served, string contract, string method, long started, Action? timedOut, int? timeoutMs) : IDisposable
+    /// <summary>Ends a call <see cref="Begin"/> started: its span, its duration, and whether it outlived the caller's timeout.</summary>
+    public void End(in ServedCall call)
     {
-        public void Dispose()
+        calls?.Ended();
+        if (call.Started != 0)
         {
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            if (timeoutMs is { } ms && elapsed.TotalMilliseconds >= ms)
+            var elapsed = Stopwatch.GetElapsedTime(call.Started);
+            if (call.TimeoutMs is { } ms && elapsed.TotalMilliseconds >= ms)
             {
-                activity?.SetStatus(ActivityStatusCode.Error, "timed out");
-                timedOut?.Invoke();
+                call.Activity?.SetStatus(ActivityStatusCode.Error, "timed out");
+                timedOut?.Invoke(call.Method, ms);
             }
 
-            activity?.Dispose();
-            served?.Dispose();
-            if (!CallDuration.Enabled)
+            if (CallDuration.Enabled)
             {
-                return;
+                CallDuration.Record(elapsed.TotalSeconds, new TagList
+                {
+                    { "rpc.system", MeshTelemetry.RpcSystem },
+                    { "rpc.service", contract },
+                    { "rpc.method", call.Method },
+                });
             }
-
-            CallDuration.Record(elapsed.TotalSeconds, new TagList
-            {
-                { "rpc.system", MeshTelemetry.RpcSystem },
-                { "rpc.service", contract },
-                { "rpc.method", method },
-            });
         }
+
+        call.Activity?.Dispose();
     }
 }
+
+/// <summary>A call being served: its span (null while nobody traces), its start (0 while nothing measures it), and the caller's timeout.</summary>
+internal readonly record struct ServedCall(Activity? Activity, string Method, long Started, int? TimeoutMs);

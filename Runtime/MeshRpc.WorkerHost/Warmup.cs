@@ -78,7 +78,7 @@ internal static class Warmup
     // Written as the generator writes a ghost proxy, so the warm-up compiles the same call path a caller's proxy takes.
     private sealed class EchoProxy(WorkerConnection connection) : GhostProxy(connection), IWarmup
     {
-        public Task<string> EchoAsync(string text) => InvokeAsync<string>("Echo", [text], CancellationToken.None);
+        public Task<string> EchoAsync(string text) => CallAsync<string, string>("Echo", text, static (writer, arguments) => writer.Write(arguments), timeoutMs: 0, CancellationToken.None).AsTask();
     }
 
     private sealed class Echo : IWarmup

@@ -21,10 +21,10 @@ internal static class ProxyBenchmark
         var ticket = signer.Issue("w-bench", workerKey, new TicketEndpoints($"tcp://{endpoint.Address}:{endpoint.Port}"), null, "local", contract.Name, contract.Hash, 600_000, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
         await using var connection = await WorkerConnection.ConnectAsync(ticket, MeshContracts.Get<ITestWorker>());
         var proxy = GhostProxies.Create<ITestWorker>(connection);
-        var calls = connection.Calls;
+        var echoResult = connection.Calls.TypeInfo<string>();
 
         await SideBySide.RunAsync(
-            "hand-written call on the connection's channel", () => calls.InvokeAsync<string>("Echo", ["ping"], CancellationToken.None),
+            "hand-written call on the connection", () => connection.CallAsync("Echo", "ping", static (writer, text) => writer.Write(text), echoResult, methodTimeoutMs: 0, byName: false, CancellationToken.None).AsTask(),
             "ghost proxy", () => proxy.EchoAsync("ping"),
             rounds, sequentialCalls, concurrentCalls, "one plain-TCP loopback connection shared by both variants");
     }

@@ -23,6 +23,9 @@ public interface IShapesWorker : IShapesBase, IAsyncDisposable
     /// <summary>A ValueTask without a result.</summary>
     ValueTask PingAsync();
 
+    /// <summary>Several value-type arguments and a token, and a result ready at once: a call that allocates nothing at either end.</summary>
+    ValueTask<long> ScaleAsync(int value, long factor, CancellationToken cancellationToken);
+
     /// <summary>One-way: the caller does not wait.</summary>
     void Remember(string note);
 

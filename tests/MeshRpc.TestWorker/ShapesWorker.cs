@@ -28,6 +28,9 @@ public sealed class ShapesWorker : IShapesWorker
     public ValueTask PingAsync() => ValueTask.CompletedTask;
 
     /// <inheritdoc />
+    public ValueTask<long> ScaleAsync(int value, long factor, CancellationToken cancellationToken) => ValueTask.FromResult(value * factor);
+
+    /// <inheritdoc />
     public void Remember(string note) => _notes.Enqueue(note);
 
     /// <inheritdoc />

@@ -14,12 +14,18 @@ namespace MeshRpc.Client.Calls;
 /// </summary>
 internal sealed class CallChannel : IAsyncDisposable
 {
+    // Calls kept for reuse, per result type: enough for the calls one connection has in flight at once, in practice.
+    private const int MaxIdleCalls = 256;
+
     private readonly Stream _stream;
     private readonly JsonSerializerOptions _json;
     private readonly JsonTypeInfo<CommonErrorData> _errorData;
     private readonly FrameWriter _writer;
     private readonly FrameReader _reader;
     private readonly Dictionary<long, IPendingCall> _pending = [];
+
+    // Calls over, kept for the next ones by result type (a Stack<PendingCall<T>> each; guarded by the lock on _pending, as the calls in flight are).
+    private readonly Dictionary<Type, object> _idle = [];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _nextId;
     private Exception? _lost;
@@ -38,21 +44,48 @@ internal sealed class CallChannel : IAsyncDisposable
     /// <summary>Completes when the connection has closed, for whatever reason.</summary>
     public Task Completion => _closed.Task;
 
-    /// <summary>Calls <paramref name="method"/> and reads its result as <typeparamref name="T"/>.</summary>
-    public Task<T> InvokeAsync<T>(string method, object?[] arguments, CancellationToken cancellationToken) =>
-        InvokeAsync(method, arguments, (JsonTypeInfo<T>)MeshJson.TypeInfo(_json, typeof(T)), cancellationToken);
+    /// <summary>A call whose result is read as <typeparamref name="T"/>: one this connection made before and is done with, or a new one.</summary>
+    public PendingCall<T> Rent<T>()
+    {
+        lock (_pending)
+        {
+            if (_idle.TryGetValue(typeof(T), out var idle) && ((Stack<PendingCall<T>>)idle).TryPop(out var call))
+            {
+                return call;
+            }
+        }
 
-    /// <summary>Calls <paramref name="method"/>, which returns nothing.</summary>
-    public Task InvokeAsync(string method, object?[] arguments, CancellationToken cancellationToken) =>
-        InvokeAsync<object>(method, arguments, resultType: null, cancellationToken);
+        return new PendingCall<T>(this);
+    }
+
+    /// <summary>Takes back a call that is over, for a later one.</summary>
+    public void Return<T>(PendingCall<T> call)
+    {
+        lock (_pending)
+        {
+            if (!_idle.TryGetValue(typeof(T), out var idle))
+            {
+                _idle[typeof(T)] = idle = new Stack<PendingCall<T>>();
+            }
+
+            var calls = (Stack<PendingCall<T>>)idle;
+            if (calls.Count < MaxIdleCalls)
+            {
+                calls.Push(call);
+            }
+        }
+    }
+
+    /// <summary>The JSON metadata of <typeparamref name="T"/> for this connection's contract.</summary>
+    public JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)MeshJson.TypeInfo(_json, typeof(T));
 
     /// <summary>Sends a notification: no id, no reply. Throws <see cref="ConnectionLostException"/> when the connection is gone.</summary>
-    public async ValueTask NotifyAsync(string method, object?[] arguments)
+    public async ValueTask NotifyAsync<TArguments>(string method, TArguments arguments, MeshArgumentsBody<TArguments> body)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         try
         {
-            await _writer.WriteAsync((this, method, arguments), static (w, s) => s.Item1.WriteRequest(w, id: 0, s.method, s.arguments));
+            await _writer.WriteAsync((this, method, arguments, body), static (w, s) => s.Item1.WriteRequest(w, id: 0, s.method, s.arguments, s.body, timeoutMs: null));
         }
         catch (IOException ex)
         {
@@ -73,77 +106,56 @@ internal sealed class CallChannel : IAsyncDisposable
         _writer.Dispose();
     }
 
-    // Not async: a call whose request went out at once (nearly all) returns its completion source's task as it is.
-    private Task<T> InvokeAsync<T>(string method, object?[] arguments, JsonTypeInfo<T>? resultType, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers <paramref name="call"/> under a new id and writes its request: a lone call on this thread, one made while
+    /// others are in flight gathered with theirs on the thread pool. Returns the id; throws when the request could not be
+    /// sent (a lost connection, or arguments with no JSON metadata), and the call is then forgotten.
+    /// </summary>
+    public long Send<TArguments>(IPendingCall call, string method, TArguments arguments, MeshArgumentsBody<TArguments> body, int? timeoutMs)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<T>(cancellationToken);
-        }
-
-        PendingCall<T> call;
+        long id;
         bool othersInFlight;
         lock (_pending)
         {
             if (_lost is { } lost)
             {
-                return Task.FromException<T>(Lost(lost));
+                throw Lost(lost);
             }
 
-            call = new PendingCall<T>(this, ++_nextId, resultType);
+            id = ++_nextId;
             othersInFlight = _pending.Count > 0;
-            _pending.Add(call.Id, call);
+            _pending.Add(id, call);
         }
 
         ValueTask writing;
         try
         {
-            writing = _writer.WriteAsync((this, call.Id, method, arguments), static (w, s) => s.Item1.WriteRequest(w, s.Id, s.method, s.arguments), gather: othersInFlight);
+            writing = _writer.WriteAsync((this, id, method, arguments, body, timeoutMs), static (w, s) => s.Item1.WriteRequest(w, s.id, s.method, s.arguments, s.body, s.timeoutMs), gather: othersInFlight);
         }
         catch (Exception ex)
         {
-            return Task.FromException<T>(Unsent(call, ex));
+            throw Unsent(id, ex);
         }
 
-        return writing.IsCompletedSuccessfully && !cancellationToken.CanBeCanceled
-            ? call.Task
-            : AfterWriteAsync(call, writing, cancellationToken);
+        if (!writing.IsCompletedSuccessfully)
+        {
+            // The write goes on without us: a failure ends the connection, which fails this call as lost.
+            Observe(writing);
+        }
+
+        return id;
     }
 
-    private async Task<T> AfterWriteAsync<T>(PendingCall<T> call, ValueTask writing, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await writing;
-        }
-        catch (Exception ex)
-        {
-            throw Unsent(call, ex);
-        }
-
-        using (cancellationToken.UnsafeRegister(static (state, token) => ((IPendingCall)state!).Channel.Cancel((IPendingCall)state, token), call))
-        {
-            return await call.Task;
-        }
-    }
-
-    // A request that never left: its call is forgotten, and fails with why (a lost connection, or arguments with no JSON metadata).
-    private Exception Unsent(IPendingCall call, Exception failure)
-    {
-        Remove(call.Id);
-        return failure is IOException ? Lost(failure) : failure;
-    }
-
-    // The call ends as cancelled at once; the worker is told, so its token fires, and whatever it answers later is dropped.
-    private void Cancel(IPendingCall call, CancellationToken token)
+    /// <summary>Ends <paramref name="call"/> as cancelled at once; the worker is told, so its token fires, and whatever it answers later is dropped.</summary>
+    public void Cancel(IPendingCall call, CancellationToken token)
     {
         if (Remove(call.Id) is null)
         {
             return;
         }
 
-        call.Cancel(token);
+        call.Fail(new OperationCanceledException("The call was cancelled by its caller.", token));
         try
         {
             var telling = _writer.WriteAsync(call.Id, static (w, id) =>
@@ -164,6 +176,13 @@ internal sealed class CallChannel : IAsyncDisposable
         }
     }
 
+    // A request that never left: its call is forgotten, and fails with why (a lost connection, or arguments with no JSON metadata).
+    private Exception Unsent(long id, Exception failure)
+    {
+        Remove(id);
+        return failure is IOException ? Lost(failure) : failure;
+    }
+
     private IPendingCall? Remove(long id)
     {
         lock (_pending)
@@ -172,7 +191,7 @@ internal sealed class CallChannel : IAsyncDisposable
         }
     }
 
-    private void WriteRequest(Utf8JsonWriter writer, long id, string method, object?[] arguments)
+    private void WriteRequest<TArguments>(Utf8JsonWriter writer, long id, string method, TArguments arguments, MeshArgumentsBody<TArguments> body, int? timeoutMs)
     {
         writer.WriteStartObject();
         writer.WriteString("jsonrpc"u8, "2.0"u8);
@@ -183,22 +202,11 @@ internal sealed class CallChannel : IAsyncDisposable
 
         writer.WriteString("method"u8, method);
         writer.WriteStartArray("params"u8);
-        foreach (var argument in arguments)
-        {
-            if (argument is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                JsonSerializer.Serialize(writer, argument, MeshJson.TypeInfo(_json, argument.GetType()));
-            }
-        }
-
+        body(new MeshArgumentsWriter(writer, _json), arguments);
         writer.WriteEndArray();
-        if (id != 0 && CallDeadline.RemainingMs is { } timeoutMs)
+        if (id != 0 && timeoutMs is { } ms)
         {
-            writer.WriteNumber("timeoutMs"u8, timeoutMs);
+            writer.WriteNumber("timeoutMs"u8, ms);
         }
 
         // The caller's trace context, so the worker's span joins the call's trace.
@@ -260,9 +268,9 @@ internal sealed class CallChannel : IAsyncDisposable
         }
 
         long? id = null;
-        Utf8JsonReader result = default;
+        var result = Range.All;
         Utf8JsonReader error = default;
-        var outcome = JsonTokenType.None;
+        var answered = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("id"u8))
@@ -273,14 +281,17 @@ internal sealed class CallChannel : IAsyncDisposable
             else if (reader.ValueTextEquals("result"u8))
             {
                 reader.Read();
-                result = reader;
-                outcome = JsonTokenType.String;
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                result = start..(int)reader.BytesConsumed;
+                answered = true;
+                continue;
             }
             else if (reader.ValueTextEquals("error"u8))
             {
                 reader.Read();
                 error = reader;
-                outcome = JsonTokenType.StartObject;
+                answered = true;
             }
             else
             {
@@ -291,14 +302,14 @@ internal sealed class CallChannel : IAsyncDisposable
         }
 
         // A request or notification from the worker, or a reply to a call given up (cancelled): nothing waits for it.
-        if (id is not { } replyTo || outcome == JsonTokenType.None || Remove(replyTo) is not { } call)
+        if (id is not { } replyTo || !answered || Remove(replyTo) is not { } call)
         {
             return;
         }
 
-        if (outcome == JsonTokenType.String)
+        if (error.TokenType == JsonTokenType.None)
         {
-            call.Succeed(ref result);
+            call.Succeed(frame[result]);
         }
         else
         {
@@ -361,6 +372,9 @@ internal sealed class CallChannel : IAsyncDisposable
     }
 
     private void CloseAfterFailedWrite(Exception failure) => _stream.Dispose();
+
+    private static void Observe(ValueTask writing) =>
+        _ = writing.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     private Exception Lost(Exception cause) => _disposed != 0
         ? new ObjectDisposedException(nameof(WorkerConnection), "The connection was disposed.")

@@ -23,7 +23,8 @@ internal static class ClientTelemetry
     /// <summary>Starts a call's client span, named and tagged by OpenTelemetry's RPC conventions.</summary>
     public static CallTelemetry StartCall(WorkerConnection connection, string method)
     {
-        var activity = Source.StartActivity($"{connection.Contract.Name}/{method}", ActivityKind.Client);
+        // The span's name is made only when someone listens: a call nobody traces allocates nothing here.
+        var activity = Source.HasListeners() ? Source.StartActivity($"{connection.Contract.Name}/{method}", ActivityKind.Client) : null;
         if (activity is not null)
         {
             activity.SetTag("rpc.system", MeshTelemetry.RpcSystem);

@@ -28,8 +28,16 @@ internal readonly record struct RequestKey(long Number, string? Text)
 /// <summary>The members of one request, read in place from its frame in whatever order they come.</summary>
 internal ref struct ParsedRequest
 {
+    // Longer method names are looked up as strings (none of a contract's is, in practice).
+    private const int MaxLookedUpNameLength = 256;
+
     public RequestKey? Id;
+
+    /// <summary>The method's name: the served method's own string when it is one (no string made per request).</summary>
     public string? Method;
+
+    /// <summary>The method served under that name, if any.</summary>
+    public ServedMethod? Served;
     /// <summary>Where the <c>params</c> value starts in the frame, and its length; 0 when there is none (or it is null).</summary>
     public int ArgumentsStart;
     public int ArgumentsLength;
@@ -38,7 +46,7 @@ internal ref struct ParsedRequest
     public int? TimeoutMs;
     public RequestKey? CancelledId;
 
-    public static ParsedRequest Parse(ReadOnlySpan<byte> frame)
+    public static ParsedRequest Parse(ReadOnlySpan<byte> frame, Dictionary<string, ServedMethod>.AlternateLookup<ReadOnlySpan<char>> methods)
     {
         var request = default(ParsedRequest);
         var reader = new Utf8JsonReader(frame);
@@ -53,7 +61,7 @@ internal ref struct ParsedRequest
             else if (reader.ValueTextEquals("method"u8))
             {
                 reader.Read();
-                request.Method = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                request.ReadMethod(ref reader, methods);
             }
             else if (reader.ValueTextEquals("params"u8))
             {
@@ -90,6 +98,28 @@ internal ref struct ParsedRequest
         }
 
         return request;
+    }
+
+    private void ReadMethod(ref Utf8JsonReader reader, Dictionary<string, ServedMethod>.AlternateLookup<ReadOnlySpan<char>> methods)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            return;
+        }
+
+        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (length <= MaxLookedUpNameLength)
+        {
+            Span<char> name = stackalloc char[MaxLookedUpNameLength];
+            if (methods.TryGetValue(name[..reader.CopyString(name)], out var served, out var value))
+            {
+                Method = served;
+                Served = value;
+                return;
+            }
+        }
+
+        Method = reader.GetString();
     }
 
     // $/cancelRequest's params: {"id": n}.

@@ -1,9 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
 namespace MeshRpc.Hosting.Calls;
 
-/// <summary>One method a connection serves: how many arguments it takes, whether it takes a token, and how its result is written.</summary>
+/// <summary>One method a connection serves: how many arguments it takes, whether it takes a token, and how it is started.</summary>
 internal abstract class ServedMethod(int argumentCount, bool cancellable)
 {
     public int ArgumentCount { get; } = argumentCount;
@@ -11,61 +10,35 @@ internal abstract class ServedMethod(int argumentCount, bool cancellable)
     /// <summary>Whether the method takes a cancellation token (else no cancellation source is made for its requests).</summary>
     public bool Cancellable { get; } = cancellable;
 
-    /// <summary>Starts the method: reads its arguments and calls the worker object, which runs until its first wait.</summary>
-    public abstract Outcome Invoke(ref MeshArguments arguments, CancellationToken cancellationToken);
-
-    /// <summary>A started call.</summary>
-    internal abstract class Outcome
-    {
-        /// <summary>Whether the call has finished (then <see cref="Take"/> does not wait).</summary>
-        public abstract bool IsCompleted { get; }
-
-        /// <summary>Takes the finished call's result; throws what the call threw.</summary>
-        public abstract void Take();
-
-        /// <summary>Waits for the call and takes its result; throws what the call threw.</summary>
-        public abstract ValueTask TakeAsync();
-
-        /// <summary>Writes the result taken as the reply's <c>result</c> member.</summary>
-        public abstract void WriteResult(Utf8JsonWriter writer);
-    }
+    /// <summary>
+    /// Starts the method: reads its arguments and calls the worker object, which runs until its first wait; then hands
+    /// what it returned to <paramref name="calls"/>, which replies now or when it finishes. Throws what the method throws before it returns.
+    /// </summary>
+    public abstract void Start(WorkerCalls calls, in ServedRequest request, ref MeshArguments arguments);
 }
 
 /// <summary>A method with a result of type <typeparamref name="TResult"/>.</summary>
 internal sealed class ServedMethod<TResult>(int argumentCount, bool cancellable, MeshMethod<TResult> method, JsonTypeInfo<TResult> resultType)
     : ServedMethod(argumentCount, cancellable)
 {
-    public override Outcome Invoke(ref MeshArguments arguments, CancellationToken cancellationToken) =>
-        new Running(method(ref arguments, cancellationToken), resultType);
-
-    private sealed class Running(ValueTask<TResult> running, JsonTypeInfo<TResult> resultType) : Outcome
-    {
-        private TResult? _result;
-
-        public override bool IsCompleted => running.IsCompleted;
-
-        public override void Take() => _result = running.Result;
-
-        public override async ValueTask TakeAsync() => _result = await running;
-
-        public override void WriteResult(Utf8JsonWriter writer) => JsonSerializer.Serialize(writer, _result!, resultType);
-    }
+    public override void Start(WorkerCalls calls, in ServedRequest request, ref MeshArguments arguments) =>
+        calls.Serve(request, method(ref arguments, request.Token), resultType);
 }
 
 /// <summary>A method without a result: its reply's result is null.</summary>
 internal sealed class ServedVoidMethod(int argumentCount, bool cancellable, MeshMethod method) : ServedMethod(argumentCount, cancellable)
 {
-    public override Outcome Invoke(ref MeshArguments arguments, CancellationToken cancellationToken) =>
-        new Running(method(ref arguments, cancellationToken));
-
-    private sealed class Running(ValueTask running) : Outcome
+    public override void Start(WorkerCalls calls, in ServedRequest request, ref MeshArguments arguments)
     {
-        public override bool IsCompleted => running.IsCompleted;
+        var running = method(ref arguments, request.Token);
 
-        public override void Take() => running.GetAwaiter().GetResult();
+        // Finished (nearly always, for a method without a result that does not wait): nothing to wait for, nothing allocated.
+        calls.Serve(request, running.IsCompletedSuccessfully ? default : WaitAsync(running), resultType: null);
+    }
 
-        public override ValueTask TakeAsync() => running;
-
-        public override void WriteResult(Utf8JsonWriter writer) => writer.WriteNullValue();
+    private static async ValueTask<object?> WaitAsync(ValueTask running)
+    {
+        await running;
+        return null;
     }
 }

@@ -15,7 +15,10 @@ namespace MeshRpc.Hosting.Calls;
 /// </summary>
 internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
 {
-    private readonly IReadOnlyDictionary<string, ServedMethod> _methods;
+    // Cancellation sources kept for reuse: enough for the calls one connection has running at once, in practice.
+    private const int MaxSpareSources = 64;
+
+    private readonly Dictionary<string, ServedMethod>.AlternateLookup<ReadOnlySpan<char>> _methods;
     private readonly JsonSerializerOptions _json;
     private readonly JsonTypeInfo<CommonErrorData> _errorData;
     private readonly WorkerTelemetry _telemetry;
@@ -25,13 +28,16 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
     private readonly FrameReader _reader;
     private readonly Queue<QueuedRequest> _queued = new();
     private readonly Dictionary<RequestKey, CancellationTokenSource> _cancellable = [];
+
+    // Cancellation sources of calls that ended uncancelled, for later calls (guarded by the lock on _cancellable).
+    private readonly Stack<CancellationTokenSource> _spareSources = new();
     private bool _starting;
     private bool _closed;
     private int _running;
 
     public WorkerCalls(Stream stream, MeshDispatcher dispatcher, JsonSerializerOptions json, int maxFrameBytes, WorkerTelemetry telemetry, Action heartbeat, bool includeDiagnostics)
     {
-        _methods = dispatcher.Methods;
+        _methods = dispatcher.Methods.GetAlternateLookup<ReadOnlySpan<char>>();
         _json = json;
         _errorData = (JsonTypeInfo<CommonErrorData>)MeshJson.TypeInfo(json, typeof(CommonErrorData));
         _telemetry = telemetry;
@@ -69,6 +75,8 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
                 {
                     Cancel(running);
                 }
+
+                _cancellable.Clear();
             }
         }
     }
@@ -112,33 +120,58 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         }
     }
 
+    /// <summary>Replies to <paramref name="request"/> with what its method returned, now if it has finished, else when it does.</summary>
+    public void Serve<T>(in ServedRequest request, ValueTask<T> running, JsonTypeInfo<T>? resultType)
+    {
+        if (!running.IsCompleted)
+        {
+            Interlocked.Increment(ref _running);
+            _ = ServeLaterAsync(request, running, resultType);
+            return;
+        }
+
+        T result;
+        try
+        {
+            result = running.Result;
+        }
+        catch (Exception ex)
+        {
+            Fail(request, ex);
+            return;
+        }
+
+        Reply(request, result, resultType);
+    }
+
     // On the read loop, which parses each frame whole (a malformed one ends the connection here): what must not wait
     // behind the worker object is handled at once; a request is queued as its parsed members and a copy of its
     // arguments' bytes. Its cancellation source is made here too, so a $/cancelRequest that overtakes its start still reaches it.
     private void Take(ReadOnlySpan<byte> frame)
     {
-        var request = ParsedRequest.Parse(frame);
+        var request = ParsedRequest.Parse(frame, _methods);
         if (request.Method is null)
         {
             // A reply, or something else no worker answers.
             return;
         }
 
-        if (request.Method == Protocol.HeartbeatMethod)
+        if (request.Served is null)
         {
-            _heartbeat();
-            return;
+            if (request.Method == Protocol.HeartbeatMethod)
+            {
+                _heartbeat();
+                return;
+            }
+
+            if (request.Method == Protocol.CancelRequestMethod)
+            {
+                CancelRequest(request.CancelledId);
+                return;
+            }
         }
 
-        if (request.Method == Protocol.CancelRequestMethod)
-        {
-            CancelRequest(request.CancelledId);
-            return;
-        }
-
-        var cancellation = request.Id is { } id && _methods.TryGetValue(request.Method, out var method) && method.Cancellable
-            ? Track(id)
-            : null;
+        var cancellation = request.Id is { } id && request.Served is { Cancellable: true } ? Track(id) : null;
         byte[]? arguments = null;
         if (request.ArgumentsLength > 0)
         {
@@ -148,7 +181,7 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
 
         lock (_queued)
         {
-            _queued.Enqueue(new QueuedRequest(request.Id, request.Method, request.TraceParent, request.TraceState, request.TimeoutMs, arguments, request.ArgumentsLength, cancellation));
+            _queued.Enqueue(new QueuedRequest(request.Id, request.Method, request.Served, request.TraceParent, request.TraceState, request.TimeoutMs, arguments, request.ArgumentsLength, cancellation));
             if (_starting)
             {
                 return;
@@ -160,65 +193,51 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
-    private void Start(in QueuedRequest request)
+    private void Start(in QueuedRequest queued)
     {
         if (Volatile.Read(ref _closed))
         {
             return;
         }
 
-        var argumentsReader = request.ArgumentsReader();
-        if (!_methods.TryGetValue(request.Method, out var method))
+        var argumentsReader = queued.ArgumentsReader();
+        if (queued.Served is not { } method)
         {
-            Fail(request.Id, Protocol.MethodNotFoundCode, $"This worker serves no method '{request.Method}'.", data: null);
+            Fail(queued.Id, Protocol.MethodNotFoundCode, $"This worker serves no method '{queued.Method}'.", data: null);
             return;
         }
 
-        var count = request.Arguments is null ? 0 : MeshArguments.Count(argumentsReader);
+        var count = queued.Arguments is null ? 0 : MeshArguments.Count(argumentsReader);
         if (count != method.ArgumentCount)
         {
-            Finish(request.Id, served: null);
-            Fail(request.Id, Protocol.InvalidParamsCode,
-                $"'{request.Method}' takes {method.ArgumentCount} positional argument(s); the request has {(count < 0 ? "no argument array" : count)}.", data: null);
+            Release(queued.Id, queued.Cancellation);
+            Fail(queued.Id, Protocol.InvalidParamsCode,
+                $"'{queued.Method}' takes {method.ArgumentCount} positional argument(s); the request has {(count < 0 ? "no argument array" : count)}.", data: null);
             return;
         }
 
-        var served = _telemetry.Begin(request.Method, request.TraceParent, request.TraceState, request.TimeoutMs);
-        var token = request.Cancellation?.Token ?? CancellationToken.None;
-        ServedMethod.Outcome outcome;
+        var request = new ServedRequest(queued.Id, queued.Cancellation, _telemetry.Begin(queued.Method, queued.TraceParent, queued.TraceState, queued.TimeoutMs));
         try
         {
             var arguments = new MeshArguments(argumentsReader, _json);
-            outcome = method.Invoke(ref arguments, token);
+            method.Start(this, request, ref arguments);
         }
         catch (Exception ex)
         {
-            Finish(request.Id, served);
-            Fail(request.Id, ex, token);
-            return;
-        }
-
-        if (outcome.IsCompleted)
-        {
-            Complete(request.Id, outcome, served, token);
-        }
-        else
-        {
-            Interlocked.Increment(ref _running);
-            _ = CompleteLaterAsync(request.Id, outcome, served, token);
+            Fail(request, ex);
         }
     }
 
-    private async Task CompleteLaterAsync(RequestKey? id, ServedMethod.Outcome outcome, IDisposable? served, CancellationToken token)
+    private async Task ServeLaterAsync<T>(ServedRequest request, ValueTask<T> running, JsonTypeInfo<T>? resultType)
     {
+        T result;
         try
         {
-            await outcome.TakeAsync();
+            result = await running;
         }
         catch (Exception ex)
         {
-            Finish(id, served);
-            Fail(id, ex, token);
+            Fail(request, ex);
             return;
         }
         finally
@@ -226,54 +245,52 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
             Interlocked.Decrement(ref _running);
         }
 
-        Reply(id, outcome, served);
+        Reply(request, result, resultType);
     }
 
-    private void Complete(RequestKey? id, ServedMethod.Outcome outcome, IDisposable? served, CancellationToken token)
+    private void Reply<T>(in ServedRequest request, T result, JsonTypeInfo<T>? resultType)
     {
-        try
-        {
-            outcome.Take();
-        }
-        catch (Exception ex)
-        {
-            Finish(id, served);
-            Fail(id, ex, token);
-            return;
-        }
-
-        Reply(id, outcome, served);
-    }
-
-    private void Reply(RequestKey? id, ServedMethod.Outcome outcome, IDisposable? served)
-    {
-        Finish(id, served);
-        if (id is not { } replyTo)
+        Finish(request);
+        if (request.Id is not { } replyTo)
         {
             return;
         }
 
         try
         {
-            Observe(_writer.WriteAsync((replyTo, outcome), static (w, s) =>
+            Observe(_writer.WriteAsync((replyTo, result, resultType), static (w, s) =>
             {
                 w.WriteStartObject();
                 w.WriteString("jsonrpc"u8, "2.0"u8);
                 s.replyTo.Write(w);
                 w.WritePropertyName("result"u8);
-                s.outcome.WriteResult(w);
+                if (s.resultType is null)
+                {
+                    w.WriteNullValue();
+                }
+                else
+                {
+                    JsonSerializer.Serialize(w, s.result, s.resultType);
+                }
+
                 w.WriteEndObject();
             }, gather: Volatile.Read(ref _running) > 0));
         }
         catch (Exception ex) when (ex is not IOException)
         {
             // The result could not be written (a type without JSON metadata): the caller learns why, not nothing.
-            Fail(id, ex, CancellationToken.None);
+            Fail(request.Id, ex, CancellationToken.None);
         }
         catch (IOException)
         {
             // The caller is gone.
         }
+    }
+
+    private void Fail(in ServedRequest request, Exception failure)
+    {
+        Finish(request);
+        Fail(request.Id, failure, request.Token);
     }
 
     private void Fail(RequestKey? id, Exception failure, CancellationToken token)
@@ -329,9 +346,9 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
 
     private CancellationTokenSource Track(RequestKey id)
     {
-        var source = new CancellationTokenSource();
         lock (_cancellable)
         {
+            var source = _spareSources.Count > 0 ? _spareSources.Pop() : new CancellationTokenSource();
             if (_closed)
             {
                 // The connection ended while this request was being started: it starts cancelled.
@@ -341,19 +358,35 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
             {
                 _cancellable[id] = source;
             }
-        }
 
-        return source;
+            return source;
+        }
     }
 
-    private void Finish(RequestKey? id, IDisposable? served)
+    private void Finish(in ServedRequest request)
     {
-        served?.Dispose();
-        if (id is { } key)
+        _telemetry.End(request.Call);
+        Release(request.Id, request.Cancellation);
+    }
+
+    // A call's cancellation source is reused only while it is still this call's and no cancellation of it is under way
+    // (one queued takes it out of the table first), so no later call's token can fire for this one's cancellation.
+    private void Release(RequestKey? id, CancellationTokenSource? source)
+    {
+        if (id is not { } key || source is null)
         {
-            lock (_cancellable)
+            return;
+        }
+
+        lock (_cancellable)
+        {
+            if (_cancellable.TryGetValue(key, out var current) && current == source)
             {
                 _cancellable.Remove(key);
+                if (source.TryReset() && _spareSources.Count < MaxSpareSources)
+                {
+                    _spareSources.Push(source);
+                }
             }
         }
     }
@@ -367,7 +400,7 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
 
         lock (_cancellable)
         {
-            if (_cancellable.TryGetValue(id, out var running))
+            if (_cancellable.Remove(id, out var running))
             {
                 Cancel(running);
             }
@@ -401,7 +434,7 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
 
     /// <summary>A request waiting to start: its members as the read loop parsed them, and its arguments' bytes (rented).</summary>
     private readonly record struct QueuedRequest(
-        RequestKey? Id, string Method, string? TraceParent, string? TraceState, int? TimeoutMs, byte[]? Arguments, int ArgumentsLength, CancellationTokenSource? Cancellation)
+        RequestKey? Id, string Method, ServedMethod? Served, string? TraceParent, string? TraceState, int? TimeoutMs, byte[]? Arguments, int ArgumentsLength, CancellationTokenSource? Cancellation)
     {
         /// <summary>A reader standing on the arguments' first token (an array's start, for positional arguments).</summary>
         public Utf8JsonReader ArgumentsReader()
@@ -416,4 +449,11 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
             return reader;
         }
     }
+}
+
+/// <summary>A request being served: its id (null for a notification), its cancellation source (null for a method without a token), and its telemetry.</summary>
+internal readonly record struct ServedRequest(RequestKey? Id, CancellationTokenSource? Cancellation, ServedCall Call)
+{
+    /// <summary>The token the method is called with.</summary>
+    public CancellationToken Token => Cancellation?.Token ?? CancellationToken.None;
 }

@@ -135,4 +135,35 @@ public sealed class CallChannelTests
         await worker.SendAsync($$"""{"jsonrpc":"2.0","id":{{nextId}},"result":true}""");
         Assert.True(await next);
     }
+
+    [Fact]
+    public async Task CallsAfterOnesThatFailedOrTimedOut_GetTheirOwnResults()
+    {
+        // A connection reuses a call's state for later calls of its result type, whatever the earlier call ended with.
+        await using var worker = new ScriptedWorker();
+        await using var connection = await worker.ConnectAsync<IShapesWorker>();
+        var proxy = GhostProxies.Create<IShapesWorker>(connection);
+        var token = TestContext.Current.CancellationToken;
+
+        var misshapen = proxy.ScaleAsync(1, 2, token).AsTask();
+        await worker.SendAsync($$"""{"jsonrpc":"2.0","id":{{(await worker.ReadAsync()).GetProperty("id").GetInt64()}},"result":"not a number"}""");
+        await Assert.ThrowsAnyAsync<System.Text.Json.JsonException>(() => misshapen);
+
+        Task<long> late;
+        using (MeshCall.Timeout(TimeSpan.FromMilliseconds(200)))
+        {
+            late = proxy.ScaleAsync(2, 2, token).AsTask();
+        }
+
+        var lateId = (await worker.ReadAsync()).GetProperty("id").GetInt64();
+        var timedOut = await Assert.ThrowsAsync<CallTimeoutException>(() => late);
+        Assert.Contains("Scale", timedOut.Message, StringComparison.Ordinal);
+        Assert.Equal(lateId, (await worker.ReadAsync()).GetProperty("params").GetProperty("id").GetInt64());
+
+        var next = proxy.ScaleAsync(3, 2, token).AsTask();
+        var nextId = (await worker.ReadAsync()).GetProperty("id").GetInt64();
+        await worker.SendAsync($$"""{"jsonrpc":"2.0","id":{{lateId}},"result":4}""");
+        await worker.SendAsync($$"""{"jsonrpc":"2.0","id":{{nextId}},"result":6}""");
+        Assert.Equal(6, await next);
+    }
 }

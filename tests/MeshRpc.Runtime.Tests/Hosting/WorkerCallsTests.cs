@@ -46,6 +46,7 @@ public sealed class WorkerCallsTests : IAsyncLifetime
             _release.Wait(TimeSpan.FromSeconds(60), CancellationToken.None);
             return default;
         });
+        dispatcher.Add<bool>("Cancelled", 0, cancellable: true, (ref MeshArguments _, CancellationToken token) => new ValueTask<bool>(token.IsCancellationRequested));
         _calls = new WorkerCalls(_worker.GetStream(), dispatcher, json, Protocol.MaxFrameBytes, new WorkerTelemetry("test"), () => Interlocked.Increment(ref _heartbeats), includeDiagnostics: false);
         _serving = _calls.RunAsync();
     }
@@ -93,6 +94,33 @@ public sealed class WorkerCallsTests : IAsyncLifetime
         Assert.Equal(Protocol.InvalidParamsCode, ErrorCode(await ReadAsync(), 3));
         Assert.Equal(Protocol.InvalidParamsCode, ErrorCode(await ReadAsync(), 4));
         Assert.Equal("fine", (await ReadAsync()).GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task FindsAMethod_WhoseNameIsEscaped_AndNamesAnUnknownOneOfAnyLength()
+    {
+        var longName = new string('x', 300);
+        await SendAsync("""{"jsonrpc":"2.0","id":1,"method":"Ech\u006f","params":["escaped"]}""");
+        await SendAsync($$"""{"jsonrpc":"2.0","id":2,"method":"{{longName}}","params":[]}""");
+
+        Assert.Equal("escaped", (await ReadAsync()).GetProperty("result").GetString());
+        var unknown = await ReadAsync();
+        Assert.Equal(Protocol.MethodNotFoundCode, ErrorCode(unknown, 2));
+        Assert.Contains(longName, unknown.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ACancellationArrivingAfterItsCallEnded_DoesNotReachALaterCall()
+    {
+        // Calls that end uncancelled give their cancellation source to later calls: a late $/cancelRequest must not follow it.
+        await SendAsync("""{"jsonrpc":"2.0","id":1,"method":"Cancelled","params":[]}""");
+        Assert.False((await ReadAsync()).GetProperty("result").GetBoolean());
+        await SendAsync("""{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}""");
+        await SendAsync("""{"jsonrpc":"2.0","id":2,"method":"Cancelled","params":[]}""");
+
+        var later = await ReadAsync();
+        Assert.Equal(2, later.GetProperty("id").GetInt64());
+        Assert.False(later.GetProperty("result").GetBoolean());
     }
 
     [Fact]
