@@ -7,7 +7,7 @@ namespace MeshRpc.Wire;
 /// <summary>
 /// Watches the length-prefixed frames flowing in through a stream and fails the read as soon as a header declares more
 /// than the limit, before any of that body is buffered; and fails it when nothing arrives for the idle timeout.
-/// StreamJsonRpc's own message handlers have neither limit: a declared 2 GB frame would hold a connection forever.
+/// Without it, a declared 2 GB frame would hold a connection forever.
 /// </summary>
 public sealed class FrameGuardStream : Stream
 {

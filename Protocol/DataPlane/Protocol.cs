@@ -27,6 +27,9 @@ public static class Protocol
     /// <summary>The notification that tells a worker its caller gave up a call: <c>{"id": n}</c>, whose token then fires.</summary>
     public const string CancelRequestMethod = "$/cancelRequest";
 
+    /// <summary>JSON-RPC error code: the worker's method threw; the reply's data is a <see cref="CallErrorData"/>.</summary>
+    public const int InvocationErrorCode = -32000;
+
     /// <summary>JSON-RPC error code: the worker serves no method by that name.</summary>
     public const int MethodNotFoundCode = -32601;
 

@@ -4,7 +4,7 @@ using System.Runtime.Loader;
 namespace MeshRpc.WorkerHost;
 
 /// <summary>
-/// Loads a gem's assemblies in isolation, except those the host itself ships (MeshRpc, StreamJsonRpc, the framework):
+/// Loads a gem's assemblies in isolation, except those the host itself ships (MeshRpc, the framework):
 /// those must be the host's copies so contracts and the runtime share one identity.
 /// </summary>
 internal sealed class GemLoadContext : AssemblyLoadContext

@@ -12,7 +12,7 @@ public sealed class BuiltInTypesTests
         [typeof(double)] = "double", [typeof(decimal)] = "decimal", [typeof(char)] = "char", [typeof(string)] = "string",
     };
 
-    private static readonly Type[] ProtocolTypes = [typeof(StreamJsonRpc.Protocol.CommonErrorData), typeof(StreamHandle), typeof(StreamBatch)];
+    private static readonly Type[] ProtocolTypes = [typeof(CallErrorData), typeof(StreamHandle), typeof(StreamBatch)];
 
     [Fact]
     public void GeneratorBuiltIns_AreExactlyTheRuntimesBuiltInJsonTypes()

@@ -92,7 +92,6 @@ internal static class GeneratorHarness
         var local = new[]
         {
             typeof(MeshWorkerAttribute).Assembly.Location, typeof(Wire.Frames).Assembly.Location, typeof(MeshContract).Assembly.Location,
-            typeof(StreamJsonRpc.JsonRpc).Assembly.Location,
         };
         return [.. trusted.Concat(local).Distinct().Select(path => MetadataReference.CreateFromFile(path))];
     }

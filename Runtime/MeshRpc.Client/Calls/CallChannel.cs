@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using MeshRpc.Wire;
-using StreamJsonRpc.Protocol;
 
 namespace MeshRpc.Client.Calls;
 
@@ -19,7 +18,7 @@ internal sealed class CallChannel : IAsyncDisposable
 
     private readonly Stream _stream;
     private readonly JsonSerializerOptions _json;
-    private readonly JsonTypeInfo<CommonErrorData> _errorData;
+    private readonly JsonTypeInfo<CallErrorData> _errorData;
     private readonly FrameWriter _writer;
     private readonly FrameReader _reader;
     private readonly Dictionary<long, IPendingCall> _pending = [];
@@ -35,7 +34,7 @@ internal sealed class CallChannel : IAsyncDisposable
     {
         _stream = stream;
         _json = json;
-        _errorData = (JsonTypeInfo<CommonErrorData>)MeshJson.TypeInfo(json, typeof(CommonErrorData));
+        _errorData = (JsonTypeInfo<CallErrorData>)MeshJson.TypeInfo(json, typeof(CallErrorData));
         _writer = new FrameWriter(stream, CloseAfterFailedWrite);
         _reader = new FrameReader(stream, maxFrameBytes);
         _ = Task.Run(ReadLoopAsync);
@@ -321,7 +320,7 @@ internal sealed class CallChannel : IAsyncDisposable
     {
         var code = 0;
         string? message = null;
-        CommonErrorData? data = null;
+        CallErrorData? data = null;
         if (error.TokenType == JsonTokenType.StartObject)
         {
             while (error.Read() && error.TokenType == JsonTokenType.PropertyName)
@@ -353,7 +352,7 @@ internal sealed class CallChannel : IAsyncDisposable
         return new WorkerErrorReplyException(code, message ?? $"The worker answered with error {code} and no message.", data);
     }
 
-    private CommonErrorData? ReadErrorData(Utf8JsonReader data)
+    private CallErrorData? ReadErrorData(Utf8JsonReader data)
     {
         if (data.TokenType != JsonTokenType.StartObject)
         {

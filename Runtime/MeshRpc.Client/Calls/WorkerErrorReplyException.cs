@@ -1,4 +1,4 @@
-using StreamJsonRpc.Protocol;
+using MeshRpc.Wire;
 
 namespace MeshRpc;
 
@@ -8,7 +8,7 @@ namespace MeshRpc;
 /// </summary>
 public sealed class WorkerErrorReplyException : Exception
 {
-    internal WorkerErrorReplyException(int code, string message, CommonErrorData? data)
+    internal WorkerErrorReplyException(int code, string message, CallErrorData? data)
         : base(message)
     {
         Code = code;
@@ -19,7 +19,7 @@ public sealed class WorkerErrorReplyException : Exception
     public int Code { get; }
 
     /// <summary>What the worker said about the exception it caught: its type, message and (with diagnostics on) stack.</summary>
-    internal CommonErrorData? ErrorData { get; }
+    internal CallErrorData? ErrorData { get; }
 
     /// <summary>Whether the worker serves no such method, or none taking these arguments.</summary>
     public bool MethodNotFound => Code is Wire.Protocol.MethodNotFoundCode or Wire.Protocol.InvalidParamsCode;

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using MeshRpc.Wire;
-using StreamJsonRpc.Protocol;
 
 namespace MeshRpc.Hosting.Calls;
 
@@ -20,7 +19,7 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
 
     private readonly Dictionary<string, ServedMethod>.AlternateLookup<ReadOnlySpan<char>> _methods;
     private readonly JsonSerializerOptions _json;
-    private readonly JsonTypeInfo<CommonErrorData> _errorData;
+    private readonly JsonTypeInfo<CallErrorData> _errorData;
     private readonly WorkerTelemetry _telemetry;
     private readonly Action _heartbeat;
     private readonly bool _includeDiagnostics;
@@ -39,7 +38,7 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
     {
         _methods = dispatcher.Methods.GetAlternateLookup<ReadOnlySpan<char>>();
         _json = json;
-        _errorData = (JsonTypeInfo<CommonErrorData>)MeshJson.TypeInfo(json, typeof(CommonErrorData));
+        _errorData = (JsonTypeInfo<CallErrorData>)MeshJson.TypeInfo(json, typeof(CallErrorData));
         _telemetry = telemetry;
         _heartbeat = heartbeat;
         _includeDiagnostics = includeDiagnostics;
@@ -299,12 +298,12 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
         {
             InvalidArgumentsException => (Protocol.InvalidParamsCode, null),
             OperationCanceledException when token.IsCancellationRequested => (Protocol.RequestCanceledCode, null),
-            _ => ((int)JsonRpcErrorCode.InvocationError, Describe(failure)),
+            _ => (Protocol.InvocationErrorCode, CallErrorData.Describe(failure, _includeDiagnostics)),
         };
         Fail(id, code, failure.Message, data);
     }
 
-    private void Fail(RequestKey? id, int code, string message, CommonErrorData? data)
+    private void Fail(RequestKey? id, int code, string message, CallErrorData? data)
     {
         if (id is not { } replyTo)
         {
@@ -337,12 +336,6 @@ internal sealed class WorkerCalls : IThreadPoolWorkItem, IDisposable
             // The caller is gone.
         }
     }
-
-    // Type and message are the contract; stack frames, inner exceptions and source paths stay in the worker unless
-    // its node runs workers with diagnostics on.
-    private CommonErrorData Describe(Exception failure) => _includeDiagnostics
-        ? new CommonErrorData(failure)
-        : new CommonErrorData { TypeName = failure.GetType().FullName, Message = failure.Message, HResult = failure.HResult };
 
     private CancellationTokenSource Track(RequestKey id)
     {

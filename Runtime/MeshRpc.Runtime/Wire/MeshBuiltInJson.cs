@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using StreamJsonRpc.Protocol;
 
 namespace MeshRpc.Wire;
 
@@ -55,7 +54,7 @@ namespace MeshRpc.Wire;
 [JsonSerializable(typeof(Dictionary<string, long>))]
 [JsonSerializable(typeof(Dictionary<string, double>))]
 [JsonSerializable(typeof(Dictionary<string, bool>))]
-[JsonSerializable(typeof(CommonErrorData))]
+[JsonSerializable(typeof(CallErrorData))]
 [JsonSerializable(typeof(StreamHandle))]
 [JsonSerializable(typeof(StreamBatch))]
 public sealed partial class MeshBuiltInJson : JsonSerializerContext

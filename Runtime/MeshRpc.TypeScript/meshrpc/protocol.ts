@@ -10,6 +10,7 @@ namespace MeshRpc.Protocol {
     export var heartbeatMethod = "mesh.heartbeat";
     export var handshakeRefusedCode = -32001;
     export var cancelRequestMethod = "$/cancelRequest";
+    export var invocationErrorCode = -32000;
     export var methodNotFoundCode = -32601;
     export var invalidParamsCode = -32602;
     export var requestCanceledCode = -32800;
