@@ -1,3 +1,4 @@
+using System.Net;
 using MeshRpc.Gateway.Registry;
 using StackExchange.Redis;
 using Yarp.ReverseProxy.Configuration;
@@ -92,7 +93,15 @@ public sealed class NodeRoutes : BackgroundService
         Destinations = new Dictionary<string, DestinationConfig> { ["agent"] = new() { Address = node.AgentUrl } },
         Metadata = new Dictionary<string, string> { [AgentHttpClientFactory.PinKey] = node.AgentCertificateSha256 },
 
-        // A relayed worker connection may sit idle between calls; the worker's own idle deadline governs it, not YARP's 100 s default.
-        HttpRequest = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromMinutes(10) },
+        HttpRequest = new ForwarderRequestConfig
+        {
+            // A relayed worker connection may sit idle between calls; the worker's own idle deadline governs it, not YARP's 100 s default.
+            ActivityTimeout = TimeSpan.FromMinutes(10),
+
+            // HTTP/1.1 to the agent: once upgraded, YARP copies the connection's bytes as they are. Over HTTP/2 (YARP's
+            // default) every message of every call is also an HTTP/2 DATA frame, with flow control and the client's write loop.
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        },
     };
 }

@@ -45,6 +45,14 @@ public sealed class LxcWarmPoolTests(LxcPoolMesh mesh) : IClassFixture<LxcPoolMe
         Assert.True(await Poll.UntilAsync(() => Task.FromResult((primed = PooledHostsWithMapped(gemAssembly)).Count > 0), TimeSpan.FromSeconds(60)),
             $"No pooled worker host was primed with the test-worker gem.\n{mesh.Logs}");
 
+        // The agent counts a host as primed when the host says so, a moment after its process maps the gem: a summon
+        // before then rightly takes an unprimed host. The node's report to the gateway shows the agent's count.
+        using var admin = TestCredentials.Client(mesh.GatewayAddress, TestCredentials.Admin);
+        var digest = GemArchive.Digest(TestGem.Pack());
+        Assert.True(await Poll.UntilAsync(async () => Assert.Single((await admin.Gateway.GetServiceRegistryAsync(cancellation)).Nodes).WarmHosts
+            .Any(w => w.GemDigest == digest && w.Idle > 0), TimeSpan.FromSeconds(30)), $"The node never reported a host primed with the test-worker gem.\n{mesh.Logs}");
+        primed = PooledHostsWithMapped(gemAssembly);
+
         await using var second = await client.SummonAsync<ITestWorker>(SummonRequest.FromGem(TestGem.Pointer), cancellation);
         Assert.Contains(((IGhostProxy)second).Connection.Ticket.WorkerId, primed);
         Assert.Equal("second", await second.EchoAsync("second"));
