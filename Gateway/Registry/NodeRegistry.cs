@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MeshRpc.ControlPlane;
 using MeshRpc.Gateway.Configuration;
 
@@ -49,12 +50,13 @@ public sealed record NodeState(NodeRegistration Registration, DateTimeOffset Las
 
     private static Dictionary<string, int> CountOwners(IReadOnlyList<WorkerReport> workers)
     {
-        var owners = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Sized for a worker per owner, the most there can be: the count never grows the table, one lookup per worker.
+        var owners = new Dictionary<string, int>(workers.Count, StringComparer.Ordinal);
         foreach (var worker in workers)
         {
             if (worker.Owner is { } owner)
             {
-                owners[owner] = owners.GetValueOrDefault(owner) + 1;
+                CollectionsMarshal.GetValueRefOrAddDefault(owners, owner, out _)++;
             }
         }
 

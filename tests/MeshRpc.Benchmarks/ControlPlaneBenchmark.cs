@@ -40,7 +40,7 @@ internal static class ControlPlaneBenchmark
         var quota = new CallerQuota(registry, options);
         var summon = new SpawnEphemeralRequest { Contract = "Bench.IWorker", ContractHash = "bench", Gem = Gem };
 
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; {nodeCount} nodes × {workersPerNode} workers = {nodeCount * workersPerNode} live workers on one registry; {Callers} callers");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC; {nodeCount} nodes × {workersPerNode} workers = {nodeCount * workersPerNode} live workers on one registry; {Callers} callers");
         Console.WriteLine();
         Console.WriteLine($"memory per worker entry (managed heap after a full GC, registry and the reports it keeps): {perWorker:0} bytes");
         Console.WriteLine();
