@@ -249,12 +249,18 @@ internal sealed class CallChannel : IAsyncDisposable
             _pending.Clear();
         }
 
-        foreach (var call in open)
+        try
         {
-            call.Fail(Lost(_lost));
+            foreach (var call in open)
+            {
+                call.Fail(Lost(_lost));
+            }
         }
-
-        _closed.TrySetResult();
+        finally
+        {
+            // Whatever happens above, the connection is closed: disposal must not wait for ever.
+            _closed.TrySetResult();
+        }
     }
 
     // One reply: its id, then its result or error, in whatever order the members come.
