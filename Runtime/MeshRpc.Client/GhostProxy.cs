@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
+using MeshRpc.Client.Calls;
 using MeshRpc.Wire;
 
 namespace MeshRpc;
@@ -8,6 +8,12 @@ namespace MeshRpc;
 /// <summary>Base of every generated ghost proxy: turns calls into JSON-RPC and JSON-RPC failures into MeshRpc exceptions.</summary>
 public abstract class GhostProxy : IGhostProxy
 {
+    private static readonly MeshArgumentsBody<long> NextBatch = static (writer, streamId) =>
+    {
+        writer.Write(streamId);
+        writer.Write(StreamProtocol.BatchSize);
+    };
+
     /// <summary>Creates the proxy over a connected worker.</summary>
     protected GhostProxy(WorkerConnection connection)
     {
@@ -20,7 +26,7 @@ public abstract class GhostProxy : IGhostProxy
 
     /// <summary>Calls a method that takes no arguments and returns no value, within <paramref name="timeoutMs"/> (its <c>[MeshTimeout]</c>; 0: none of its own).</summary>
     protected ValueTask CallAsync(string method, int timeoutMs, CancellationToken cancellationToken) =>
-        Connection.CallAsync(method, 0, NoArguments, timeoutMs, cancellationToken);
+        Connection.CallAsync(method, 0, MeshArgumentsWriter.None, timeoutMs, cancellationToken);
 
     /// <summary>Calls a method that returns no value with the arguments <paramref name="body"/> writes, within <paramref name="timeoutMs"/> (0: none of its own).</summary>
     protected ValueTask CallAsync<TArguments>(string method, TArguments arguments, MeshArgumentsBody<TArguments> body, int timeoutMs, CancellationToken cancellationToken) =>
@@ -28,7 +34,7 @@ public abstract class GhostProxy : IGhostProxy
 
     /// <summary>Calls a method that takes no arguments and returns <typeparamref name="TResult"/>, within <paramref name="timeoutMs"/> (0: none of its own).</summary>
     protected ValueTask<TResult> CallAsync<TResult>(string method, int timeoutMs, CancellationToken cancellationToken) =>
-        CallAsync<TResult, int>(method, 0, NoArguments, timeoutMs, cancellationToken);
+        CallAsync<TResult, int>(method, 0, MeshArgumentsWriter.None, timeoutMs, cancellationToken);
 
     /// <summary>
     /// Calls a method that returns <typeparamref name="TResult"/> with the arguments <paramref name="body"/> writes, within
@@ -40,22 +46,17 @@ public abstract class GhostProxy : IGhostProxy
         Connection.CallAsync(method, arguments, body, Connection.Calls.TypeInfo<TResult>(), timeoutMs, byName: false, cancellationToken);
 
     /// <summary>Sends a one-way notification that takes no arguments.</summary>
-    protected void Notify(string method) => Notify(method, 0, NoArguments);
+    protected void Notify(string method) => Notify(method, 0, MeshArgumentsWriter.None);
 
     /// <summary>Sends a one-way notification: returns once the message is written, without waiting for the worker.</summary>
     protected void Notify<TArguments>(string method, TArguments arguments, MeshArgumentsBody<TArguments> body)
     {
-        var sent = Connection.Calls.NotifyAsync(method, arguments, body);
-
         // A notification has no reply to carry its failure; a lost connection surfaces on the next call instead.
-        if (!sent.IsCompletedSuccessfully)
-        {
-            _ = sent.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        }
+        CallChannel.Observe(Connection.Calls.NotifyAsync(method, arguments, body));
     }
 
     /// <summary>Calls a streaming method that takes no arguments (see the overload with arguments).</summary>
-    protected IAsyncEnumerable<T> Stream<T>(string method, CancellationToken methodToken) => Stream<T, int>(method, 0, NoArguments, methodToken);
+    protected IAsyncEnumerable<T> Stream<T>(string method, CancellationToken methodToken) => Stream<T, int>(method, 0, MeshArgumentsWriter.None, methodToken);
 
     /// <summary>
     /// Calls a streaming method and pulls its items in batches; the worker produces only as fast as this enumerator is read.
@@ -65,7 +66,7 @@ public abstract class GhostProxy : IGhostProxy
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(methodToken, enumeratorToken);
         var cancellationToken = linked.Token;
-        var typeInfo = (JsonTypeInfo<T>)Connection.Contract.JsonOptions.GetTypeInfo(typeof(T));
+        var typeInfo = Connection.Calls.TypeInfo<T>();
         var handle = await CallAsync<StreamHandle, TArguments>(method, arguments, body, timeoutMs: 0, cancellationToken);
         var done = false;
         try
@@ -102,14 +103,6 @@ public abstract class GhostProxy : IGhostProxy
         Connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
         GC.SuppressFinalize(this);
     }
-
-    private static readonly MeshArgumentsBody<int> NoArguments = static (_, _) => { };
-
-    private static readonly MeshArgumentsBody<long> NextBatch = static (writer, streamId) =>
-    {
-        writer.Write(streamId);
-        writer.Write(StreamProtocol.BatchSize);
-    };
 
 }
 

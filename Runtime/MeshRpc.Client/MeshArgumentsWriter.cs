@@ -18,6 +18,9 @@ public readonly struct MeshArgumentsWriter
         _json = json;
     }
 
+    /// <summary>The body of a call without arguments.</summary>
+    internal static readonly MeshArgumentsBody<int> None = static (_, _) => { };
+
     /// <summary>Writes the next argument by the JSON metadata of its declared type, as the worker reads it.</summary>
     public void Write<T>(T value) => JsonSerializer.Serialize(_writer, value, (JsonTypeInfo<T>)MeshJson.TypeInfo(_json, typeof(T)));
 }

@@ -322,7 +322,7 @@ public sealed class WorkerConnection : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(stop))
             {
-                await Calls.NotifyAsync(Protocol.HeartbeatMethod, 0, static (_, _) => { });
+                await Calls.NotifyAsync(Protocol.HeartbeatMethod, 0, MeshArgumentsWriter.None);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -137,11 +137,8 @@ internal sealed class CallChannel : IAsyncDisposable
             throw Unsent(id, ex);
         }
 
-        if (!writing.IsCompletedSuccessfully)
-        {
-            // The write goes on without us: a failure ends the connection, which fails this call as lost.
-            Observe(writing);
-        }
+        // The write may go on without us: a failure ends the connection, which fails this call as lost.
+        Observe(writing);
 
         return id;
     }
@@ -378,8 +375,14 @@ internal sealed class CallChannel : IAsyncDisposable
 
     private void CloseAfterFailedWrite(Exception failure) => _stream.Dispose();
 
-    private static void Observe(ValueTask writing) =>
-        _ = writing.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    /// <summary>Observes a write no one awaits, so its failure (reported elsewhere) is not an unobserved task exception.</summary>
+    internal static void Observe(ValueTask writing)
+    {
+        if (!writing.IsCompletedSuccessfully)
+        {
+            _ = writing.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+    }
 
     private Exception Lost(Exception cause) => _disposed != 0
         ? new ObjectDisposedException(nameof(WorkerConnection), "The connection was disposed.")
