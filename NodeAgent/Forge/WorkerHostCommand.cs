@@ -2,7 +2,11 @@ using MeshRpc.Hosting;
 
 namespace MeshRpc.NodeAgent.Forge;
 
-/// <summary>The command line that starts a worker host: the running .NET muxer plus the host assembly shipped with the agent.</summary>
+/// <summary>
+/// The command line that starts a worker host: the running .NET muxer plus the host assembly shipped with the agent.
+/// The host is self-contained (its own runtime, precompiled with it); the muxer only starts it, and tells a compiler
+/// host where the .NET install, whose reference packs hold System.Text.Json's generator, lies.
+/// </summary>
 public static class WorkerHostCommand
 {
     /// <summary>
