@@ -12,10 +12,15 @@ if (args.Contains("--compiler"))
 
 var tls = WorkerHostProcess.StartTls(args);
 
-// A pooled host compiles its hot paths while it waits for a summon, and may be primed with the gem one will likely run.
+// A pooled host compiles its hot paths while it waits for a summon, and may be primed with the gem one will likely run;
+// a cold one rehearses only its TLS handshake, beside its start.
 if (args.Contains("--pooled"))
 {
     await Warmup.RunAsync(tls is null ? null : await tls);
+}
+else if (tls is not null)
+{
+    HandshakeRehearsal.Start(tls);
 }
 
 PrimedGem? primed = null;
