@@ -10,7 +10,7 @@ public static class DotnetMuxer
     /// <c>{root}/shared/Microsoft.NETCore.App/{version}/</c>, whether <c>dotnet</c> or an app host started it. The worker
     /// host carries its own runtime (self-contained) and is started by the muxer, so there the muxer is its executable.
     /// </summary>
-    public static string Path { get; } = System.IO.Path.GetFileName(Environment.ProcessPath) == "dotnet"
+    public static string Path { get; } = System.IO.Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet"
         ? Environment.ProcessPath!
         : System.IO.Path.GetFullPath(System.IO.Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..", "dotnet"));
 }
