@@ -49,11 +49,15 @@ public class LxcMesh : MeshProcesses
     }
 
     /// <summary>Waits until LXC knows at least <paramref name="atLeast"/> of this agent's containers, and returns them.</summary>
+    /// <remarks>
+    /// Up to a minute: a node whose processors are busy (other tests' builds and workers share them) holds a refill back
+    /// for up to 10 s (the pool's patience), and the container then starts on a loaded machine.
+    /// </remarks>
     public async Task<IReadOnlyList<string>> WaitForContainersAsync(int atLeast)
     {
         IReadOnlyList<string> containers = [];
-        Assert.True(await Poll.UntilAsync(async () => (containers = await ContainersAsync()).Count >= atLeast),
-            $"The warm pool never reached {atLeast} containers.\n{Logs}");
+        Assert.True(await Poll.UntilAsync(async () => (containers = await ContainersAsync()).Count >= atLeast, TimeSpan.FromSeconds(60)),
+            $"The warm pool never reached {atLeast} containers within a minute.\n{Logs}");
         return containers;
     }
 }
