@@ -43,6 +43,27 @@ public static class WorkerCertificate
         return Convert.ToHexStringLower(SHA256.HashData(certificate.GetRawCertData()));
     }
 
+    /// <summary>
+    /// Client options for a connection to a worker: TLS 1.3, and <paramref name="pin"/> as the whole trust decision, in
+    /// place of any CA or host name check.
+    /// </summary>
+    public static SslClientAuthenticationOptions ClientOptions(RemoteCertificateValidationCallback pin) => new()
+    {
+        // The pin replaces name checks, so the target host only feeds SNI, which the worker ignores.
+        TargetHost = "meshrpc-worker",
+        EnabledSslProtocols = SslProtocols.Tls13,
+
+        // SslStream builds a chain before asking the callback; against no roots at all, since none are trusted here,
+        // that build needs neither the system trust store nor the network.
+        CertificateChainPolicy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            DisableCertificateDownloads = true,
+        },
+        RemoteCertificateValidationCallback = pin,
+    };
+
     /// <summary>Server options for a worker presenting <paramref name="certificate"/>.</summary>
     /// <remarks>
     /// Every server for one certificate shares one context: building one builds a chain, and a pooled host's rehearsal

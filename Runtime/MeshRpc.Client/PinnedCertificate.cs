@@ -1,7 +1,5 @@
 using System.Net.Security;
-using System.Security.Authentication;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace MeshRpc.Tls;
@@ -31,27 +29,12 @@ internal sealed class PinnedCertificate
     /// <summary>Whether the pin refused what the worker presented (as opposed to the TLS handshake failing otherwise).</summary>
     public bool Refused { get; private set; }
 
-    public SslClientAuthenticationOptions ClientOptions() => new()
+    public SslClientAuthenticationOptions ClientOptions() => WorkerCertificate.ClientOptions((_, certificate, _, _) =>
     {
-        // The pin replaces name checks, so the target host only feeds SNI, which the worker ignores.
-        TargetHost = "meshrpc-worker",
-        EnabledSslProtocols = SslProtocols.Tls13,
-
-        // SslStream builds a chain before asking the callback; against no roots at all, since none are trusted here,
-        // that build needs neither the system trust store nor the network.
-        CertificateChainPolicy = new X509ChainPolicy
-        {
-            TrustMode = X509ChainTrustMode.CustomRootTrust,
-            RevocationMode = X509RevocationMode.NoCheck,
-            DisableCertificateDownloads = true,
-        },
-        RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-        {
-            Presented = certificate is null ? null : WorkerCertificate.Fingerprint(certificate);
-            Refused = Presented is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Presented), Encoding.ASCII.GetBytes(_expected));
-            return !Refused;
-        },
-    };
+        Presented = certificate is null ? null : WorkerCertificate.Fingerprint(certificate);
+        Refused = Presented is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Presented), Encoding.ASCII.GetBytes(_expected));
+        return !Refused;
+    });
 
     public string Mismatch(string workerId, string endpoint) => Presented is null
         ? $"Worker {workerId} at {endpoint} presented no TLS certificate; the ticket pins sha-256 {_expected}. Refusing to talk to it."

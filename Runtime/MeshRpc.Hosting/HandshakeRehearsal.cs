@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using MeshRpc.Tls;
@@ -67,12 +66,7 @@ public static class HandshakeRehearsal
         var fingerprint = WorkerCertificate.Fingerprint(certificate);
         var serving = server.AuthenticateAsServerAsync(WorkerCertificate.ServerOptions(certificate), cancellationToken);
         await caller.AuthenticateAsClientAsync(
-            new SslClientAuthenticationOptions
-            {
-                TargetHost = "meshrpc-worker",
-                EnabledSslProtocols = SslProtocols.Tls13,
-                RemoteCertificateValidationCallback = (_, presented, _, _) => presented is not null && WorkerCertificate.Fingerprint(presented) == fingerprint,
-            },
+            WorkerCertificate.ClientOptions((_, presented, _, _) => presented is not null && WorkerCertificate.Fingerprint(presented) == fingerprint),
             cancellationToken);
         await serving;
 
