@@ -24,6 +24,9 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Warning, "Forging worker {WorkerId} failed: {Reason}")]
     public static partial void ForgeFailed(ILogger logger, string workerId, string reason);
 
+    [LoggerMessage(16, LogLevel.Error, "The node agent failed at {Request} with a fault of its own; the gateway was told forge_failed.")]
+    public static partial void Fault(ILogger logger, string request, Exception exception);
+
     [LoggerMessage(8, LogLevel.Warning, "The warm pool stopped refilling: {Reason}")]
     public static partial void WarmPoolFailed(ILogger logger, string reason);
 

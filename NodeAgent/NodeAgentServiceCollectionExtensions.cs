@@ -58,6 +58,8 @@ public static class NodeAgentServiceCollectionExtensions
         services.TryAddSingleton<AgentTelemetry>();
         services.TryAddSingleton<WorkerTelemetryReports>();
         services.AddAgentHealth();
+        services.AddExceptionHandler<AgentFaultHandler>();
+        services.AddProblemDetails();
         services.AddHostedService<NodeStartup>();
         services.AddHostedService(provider => provider.GetRequiredService<WarmPool>());
         services.AddHostedService(provider => provider.GetRequiredService<CompilerPool>());
@@ -70,6 +72,7 @@ public static class NodeAgentServiceCollectionExtensions
     public static WebApplication MapNodeAgent(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
         app.UseWebSockets();
         app.MapAgentApi();
         app.MapRelay();

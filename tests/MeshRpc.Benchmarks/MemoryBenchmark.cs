@@ -46,44 +46,53 @@ internal static class MemoryBenchmark
             "--gateway", address.ToString(), "--node-id", "bench", "--work-dir", Path.Combine(work, "agent"), "--sandbox", sandbox,
             "--slots", count);
         var provider = await agent.WaitForLineAsync("MESHRPC-SANDBOX", StartTimeout);
-        using var client = new MeshClient(address, MeshCredential.FromKey(caller));
-        using var operatorClient = new MeshClient(address, MeshCredential.FromKey(admin));
-        await WaitForLiveNodeAsync(operatorClient);
-        await client.PublishGemAsync(TestGem.Pack());
-        await client.PublishGemAsync(nativeGem);
-
-        var floor = await IdleDotnetProcessAsync();
-        var gatewayIdle = ResidentMemory.Of(gateway.Id);
-        var agentIdle = ResidentMemory.Of(agent.Id);
-
-        var dotnetWorkers = await IdleWorkersAsync(client, operatorClient, TestGem.Pointer, workers);
-        var gatewayBusy = ResidentMemory.Of(gateway.Id);
-        var agentBusy = ResidentMemory.Of(agent.Id);
-        await dotnetWorkers.DisposeAsync();
-        var nativeHosts = await IdleWorkersAsync(client, operatorClient, TestGem.NativePointer, nativeWorkers);
-        await nativeHosts.DisposeAsync();
-
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; sandbox {provider}; {workers} .NET workers, then {nativeWorkers} native-gem workers, each idle {Settle.TotalSeconds:0} s after one call; figures in MB (MiB)");
-        Console.WriteLine();
-        Console.WriteLine("| process | RSS | PSS | USS | USS / floor | target |");
-        Console.WriteLine("|---|---|---|---|---|---|");
-        Row("floor: an idle .NET process (this program, --idle)", floor, floor, "");
-        Row(".NET worker host, idle (median)", dotnetWorkers.Host, floor, "at most 40 MB");
-        if (dotnetWorkers.Sandbox is { } dotnetSandbox)
+        try
         {
-            Row(".NET worker, every process of its sandbox (median)", dotnetSandbox, floor, "");
-        }
+            using var client = new MeshClient(address, MeshCredential.FromKey(caller));
+            using var operatorClient = new MeshClient(address, MeshCredential.FromKey(admin));
+            await WaitForLiveNodeAsync(operatorClient);
+            await client.PublishGemAsync(TestGem.Pack());
+            await client.PublishGemAsync(nativeGem);
 
-        Row("native gem's host, idle (median)", nativeHosts.Host, floor, "at most 15 MB");
-        if (nativeHosts.Sandbox is { } nativeSandbox)
+            var floor = await IdleDotnetProcessAsync();
+            var gatewayIdle = ResidentMemory.Of(gateway.Id);
+            var agentIdle = ResidentMemory.Of(agent.Id);
+
+            var dotnetWorkers = await IdleWorkersAsync(client, operatorClient, TestGem.Pointer, workers);
+            var gatewayBusy = ResidentMemory.Of(gateway.Id);
+            var agentBusy = ResidentMemory.Of(agent.Id);
+            await dotnetWorkers.DisposeAsync();
+            var nativeHosts = await IdleWorkersAsync(client, operatorClient, TestGem.NativePointer, nativeWorkers);
+            await nativeHosts.DisposeAsync();
+
+            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; sandbox {provider}; {workers} .NET workers, then {nativeWorkers} native-gem workers, each idle {Settle.TotalSeconds:0} s after one call; figures in MB (MiB)");
+            Console.WriteLine();
+            Console.WriteLine("| process | RSS | PSS | USS | USS / floor | target |");
+            Console.WriteLine("|---|---|---|---|---|---|");
+            Row("floor: an idle .NET process (this program, --idle)", floor, floor, "");
+            Row(".NET worker host, idle (median)", dotnetWorkers.Host, floor, "at most 40 MB");
+            if (dotnetWorkers.Sandbox is { } dotnetSandbox)
+            {
+                Row(".NET worker, every process of its sandbox (median)", dotnetSandbox, floor, "");
+            }
+
+            Row("native gem's host, idle (median)", nativeHosts.Host, floor, "at most 15 MB");
+            if (nativeHosts.Sandbox is { } nativeSandbox)
+            {
+                Row("native gem, every process of its sandbox (median)", nativeSandbox, floor, "");
+            }
+
+            Row("gateway, no workers", gatewayIdle, floor, "");
+            Row($"gateway, {workers} live workers", gatewayBusy, floor, "");
+            Row("agent, no workers", agentIdle, floor, "");
+            Row($"agent, {workers} live workers", agentBusy, floor, "");
+        }
+        catch (Exception)
         {
-            Row("native gem, every process of its sandbox (median)", nativeSandbox, floor, "");
+            // A failed summon's reason is in the mesh's own output, which ends with this program.
+            Console.Error.WriteLine($"--- gateway ---\n{gateway.Output}\n--- agent ---\n{agent.Output}");
+            throw;
         }
-
-        Row("gateway, no workers", gatewayIdle, floor, "");
-        Row($"gateway, {workers} live workers", gatewayBusy, floor, "");
-        Row("agent, no workers", agentIdle, floor, "");
-        Row($"agent, {workers} live workers", agentBusy, floor, "");
     }
 
     private static void Row(string name, ResidentMemory memory, ResidentMemory floor, string target) =>
