@@ -8,7 +8,8 @@ using MeshRpc.Tls;
 namespace MeshRpc.Benchmarks;
 
 /// <summary>
-/// Every way a call can travel, in one run, against the floor of a raw socket round trip (issue 17): the ghost proxy
+/// Every way a call can travel, in one run, against the floor of a raw socket round trip (issue 17), and the same
+/// round trip inside TLS, the floor of a TLS call: the ghost proxy
 /// over plain TCP and over TLS to a worker in this process, then to a worker in its own process (a node's sandbox)
 /// directly over TLS and through the relay (gateway and agent, TLS end to end).
 /// </summary>
@@ -23,6 +24,8 @@ internal static class CallPathBenchmark
         await floor.StartAsync();
 
         using var certificate = WorkerCertificate.Create();
+        await using var tlsFloor = new SocketEcho(RequestBytes, certificate);
+        await tlsFloor.StartAsync();
         await using var plain = await InProcessAsync(certificate: null);
         await using var tls = await InProcessAsync(certificate);
 
@@ -36,6 +39,7 @@ internal static class CallPathBenchmark
         await Lineup.RunAsync(
             [
                 ("raw socket round trip (floor)", floor.CallAsync),
+                ("raw socket round trip inside TLS (SslStream, a worker's TLS options)", tlsFloor.CallAsync),
                 ("ghost proxy, plain TCP, worker in this process", () => plain.Proxy.EchoAsync("ping")),
                 ("ghost proxy, TLS, worker in this process", () => tls.Proxy.EchoAsync("ping")),
                 ("ghost proxy, TLS, worker in a sandbox process", () => direct.EchoAsync("ping")),

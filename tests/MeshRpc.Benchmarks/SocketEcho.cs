@@ -1,7 +1,10 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Threading.Channels;
+using MeshRpc.Tls;
 
 namespace MeshRpc.Benchmarks;
 
@@ -9,6 +12,8 @@ namespace MeshRpc.Benchmarks;
 /// The call path's floor: length-prefixed requests echoed back over one raw loopback TCP connection, with no JSON, TLS
 /// or RPC layer. Calls in flight are pipelined the way a good RPC stack does it: whatever requests are waiting go out
 /// in one write, the echo server sends back whatever it read in one write, and each reply completes the oldest call.
+/// Given a certificate, the same runs inside an <see cref="SslStream"/> with a worker's TLS options: the floor of a
+/// TLS call.
 /// </summary>
 internal sealed class SocketEcho : IAsyncDisposable
 {
@@ -17,10 +22,15 @@ internal sealed class SocketEcho : IAsyncDisposable
     private readonly Channel<TaskCompletionSource> _outgoing = Channel.CreateUnbounded<TaskCompletionSource>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<TaskCompletionSource> _waiting = Channel.CreateUnbounded<TaskCompletionSource>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly int _payloadBytes;
+    private readonly X509Certificate2? _certificate;
     private readonly List<Task> _loops = [];
 
-    /// <summary>Creates the echo for requests of <paramref name="payloadBytes"/> (about a JSON-RPC call's size).</summary>
-    public SocketEcho(int payloadBytes) => _payloadBytes = payloadBytes;
+    /// <summary>Creates the echo for requests of <paramref name="payloadBytes"/> (about a JSON-RPC call's size), over TLS with <paramref name="certificate"/> if given.</summary>
+    public SocketEcho(int payloadBytes, X509Certificate2? certificate = null)
+    {
+        _payloadBytes = payloadBytes;
+        _certificate = certificate;
+    }
 
     public async Task StartAsync()
     {
@@ -29,8 +39,20 @@ internal sealed class SocketEcho : IAsyncDisposable
         await _client.ConnectAsync((IPEndPoint)_listener.LocalEndpoint);
         var served = await accepting;
         served.NoDelay = true;
-        var stream = _client.GetStream();
-        _loops.AddRange([EchoAsync(served), WriteRequestsAsync(stream), ReadRepliesAsync(stream)]);
+        Stream client = _client.GetStream();
+        Stream server = served.GetStream();
+        if (_certificate is { } certificate)
+        {
+            var pin = WorkerCertificate.Fingerprint(certificate);
+            var tlsClient = new SslStream(client);
+            var tlsServer = new SslStream(server);
+            await Task.WhenAll(
+                tlsServer.AuthenticateAsServerAsync(WorkerCertificate.ServerOptions(certificate)),
+                tlsClient.AuthenticateAsClientAsync(WorkerCertificate.ClientOptions((_, presented, _, _) => presented is not null && WorkerCertificate.Fingerprint(presented) == pin)));
+            (client, server) = (tlsClient, tlsServer);
+        }
+
+        _loops.AddRange([EchoAsync(served, server), WriteRequestsAsync(client), ReadRepliesAsync(client)]);
     }
 
     /// <summary>One round trip: the request goes out, its echo comes back.</summary>
@@ -49,11 +71,11 @@ internal sealed class SocketEcho : IAsyncDisposable
         await Task.WhenAll(_loops).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private static async Task EchoAsync(TcpClient served)
+    private static async Task EchoAsync(TcpClient served, Stream stream)
     {
         using (served)
+        await using (stream)
         {
-            var stream = served.GetStream();
             var buffer = new byte[64 * 1024];
             int read;
             while ((read = await ReadSomeAsync(stream, buffer)) > 0)
@@ -63,7 +85,7 @@ internal sealed class SocketEcho : IAsyncDisposable
         }
     }
 
-    private async Task WriteRequestsAsync(NetworkStream stream)
+    private async Task WriteRequestsAsync(Stream stream)
     {
         var frame = 4 + _payloadBytes;
         var batch = new byte[frame * 256];
@@ -82,17 +104,24 @@ internal sealed class SocketEcho : IAsyncDisposable
         }
     }
 
-    private async Task ReadRepliesAsync(NetworkStream stream)
+    private async Task ReadRepliesAsync(Stream stream)
     {
+        // Read whatever has arrived, as a pipelined RPC stack's reader does, and complete one call per whole reply in it.
         var frame = 4 + _payloadBytes;
-        var reply = new byte[frame];
-        while (await ReadExactlyAsync(stream, reply))
+        var buffer = new byte[64 * 1024];
+        var partial = 0;
+        int read;
+        while ((read = await ReadSomeAsync(stream, buffer)) > 0)
         {
-            (await _waiting.Reader.ReadAsync()).SetResult();
+            partial += read;
+            for (; partial >= frame; partial -= frame)
+            {
+                (await _waiting.Reader.ReadAsync()).SetResult();
+            }
         }
     }
 
-    private static async Task<int> ReadSomeAsync(NetworkStream stream, byte[] buffer)
+    private static async Task<int> ReadSomeAsync(Stream stream, byte[] buffer)
     {
         try
         {
@@ -102,19 +131,6 @@ internal sealed class SocketEcho : IAsyncDisposable
         {
             // The benchmark closed the connection.
             return 0;
-        }
-    }
-
-    private static async Task<bool> ReadExactlyAsync(NetworkStream stream, byte[] buffer)
-    {
-        try
-        {
-            return await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false) == buffer.Length;
-        }
-        catch (IOException)
-        {
-            // The benchmark closed the connection.
-            return false;
         }
     }
 }
