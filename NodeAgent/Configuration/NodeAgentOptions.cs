@@ -93,6 +93,19 @@ public sealed record NodeAgentOptions
     /// <summary>The most idle sandboxes the pool keeps.</summary>
     public int WarmPoolCeiling => WarmPoolMaxSize ?? WarmPoolSize;
 
+    /// <summary>
+    /// How many cold worker hosts may start at once (<c>--max-cold-starts</c>; by default one per processor). Summons
+    /// beyond it wait their turn, up to <see cref="ColdStartPatience"/>.
+    /// </summary>
+    [ConfigurationKeyName("max-cold-starts")]
+    public int? MaxColdStartsArgument { get; init; }
+
+    /// <summary>How many cold worker hosts start at once: <see cref="MaxColdStartsArgument"/>, else one per processor.</summary>
+    public int MaxColdStarts => MaxColdStartsArgument ?? Environment.ProcessorCount;
+
+    /// <summary>How long a summon waits for its turn to start a cold host before the node answers that it is busy.</summary>
+    public TimeSpan ColdStartPatience { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How many seconds a burst of summons keeps the pool grown before it shrinks back (<c>--warm-pool-keep-seconds</c>).</summary>
     [ConfigurationKeyName("warm-pool-keep-seconds")]
     public int WarmPoolKeepSeconds { get; init; } = 60;

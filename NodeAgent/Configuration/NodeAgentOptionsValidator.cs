@@ -52,6 +52,11 @@ public sealed class NodeAgentOptionsValidator : IValidateOptions<NodeAgentOption
             failures.Add($"--warm-pool-max takes a number from --warm-pool ({options.WarmPoolSize}) to --slots ({options.Slots}), not {options.WarmPoolCeiling}.");
         }
 
+        if (options.MaxColdStarts < 1)
+        {
+            failures.Add($"--max-cold-starts takes a positive number (how many worker hosts may start at once), not {options.MaxColdStarts}.");
+        }
+
         if (options.WarmPoolKeepSeconds < PoolDemand.Window.TotalSeconds)
         {
             failures.Add($"--warm-pool-keep-seconds takes a number of seconds from {PoolDemand.Window.TotalSeconds:0} up, not {options.WarmPoolKeepSeconds}.");

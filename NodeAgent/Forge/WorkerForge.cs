@@ -16,7 +16,7 @@ using MeshRpc.Tls;
 namespace MeshRpc.NodeAgent.Forge;
 
 /// <summary>Phase 2 on the node: take a pooled sandbox or start one, inject the code and the worker's key, wait for its port.</summary>
-public sealed class WorkerForge
+public sealed class WorkerForge : IDisposable
 {
     private readonly NodeAgentOptions _options;
     private readonly GemCache _gems;
@@ -29,6 +29,7 @@ public sealed class WorkerForge
     private readonly AgentTelemetry _telemetry;
     private readonly WorkerTelemetryReports _workerReports;
     private readonly SlotAdmission _admission;
+    private readonly ColdStartGate _coldStarts;
     private readonly IdempotentForges _idempotent;
     private readonly SourceCompilation _compilation;
 
@@ -49,6 +50,7 @@ public sealed class WorkerForge
         _telemetry = telemetry;
         _workerReports = workerReports;
         _admission = new SlotAdmission(options.Slots, () => workers.Count);
+        _coldStarts = new ColdStartGate(options.NodeId, options.MaxColdStarts, options.ColdStartPatience);
         _idempotent = new IdempotentForges(TimeProvider.System);
     }
 
@@ -102,6 +104,7 @@ public sealed class WorkerForge
         var egress = EgressOf(request);
         phaseStarted = System.Diagnostics.Stopwatch.GetTimestamp();
         ISandbox? sandbox;
+        IDisposable? coldStart = null;
         using (var start = AgentTelemetry.StartPhase("sandbox"))
         {
             sandbox = egress.Count == 0 ? _pool.TryTake(new PoolGem(injection.GemDigest, code.Gem), justMade: injection.CompiledGem is not null) : null;
@@ -109,10 +112,20 @@ public sealed class WorkerForge
             _telemetry.PoolTaken(hit: sandbox is not null, _sandboxes.Name);
             if (sandbox is null)
             {
+                // The turn lasts until the host reports its port (below): its start is the CPU work turns share out.
+                coldStart = await _coldStarts.EnterAsync(cancellationToken);
                 var hostCommand = injection.NativeHost is { } nativeHost ? WorkerHostCommand.Native(nativeHost, _options.DataPlaneTls) : WorkerHostCommand.Create(_options.DataPlaneTls);
                 var spec = new SandboxSpec(
                     WorkerIds.SandboxName(WorkerIds.New()), hostCommand, WorkerHostCommand.HostDirectory, _options.GemCacheDirectory, _options.TrustDirectory, _options.Limits, _options.DataPlaneAddress);
-                sandbox = egress.Count > 0 ? await StartLinkedAsync(spec, egress, cancellationToken) : await _sandboxes.StartAsync(spec, cancellationToken);
+                try
+                {
+                    sandbox = egress.Count > 0 ? await StartLinkedAsync(spec, egress, cancellationToken) : await _sandboxes.StartAsync(spec, cancellationToken);
+                }
+                catch
+                {
+                    coldStart.Dispose();
+                    throw;
+                }
             }
         }
 
@@ -128,6 +141,7 @@ public sealed class WorkerForge
             phaseStarted = System.Diagnostics.Stopwatch.GetTimestamp();
             WorkerHostStatus status;
             using (AgentTelemetry.StartPhase("host"))
+            using (coldStart)
             {
                 status = await StartHostAsync(sandbox, code, workerKey, cancellationToken);
             }
@@ -288,6 +302,9 @@ public sealed class WorkerForge
                 "Summon a published gem, or run the agent with --sandbox lxc or bwrap; where every caller is trusted, its operator may pass --allow-uncontained-source true.");
         }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _coldStarts.Dispose();
 
     /// <summary>What a forge gives its worker host: the start-up configuration, the gem's digest, its native host if any, and the gem compiled for this summon if any.</summary>
     private sealed record Injection(WorkerHostConfig Config, string GemDigest, string? NativeHost, byte[]? CompiledGem);

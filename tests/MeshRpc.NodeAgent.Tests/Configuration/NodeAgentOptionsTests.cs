@@ -16,13 +16,14 @@ public sealed class NodeAgentOptionsTests
             "--join-token", "mesh_token", "--slots", "4", "--work-dir", "/srv/agent", "--sandbox", "bwrap", "--labels", "gpu, zone=eu",
             "--warm-pool", "2", "--warm-pool-max", "3", "--warm-pool-keep-seconds", "30", "--memory-mb", "256", "--max-processes", "64", "--cpus", "0.5", "--compile-timeout-ms", "5000",
             "--allow-uncontained-source", "true", "--egress-subnet", "10.231.0.0/16", "--worker-error-diagnostics", "true",
-            "--warm-compilers", "2", "--max-compiled-kb", "512", "--compiled-cache-mb", "64");
+            "--warm-compilers", "2", "--max-compiled-kb", "512", "--compiled-cache-mb", "64", "--max-cold-starts", "3");
 
         Assert.Equal(new Uri("http://uah-core:5000/"), options.Gateway);
         Assert.Equal(("node-7", "10.0.0.7", false), (options.NodeId, options.DataPlaneAddress, options.DataPlaneTls));
         Assert.Equal("mesh_token", options.JoinToken);
         Assert.Equal((4, 2, "bwrap"), (options.Slots, options.WarmPoolSize, options.Sandbox));
         Assert.Equal((3, 30), (options.WarmPoolCeiling, options.WarmPoolKeepSeconds));
+        Assert.Equal(3, options.MaxColdStarts);
         Assert.Equal("/srv/agent/gems", options.GemCacheDirectory);
         Assert.Equal(["gpu", "zone=eu"], options.Labels);
         Assert.Equal((256L << 20, 64, 0.5), (options.Limits.MemoryBytes, options.Limits.MaxProcesses, options.Limits.Cpus));
@@ -42,6 +43,7 @@ public sealed class NodeAgentOptionsTests
         Assert.Empty(options.Labels);
         Assert.Null(options.EgressSubnet);
         Assert.Equal(0, options.WarmPoolCeiling);
+        Assert.Equal(Environment.ProcessorCount, options.MaxColdStarts);
     }
 
     [Fact]
@@ -56,6 +58,7 @@ public sealed class NodeAgentOptionsTests
     [InlineData("--warm-pool", "-1", "--warm-pool takes a number from 0 to --slots (16), not -1.")]
     [InlineData("--warm-pool-max", "17", "--warm-pool-max takes a number from --warm-pool (0) to --slots (16), not 17.")]
     [InlineData("--warm-pool-keep-seconds", "1", "--warm-pool-keep-seconds takes a number of seconds from 5 up, not 1.")]
+    [InlineData("--max-cold-starts", "0", "--max-cold-starts takes a positive number (how many worker hosts may start at once), not 0.")]
     [InlineData("--memory-mb", "8", "A worker needs --memory-mb of at least 16")]
     [InlineData("--cpus", "0", "A worker needs --memory-mb of at least 16, --max-processes and --cpus above 0")]
     [InlineData("--data-plane", "node.example", "--data-plane takes the IP address workers listen on")]
