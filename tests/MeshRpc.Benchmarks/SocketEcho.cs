@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -11,9 +10,8 @@ namespace MeshRpc.Benchmarks;
 
 /// <summary>
 /// The call path's floor: length-prefixed requests echoed back over one raw loopback TCP connection, with no JSON, TLS
-/// or RPC layer. Calls are written the way a good RPC stack writes them: a call finding no write under way writes
-/// itself, on its own thread, and whatever requests queue meanwhile go out together in the next write; the echo server
-/// sends back whatever it read in one write, and each reply completes the oldest call.
+/// or RPC layer. Calls in flight are pipelined the way a good RPC stack does it: whatever requests are waiting go out
+/// in one write, the echo server sends back whatever it read in one write, and each reply completes the oldest call.
 /// Given a certificate, the same runs inside an <see cref="SslStream"/> with a worker's TLS options: the floor of a
 /// TLS call.
 /// </summary>
@@ -21,14 +19,11 @@ internal sealed class SocketEcho : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly TcpClient _client = new() { NoDelay = true };
-    private readonly ConcurrentQueue<TaskCompletionSource> _outgoing = new();
+    private readonly Channel<TaskCompletionSource> _outgoing = Channel.CreateUnbounded<TaskCompletionSource>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<TaskCompletionSource> _waiting = Channel.CreateUnbounded<TaskCompletionSource>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly int _payloadBytes;
     private readonly X509Certificate2? _certificate;
     private readonly List<Task> _loops = [];
-    private byte[] _batch = [];
-    private Stream _stream = Stream.Null;
-    private int _writing;
 
     /// <summary>Creates the echo for requests of <paramref name="payloadBytes"/> (about a JSON-RPC call's size), over TLS with <paramref name="certificate"/> if given.</summary>
     public SocketEcho(int payloadBytes, X509Certificate2? certificate = null)
@@ -57,26 +52,20 @@ internal sealed class SocketEcho : IAsyncDisposable
             (client, server) = (tlsClient, tlsServer);
         }
 
-        _stream = client;
-        _batch = new byte[(4 + _payloadBytes) * 256];
-        _loops.AddRange([EchoAsync(served, server), ReadRepliesAsync(client)]);
+        _loops.AddRange([EchoAsync(served, server), WriteRequestsAsync(client), ReadRepliesAsync(client)]);
     }
 
     /// <summary>One round trip: the request goes out, its echo comes back.</summary>
     public Task CallAsync()
     {
         var reply = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _outgoing.Enqueue(reply);
-        if (Interlocked.Exchange(ref _writing, 1) == 0)
-        {
-            _ = WriteQueuedAsync();
-        }
-
+        _outgoing.Writer.TryWrite(reply);
         return reply.Task;
     }
 
     public async ValueTask DisposeAsync()
     {
+        _outgoing.Writer.TryComplete();
         _client.Dispose();
         _listener.Stop();
         await Task.WhenAll(_loops).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -96,37 +85,23 @@ internal sealed class SocketEcho : IAsyncDisposable
         }
     }
 
-    // Only one call at a time writes (it holds _writing), for itself and whatever queued behind it.
-    private async Task WriteQueuedAsync()
+    private async Task WriteRequestsAsync(Stream stream)
     {
         var frame = 4 + _payloadBytes;
-        try
-        {
-            await WriteWhileQueuedAsync(frame);
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-        {
-            // The benchmark closed the connection.
-        }
-    }
-
-    private async Task WriteWhileQueuedAsync(int frame)
-    {
-        do
+        var batch = new byte[frame * 256];
+        while (await _outgoing.Reader.WaitToReadAsync())
         {
             // Queued as waiting before they are written, so no reply can arrive ahead of its call.
             var count = 0;
-            while (count < 256 && _outgoing.TryDequeue(out var call))
+            while (count < 256 && _outgoing.Reader.TryRead(out var call))
             {
-                BinaryPrimitives.WriteInt32BigEndian(_batch.AsSpan(count * frame), _payloadBytes);
+                BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(count * frame), _payloadBytes);
                 _waiting.Writer.TryWrite(call);
                 count++;
             }
 
-            await _stream.WriteAsync(_batch.AsMemory(0, count * frame));
-            Volatile.Write(ref _writing, 0);
+            await stream.WriteAsync(batch.AsMemory(0, count * frame));
         }
-        while (!_outgoing.IsEmpty && Interlocked.Exchange(ref _writing, 1) == 0);
     }
 
     private async Task ReadRepliesAsync(Stream stream)
