@@ -19,11 +19,11 @@ public sealed class ColdStartGateTests
 
         first.Dispose();
         first.Dispose(); // A turn given back twice frees one permit, not two.
-        (await third).Dispose();
+        (await third.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken)).Dispose();
         Assert.False(fourth.IsCompleted);
 
         second.Dispose();
-        (await fourth).Dispose();
+        (await fourth.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken)).Dispose();
     }
 
     [Fact]
