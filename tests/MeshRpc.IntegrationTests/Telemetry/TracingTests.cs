@@ -159,12 +159,20 @@ public sealed class TracingTests
             var calls = callerSpans.Where(s => s.DisplayName == typeof(ITestWorker).FullName + "/Echo").Select(s => s.SpanId.ToHexString()).ToList();
             var summon = callerSpans.Single(s => s.DisplayName == "summon " + typeof(ITestWorker).FullName).SpanId.ToHexString();
             List<ExportedSpan> trace = [];
+            List<ExportedSpan> everything = [];
             Assert.True(await Poll.UntilAsync(() =>
             {
                 trace = [.. receiver.Spans().Where(s => s.TraceId == traceId)];
-                // Each process exports in batches of its own: wait for every span asserted below, the gateway's included.
-                return Task.FromResult(trace.Count(s => s.Scope == "MeshRpc.Worker") == 3 && trace.Any(s => s.Scope == "MeshRpc.NodeAgent" && s.Name == "forge")
-                    && trace.Any(s => s.Scope == "MeshRpc.Gateway" && s.Name.StartsWith("summon ", StringComparison.Ordinal)) && trace.Any(s => s.Scope == "MeshRpc.Gateway" && s.Name == "forge"));
+                everything = [.. trace, .. callerSpans.Select(s => new ExportedSpan(s.Source.Name, traceId, s.SpanId.ToHexString(), s.ParentSpanId.ToHexString(), s.DisplayName))];
+
+                // Each process exports in batches of its own: wait for every span asserted below, the gateway's included,
+                // and for the spans between them (a request's HTTP span ends after the work under it, so it may come in
+                // a later batch than that work's).
+                return Task.FromResult(trace.Count(s => s.Scope == "MeshRpc.Worker") == 3
+                    && trace.FirstOrDefault(s => s.Scope == "MeshRpc.NodeAgent" && s.Name == "forge") is { } forged
+                    && trace.FirstOrDefault(s => s.Scope == "MeshRpc.Gateway" && s.Name.StartsWith("summon ", StringComparison.Ordinal)) is { } summoned
+                    && trace.FirstOrDefault(s => s.Scope == "MeshRpc.Gateway" && s.Name == "forge") is { } placed
+                    && Ancestors(summoned, everything).Contains(summon) && Ancestors(forged, everything).Contains(placed.SpanId));
             }, TimeSpan.FromSeconds(30)), $"The processes' spans of trace {traceId} did not all arrive: {string.Join(", ", receiver.Spans().Select(s => s.Scope + "/" + s.Name))}\n{mesh.Logs}");
 
             // Each span's parent: the worker's call spans under the caller's call spans; the gateway's summon under the
@@ -174,7 +182,6 @@ public sealed class TracingTests
             var gatewayForge = Assert.Single(trace, s => s.Scope == "MeshRpc.Gateway" && s.Name == "forge");
             var agentForge = Assert.Single(trace, s => s.Scope == "MeshRpc.NodeAgent" && s.Name == "forge");
             Assert.Equal(gatewaySummon.SpanId, gatewayForge.ParentSpanId);
-            List<ExportedSpan> everything = [.. trace, .. callerSpans.Select(s => new ExportedSpan(s.Source.Name, traceId, s.SpanId.ToHexString(), s.ParentSpanId.ToHexString(), s.DisplayName))];
             Assert.Contains(summon, Ancestors(gatewaySummon, everything));
             Assert.Contains(gatewayForge.SpanId, Ancestors(agentForge, everything));
         }
